@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+# One non-recursive Makefile. Targets: all deps test check-layers fuzz bench run clean.
+# SAN=1 builds with AddressSanitizer and UBSan into build/san.
+
+CC ?= cc
+ifeq ($(SAN),1)
+B := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B := build
+SANFLAGS :=
+endif
+
+PKGS := sqlite3 jansson libcrypto
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
+	-iquote include -iquote src -MMD -MP \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
+LDFLAGS += $(SANFLAGS)
+
+BASE_SRC := $(wildcard src/base/*.c)
+CORE_SRC := $(wildcard src/core/*.c)
+POLICY_SRC := $(wildcard src/policy/*.c)
+STORE_SRC := $(wildcard src/store/*.c)
+IO_SRC := $(wildcard src/io/*.c)
+API_SRC := $(wildcard src/api/*.c)
+DAEMON_SRC := $(wildcard src/daemon/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+
+PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC))
+LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(API_SRC))
+
+.PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean
+all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# 'make src/x/y.o' builds one file.
+src/%.o: $(B)/obj/src/%.o ;
+
+$(B)/vpced: $(LIB_OBJ) $(call obj,$(DAEMON_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/vpce: $(PURE_OBJ) $(call obj,$(CLI_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# tests/unit/test_NAME.c defines test_NAME(); the list is made from the file names.
+UNIT_NAMES := $(patsubst tests/unit/test_%.c,%,$(filter tests/unit/test_%.c,$(UNIT_SRC)))
+$(B)/gen/unit_list.h: $(UNIT_SRC) Makefile
+	@mkdir -p $(@D)
+	@printf 'UNIT(%s)\n' $(UNIT_NAMES) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/tests/unit/main.o: $(B)/gen/unit_list.h
+$(B)/obj/tests/unit/%.o: ALL_CFLAGS += -iquote $(B)/gen -iquote tests/unit
+
+$(B)/unit: $(LIB_OBJ) $(call obj,$(UNIT_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/fuzz/replay_%: $(call obj,fuzz/fuzz_%.c fuzz/replay.c) $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@scripts/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory check-layers
+	@B=$(B) tests/run.sh
+
+check-layers:
+	@scripts/check-layers.sh
+
+# Coverage-guided fuzzing with clang's libFuzzer; FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+bench: deps all
+	@bench/run.sh
+
+run: deps all
+	$(B)/vpced
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

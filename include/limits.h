@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every limit on what a client, a peer or a file can make vpce hold or do.
+ * Parsers check these before they allocate; nothing else defines a bound.
+ */
+#ifndef VPCE_LIMITS_H
+#define VPCE_LIMITS_H
+
+/* HTTP */
+#define LIMIT_HTTP_HEADER_BYTES (16 * 1024)	/* request line plus headers */
+#define LIMIT_HTTP_HEADERS 64			/* header fields per request */
+#define LIMIT_HTTP_BODY_BYTES (1024 * 1024)	/* one request body */
+#define LIMIT_HTTP_CONNS 1024			/* open client connections */
+#define LIMIT_HTTP_IDLE_MS 60000		/* close after this much silence */
+#define LIMIT_HTTP_RESPONSE_BYTES (64 * 1024 * 1024) /* one response */
+
+/* AWS Query protocol */
+#define LIMIT_QUERY_PARAMS 1000		/* key=value pairs per request */
+#define LIMIT_QUERY_KEY_BYTES 256		/* one decoded key */
+#define LIMIT_QUERY_LIST 1000			/* members of one list (X.N) */
+#define LIMIT_QUERY_FILTERS 50			/* Filter.N */
+#define LIMIT_QUERY_FILTER_VALUES 200		/* Filter.N.Value.M */
+#define LIMIT_QUERY_TAGS 50			/* tags per resource (AWS: 50) */
+#define LIMIT_TAG_KEY_CHARS 128
+#define LIMIT_TAG_VALUE_CHARS 256
+#define LIMIT_CLIENT_TOKEN_CHARS 64		/* AWS: 64 ASCII characters */
+#define LIMIT_NAME_CHARS 255			/* group names, descriptions */
+
+/* Per-request memory */
+#define LIMIT_REQUEST_ARENA_BYTES (8 * 1024 * 1024)
+
+/* SigV4 */
+#define LIMIT_SIGV4_SIGNED_HEADERS 32
+#define LIMIT_SIGV4_SKEW_SECONDS 300		/* AWS: 5 minutes */
+
+/* Policy documents */
+#define LIMIT_ENDPOINT_POLICY_CHARS 20480	/* AWS: 20,480 characters */
+#define LIMIT_POLICY_JSON_DEPTH 32
+
+/* Model */
+#define LIMIT_RESOURCES 1000000		/* objects in one state file */
+#define LIMIT_RULES_PER_GROUP 120		/* security group rules each way */
+#define LIMIT_ROUTES_PER_TABLE 1000
+#define LIMIT_SUBNETS_PER_ENDPOINT 16
+#define LIMIT_GROUPS_PER_ENI 16
+#define LIMIT_DESCRIBE_PAGE 1000		/* MaxResults upper bound */
+
+/* Identities file */
+#define LIMIT_IDENTITIES 10000
+#define LIMIT_CONFIG_BYTES (1024 * 1024)
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The EC2 Query API over the world and the store: authenticates a request,
+ * decodes it, runs its action, commits what the action changed, and writes
+ * EC2's XML answer. Handlers live in one file per resource family and are
+ * listed in one table (api/actions.c).
+ */
+#ifndef API_API_H
+#define API_API_H
+
+#include "compat.h"
+#include "api/http.h"
+#include "api/query.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "core/model.h"
+#include "core/ops.h"
+#include "store/store.h"
+
+struct identity {
+	char access_key[128];
+	char secret_key[128];
+	char account[ACCOUNT_SIZE];
+	char arn[256];
+};
+
+struct api_config {
+	const struct region *region;
+	const struct identity *identities;	/* borrowed */
+	size_t n_identities;
+};
+
+struct api;
+
+/*
+ * Serves 'w' (loaded from 'st') under 'cfg'; all three are borrowed and
+ * must outlive the api. 'seed' starts its ID generator.
+ */
+struct api *api_new(struct world *w, struct store *st, const struct api_config *cfg,
+		    uint64_t seed);
+void api_free(struct api *a);
+/* The http_handler_fn for the server: 'arg' is the struct api. */
+void api_serve(void *arg, const struct http_request *req, struct http_response *resp);
+
+/* One request on its way through a handler. */
+struct call {
+	struct api *api;
+	struct world *w;
+	struct query q;
+	struct arena *arena;
+	struct ctx cx;
+	struct buf *out;		/* the response body */
+	const char *action;
+	char request_id[40];
+	struct err err;
+	/* A create action with a ClientToken sets this to what it made. */
+	char token_resource_id[ID_SIZE];
+	/* Set when the token was seen before: render this, make nothing. */
+	const char *replay_id;
+};
+
+typedef int api_action_fn(struct call *c);
+
+struct api_action {
+	const char *name;
+	api_action_fn *fn;
+	bool mutating;		/* needs a commit; DryRun-checked */
+	bool idempotent;	/* honours ClientToken */
+};
+
+/* The action called 'name', or NULL. */
+const struct api_action *api_action_find(const char *name);
+
+/* --- helpers for handlers (api/params.c) --- */
+/* The value of 'key' as a C string in the arena, or NULL when absent. */
+const char *param(struct call *c, const char *key);
+/* Like param(), but fails with MissingParameter when absent. */
+int param_required(struct call *c, const char *key, const char *aws_name, const char **out);
+/* The members of list 'prefix' ("SubnetId") as C strings in the arena. */
+int param_list(struct call *c, const char *prefix, const char ***out, size_t *n);
+/* Applies the TagSpecification.N of 'resource_type' to 'r'. */
+int param_tag_specs_check(struct call *c, const char *resource_type);
+void param_tag_specs_apply(struct call *c, const char *resource_type, struct res *r);
+
+/* Starts the response document of the current action. */
+void resp_begin(struct call *c);
+void resp_end(struct call *c);
+
+/* --- describe support (api/describe.c) --- */
+/* The values a filter 'name' sees on 'r'; appends to 'vals'. -1: unknown filter. */
+struct filter_vals {
+	const char *v[64];
+	size_t n;
+	char scratch[16][128];
+	size_t n_scratch;
+};
+typedef int filter_fn(const struct call *c, const struct res *r, const char *name,
+		      struct filter_vals *vals);
+typedef void render_fn(struct call *c, const struct res *r);
+
+struct describe {
+	enum res_kind kind;
+	const char *id_list;		/* "VpcId" */
+	const char *set_tag;		/* "vpcSet" */
+	const char *not_found;		/* "InvalidVpcID.NotFound" */
+	const char *not_found_fmt;	/* "The vpc ID '%s' does not exist" */
+	filter_fn *filter;
+	render_fn *render;
+	bool paginated;
+};
+/* Runs a DescribeX of 'd': ID list, filters, tags, pagination, rendering. */
+int describe_run(struct call *c, const struct describe *d);
+/* Adds a formatted value to 'vals' (for filters over numbers, CIDRs…). */
+void filter_val_fmt(struct filter_vals *vals, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* The tag filters every kind has: tag:K, tag-key, tag-value. */
+int filter_tags(const struct res *r, const char *name, struct filter_vals *vals);
+/* <tagSet> of 'r' (nothing when it has no tags, as EC2). */
+void render_tags(struct call *c, const struct res *r);
+/* ISO 8601 with milliseconds, as EC2 writes timestamps. */
+void fmt_time(int64_t ms, char dst[static 32]);
+
+#endif

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "api/api.h"
+
+#include <stdarg.h>
+
+#include "api/xml.h"
+#include "limits.h"
+
+void filter_val_fmt(struct filter_vals *vals, const char *fmt, ...)
+{
+	va_list ap;
+	char *dst;
+
+	if (vals->n_scratch == ARRAY_SIZE(vals->scratch) || vals->n == ARRAY_SIZE(vals->v))
+		return;
+	dst = vals->scratch[vals->n_scratch++];
+	va_start(ap, fmt);
+	vsnprintf(dst, sizeof(vals->scratch[0]), fmt, ap);
+	va_end(ap);
+	vals->v[vals->n++] = dst;
+}
+
+static void add(struct filter_vals *vals, const char *v)
+{
+	if (vals->n < ARRAY_SIZE(vals->v))
+		vals->v[vals->n++] = v;
+}
+
+int filter_tags(const struct res *r, const char *name, struct filter_vals *vals)
+{
+	if (strncmp(name, "tag:", 4) == 0) {
+		const char *v = res_tag_get(r, name + 4);
+
+		if (v)
+			add(vals, v);
+		return 0;
+	}
+	if (strcmp(name, "tag-key") == 0) {
+		for (size_t i = 0; i < r->n_tags; i++)
+			add(vals, r->tags[i].key);
+		return 0;
+	}
+	if (strcmp(name, "tag-value") == 0) {
+		for (size_t i = 0; i < r->n_tags; i++)
+			add(vals, r->tags[i].value);
+		return 0;
+	}
+	if (strcmp(name, "owner-id") == 0) {
+		add(vals, r->owner);
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * EC2 filter values may hold '*' (any run) and '?' (one character), with
+ * '\\' escaping them; nothing else is special. Iterative, with one
+ * backtrack point, so it is linear in practice and never recurses.
+ */
+static bool value_matches(const char *p, const char *v)
+{
+	const char *star_p = NULL, *star_v = NULL;
+
+	while (*v) {
+		if (*p == '*') {
+			star_p = ++p;
+			star_v = v;
+			continue;
+		}
+		if (*p == '?' || (*p == '\\' && p[1] && p[1] == *v) || (*p != '\\' && *p == *v)) {
+			p += *p == '\\' ? 2 : 1;
+			v++;
+			continue;
+		}
+		if (!star_p)
+			return false;
+		p = star_p;
+		v = ++star_v;
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+static bool matches(struct call *c, const struct describe *d, const struct res *r,
+		    const struct query_filter *f, size_t n_filters)
+{
+	for (size_t i = 0; i < n_filters; i++) {
+		struct filter_vals vals = { .n = 0 };
+		bool hit = false;
+
+		d->filter(c, r, f[i].name.p, &vals);
+		for (size_t j = 0; j < f[i].n_values && !hit; j++)
+			for (size_t k = 0; k < vals.n && !hit; k++)
+				hit = value_matches(f[i].values[j].p, vals.v[k]);
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+static int check_filters(struct call *c, const struct describe *d,
+			 const struct query_filter *f, size_t n)
+{
+	struct res probe = { .kind = d->kind };
+
+	for (size_t i = 0; i < n; i++) {
+		struct filter_vals vals = { .n = 0 };
+
+		if (d->filter(c, &probe, f[i].name.p, &vals) < 0)
+			return err_fail(&c->err, "InvalidParameterValue",
+					"The filter '%s' is invalid", f[i].name.p);
+	}
+	return 0;
+}
+
+void render_tags(struct call *c, const struct res *r)
+{
+	if (!r->n_tags)
+		return;
+	xml_open(c->out, "tagSet");
+	for (size_t i = 0; i < r->n_tags; i++) {
+		xml_open(c->out, "item");
+		xml_text(c->out, "key", r->tags[i].key);
+		xml_text(c->out, "value", r->tags[i].value);
+		xml_close(c->out, "item");
+	}
+	xml_close(c->out, "tagSet");
+}
+
+void fmt_time(int64_t ms, char dst[static 32])
+{
+	time_t s = (time_t)(ms / 1000);
+	char tmp[80];
+	struct tm tm;
+
+
+	gmtime_r(&s, &tm);
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(ms % 1000));
+	str_lcpy(dst, tmp, 32);
+}
+
+int describe_run(struct call *c, const struct describe *d)
+{
+	struct query_filter *filters;
+	const char **ids;
+	size_t n_filters, n_ids, count = 0;
+	long max_results = 0;
+	const char *next = NULL;
+	struct res *r;
+	bool started;
+	int ret;
+
+	ret = param_list(c, d->id_list, &ids, &n_ids);
+	if (ret < 0)
+		return ret;
+	ret = query_filters(&c->q, c->arena, &filters, &n_filters, &c->err);
+	if (ret < 0)
+		return ret;
+	ret = check_filters(c, d, filters, n_filters);
+	if (ret < 0)
+		return ret;
+	if (d->paginated) {
+		ret = query_int(&c->q, "MaxResults", 5, LIMIT_DESCRIBE_PAGE, 0, &max_results,
+				&c->err);
+		if (ret < 0)
+			return ret;
+		next = param(c, "NextToken");
+		if (max_results && n_ids)
+			return err_fail(&c->err, "InvalidParameterCombination",
+					"The parameter %ss cannot be used with the parameter "
+					"maxResults", d->id_list);
+		if (next && !world_get(c->w, next, d->kind))
+			return err_fail(&c->err, "InvalidNextToken",
+					"The token '%s' is invalid.", next);
+	}
+	for (size_t i = 0; i < n_ids; i++) {
+		r = world_get(c->w, ids[i], d->kind);
+		if (!r || strcmp(r->owner, c->cx.account))
+			return err_fail(&c->err, d->not_found, d->not_found_fmt, ids[i]);
+	}
+
+	resp_begin(c);
+	xml_open(c->out, d->set_tag);
+	started = !next;
+	WORLD_FOR_EACH(c->w, d->kind, r) {
+		bool listed = !n_ids;
+
+		if (!started) {
+			if (strcmp(r->id, next))
+				continue;
+			started = true;
+		}
+		if (strcmp(r->owner, c->cx.account))
+			continue;
+		for (size_t i = 0; i < n_ids && !listed; i++)
+			listed = strcmp(ids[i], r->id) == 0;
+		if (!listed || !matches(c, d, r, filters, n_filters))
+			continue;
+		if (max_results && count == (size_t)max_results) {
+			xml_close(c->out, d->set_tag);
+			xml_text(c->out, "nextToken", r->id);
+			resp_end(c);
+			return 0;
+		}
+		xml_open(c->out, "item");
+		d->render(c, r);
+		xml_close(c->out, "item");
+		count++;
+	}
+	xml_close(c->out, d->set_tag);
+	resp_end(c);
+	return 0;
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "api/http.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/xalloc.h"
+
+enum { CB_NONE, CB_NAME, CB_VALUE };
+
+static struct http_reader *reader_of(http_parser *p)
+{
+	return p->data;
+}
+
+static int on_url(http_parser *p, const char *at, size_t len)
+{
+	buf_add(&reader_of(p)->url, at, len);
+	return 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t len)
+{
+	struct http_reader *r = reader_of(p);
+
+	if (r->last_cb != CB_NAME) {
+		if (r->n_headers == LIMIT_HTTP_HEADERS) {
+			r->too_big = true;
+			return 1;
+		}
+		r->idx[r->n_headers].name_off = r->hdrs.len;
+		r->idx[r->n_headers].name_len = 0;
+		r->idx[r->n_headers].value_off = 0;
+		r->idx[r->n_headers].value_len = 0;
+		r->n_headers++;
+		r->last_cb = CB_NAME;
+	}
+	buf_add(&r->hdrs, at, len);
+	r->idx[r->n_headers - 1].name_len += len;
+	return 0;
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t len)
+{
+	struct http_reader *r = reader_of(p);
+
+	if (!r->n_headers)
+		return 1;
+	if (r->last_cb != CB_VALUE) {
+		r->idx[r->n_headers - 1].value_off = r->hdrs.len;
+		r->last_cb = CB_VALUE;
+	}
+	buf_add(&r->hdrs, at, len);
+	r->idx[r->n_headers - 1].value_len += len;
+	return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t len)
+{
+	buf_add(&reader_of(p)->body, at, len);
+	return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+	reader_of(p)->complete = true;
+	http_parser_pause(p, 1);
+	return 0;
+}
+
+static const http_parser_settings settings = {
+	.on_url = on_url,
+	.on_header_field = on_header_field,
+	.on_header_value = on_header_value,
+	.on_body = on_body,
+	.on_message_complete = on_message_complete,
+};
+
+void http_reader_init(struct http_reader *r)
+{
+	memset(r, 0, sizeof(*r));
+	http_parser_init(&r->parser, HTTP_REQUEST);
+	r->parser.data = r;
+	buf_init(&r->url, LIMIT_HTTP_HEADER_BYTES);
+	buf_init(&r->hdrs, LIMIT_HTTP_HEADER_BYTES);
+	buf_init(&r->body, LIMIT_HTTP_BODY_BYTES);
+}
+
+void http_reader_release(struct http_reader *r)
+{
+	buf_release(&r->url);
+	buf_release(&r->hdrs);
+	buf_release(&r->body);
+}
+
+void http_reader_next(struct http_reader *r)
+{
+	buf_reset(&r->url);
+	buf_reset(&r->hdrs);
+	buf_reset(&r->body);
+	r->n_headers = 0;
+	r->last_cb = CB_NONE;
+	r->complete = false;
+	http_parser_pause(&r->parser, 0);
+}
+
+int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t *used)
+{
+	size_t n;
+	enum http_errno err;
+
+	*used = 0;
+	if (r->complete)
+		return 1;
+	n = http_parser_execute(&r->parser, &settings, data, len);
+	*used = n;
+	err = HTTP_PARSER_ERRNO(&r->parser);
+	if (r->too_big || r->url.err || r->hdrs.err || r->body.err ||
+	    err == HPE_HEADER_OVERFLOW)
+		return -EMSGSIZE;
+	if (r->complete)
+		return 1;
+	if (err != HPE_OK)
+		return -EBADMSG;
+	return 0;
+}
+
+void http_reader_request(struct http_reader *r, struct http_request *req)
+{
+	struct str url = buf_str(&r->url), path;
+
+	req->method = str_c(http_method_str((enum http_method)r->parser.method));
+	if (str_cut(&url, '?', &path)) {
+		req->path = path;
+		req->query = url;
+	} else {
+		req->path = url;
+		req->query = STR_EMPTY;
+	}
+	req->n_headers = r->n_headers;
+	for (size_t i = 0; i < r->n_headers; i++) {
+		req->headers[i].name = str_from(r->hdrs.p + r->idx[i].name_off,
+						r->idx[i].name_len);
+		req->headers[i].value = str_trim(str_from(r->hdrs.p + r->idx[i].value_off,
+							  r->idx[i].value_len));
+	}
+	req->body = buf_str(&r->body);
+	req->keep_alive = http_should_keep_alive(&r->parser);
+}
+
+const struct str *http_header_get(const struct http_request *req, const char *name)
+{
+	struct str n = str_c(name);
+
+	for (size_t i = 0; i < req->n_headers; i++)
+		if (str_eq_nocase(req->headers[i].name, n))
+			return &req->headers[i].value;
+	return NULL;
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+struct conn {
+	struct http_server *srv;
+	struct conn *prev, *next;
+	int fd;
+	struct http_reader reader;
+	struct buf out;		/* response bytes not yet sent */
+	size_t out_off;		/* bytes of 'out' already sent */
+	int64_t active_ms;
+	bool closing;		/* close once 'out' is sent */
+};
+
+struct http_server {
+	struct loop *loop;
+	int fd;
+	http_handler_fn *fn;
+	void *arg;
+	struct conn *conns;
+	size_t n_conns;
+	struct http_response resp;	/* reused for every request */
+};
+
+static void conn_close(struct conn *c)
+{
+	struct http_server *s = c->srv;
+
+	loop_del(s->loop, c->fd);
+	close(c->fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	http_reader_release(&c->reader);
+	buf_release(&c->out);
+	free(c);
+}
+
+static void queue_response(struct conn *c, const struct http_response *resp, bool keep)
+{
+	struct buf *o = &c->out;
+
+	buf_addf(o, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		    "Server: vpced\r\n%s\r\n",
+		 resp->status, http_reason(resp->status), resp->content_type,
+		 resp->body.len, keep ? "" : "Connection: close\r\n");
+	buf_add(o, resp->body.p, resp->body.len);
+	if (!keep)
+		c->closing = true;
+}
+
+static void queue_error(struct conn *c, int status)
+{
+	struct http_response r = { .status = status, .content_type = "text/plain" };
+
+	buf_init(&r.body, 256);
+	buf_addf(&r.body, "%s\n", http_reason(status));
+	queue_response(c, &r, false);
+	buf_release(&r.body);
+}
+
+/* Sends what is queued; false when the connection is gone. */
+static bool flush(struct conn *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off,
+				 MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			conn_close(c);
+			return false;
+		}
+		c->out_off += (size_t)n;
+	}
+	if (c->out_off == c->out.len) {
+		buf_reset(&c->out);
+		c->out_off = 0;
+		if (c->closing) {
+			conn_close(c);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void conn_event(struct loop *l, int fd, uint32_t events, void *arg);
+
+static void watch(struct conn *c)
+{
+	uint32_t ev = c->out.len ? EPOLLOUT : EPOLLIN;
+
+	loop_mod(c->srv->loop, c->fd, ev, conn_event, c);
+}
+
+/* Parses and answers every complete request in 'data'. */
+static void consume(struct conn *c, const char *data, size_t len)
+{
+	struct http_server *s = c->srv;
+
+	while (len && !c->closing) {
+		struct http_request req;
+		size_t used;
+		int ret = http_reader_feed(&c->reader, data, len, &used);
+
+		data += used;
+		len -= used;
+		if (ret == -EMSGSIZE) {
+			queue_error(c, 413);
+			return;
+		}
+		if (ret < 0) {
+			queue_error(c, 400);
+			return;
+		}
+		if (ret == 0)
+			continue;
+		http_reader_request(&c->reader, &req);
+		s->resp.status = 200;
+		s->resp.content_type = "text/xml;charset=UTF-8";
+		buf_reset(&s->resp.body);
+		s->fn(s->arg, &req, &s->resp);
+		if (s->resp.body.err) {
+			queue_error(c, 500);
+			return;
+		}
+		queue_response(c, &s->resp, req.keep_alive);
+		http_reader_next(&c->reader);
+	}
+}
+
+static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	struct conn *c = arg;
+	char in[65536];
+	ssize_t n;
+
+	(void)l;
+	(void)fd;
+	c->active_ms = loop_now_ms();
+	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
+		conn_close(c);
+		return;
+	}
+	if (c->out.len) {
+		if (flush(c))
+			watch(c);
+		return;
+	}
+	n = recv(c->fd, in, sizeof(in), 0);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		conn_close(c);
+		return;
+	}
+	if (n < 0)
+		return;
+	consume(c, in, (size_t)n);
+	if (flush(c))
+		watch(c);
+}
+
+static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	struct http_server *s = arg;
+	int one = 1;
+
+	(void)events;
+	for (;;) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct conn *c;
+
+		if (cfd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn_rl("accept: %s", strerror(errno));
+			return;
+		}
+		if (s->n_conns >= LIMIT_HTTP_CONNS) {
+			log_warn_rl("refusing a connection: %d open", LIMIT_HTTP_CONNS);
+			close(cfd);
+			continue;
+		}
+		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = xcalloc(1, sizeof(*c));
+		c->srv = s;
+		c->fd = cfd;
+		c->active_ms = loop_now_ms();
+		http_reader_init(&c->reader);
+		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
+		if (loop_add(l, cfd, EPOLLIN, conn_event, c) < 0) {
+			http_reader_release(&c->reader);
+			close(cfd);
+			free(c);
+			continue;
+		}
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->n_conns++;
+	}
+}
+
+struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn, void *arg)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+
+	s->loop = l;
+	s->fd = fd;
+	s->fn = fn;
+	s->arg = arg;
+	buf_init(&s->resp.body, LIMIT_HTTP_RESPONSE_BYTES);
+	http_parser_set_max_header_size(LIMIT_HTTP_HEADER_BYTES);
+	if (loop_add(l, fd, EPOLLIN, accept_event, s) < 0) {
+		buf_release(&s->resp.body);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void http_server_free(struct http_server *s)
+{
+	if (!s)
+		return;
+	while (s->conns)
+		conn_close(s->conns);
+	loop_del(s->loop, s->fd);
+	close(s->fd);
+	buf_release(&s->resp.body);
+	free(s);
+}
+
+void http_server_sweep(struct http_server *s)
+{
+	int64_t now = loop_now_ms();
+	struct conn *c = s->conns;
+
+	while (c) {
+		struct conn *next = c->next;
+
+		if (now - c->active_ms > LIMIT_HTTP_IDLE_MS)
+			conn_close(c);
+		c = next;
+	}
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP/1.1 for the API: a reader that turns a byte stream into complete,
+ * bounded requests (over the http-parser library), and a server that runs
+ * readers on accepted connections in the event loop and writes each
+ * response in one send with TCP_NODELAY, keep-alive and pipelining intact.
+ */
+#ifndef API_HTTP_H
+#define API_HTTP_H
+
+#include <http_parser.h>
+
+#include "compat.h"
+#include "limits.h"
+#include "base/buf.h"
+#include "base/str.h"
+#include "io/loop.h"
+
+#ifndef API_HTTP_HEADER_DEFINED
+#define API_HTTP_HEADER_DEFINED
+struct http_header {
+	struct str name;	/* as sent */
+	struct str value;	/* as sent; surrounding blanks removed */
+};
+#endif
+
+/* One complete request; every view points into the reader that made it. */
+struct http_request {
+	struct str method;
+	struct str path;	/* before '?', undecoded */
+	struct str query;	/* after '?', undecoded; may be empty */
+	struct http_header headers[LIMIT_HTTP_HEADERS];
+	size_t n_headers;
+	struct str body;
+	bool keep_alive;
+};
+
+struct http_reader {
+	http_parser parser;
+	struct buf url, hdrs, body;	/* copies of what the callbacks saw */
+	struct {
+		size_t name_off, name_len, value_off, value_len;
+	} idx[LIMIT_HTTP_HEADERS];
+	size_t n_headers;
+	int last_cb;			/* 1: header name, 2: header value */
+	bool complete;			/* a whole request is ready */
+	bool too_big;			/* a limit was passed */
+};
+
+void http_reader_init(struct http_reader *r);
+void http_reader_release(struct http_reader *r);
+
+/*
+ * Feeds up to 'len' bytes and sets '*used' to how many were taken. Returns 1
+ * when a request is complete (get it with http_reader_request(), then call
+ * http_reader_next() before feeding more), 0 when more bytes are needed,
+ * -EMSGSIZE when a limit of limits.h was passed, -EBADMSG on bad HTTP.
+ */
+int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t *used);
+/* Fills 'req' with views into 'r', valid until the next feed or next. */
+void http_reader_request(struct http_reader *r, struct http_request *req);
+/* Forgets the current request and gets ready for the next one. */
+void http_reader_next(struct http_reader *r);
+
+/* The value of the first header called 'name' (any case), or NULL. */
+const struct str *http_header_get(const struct http_request *req, const char *name);
+
+struct http_response {
+	int status;
+	const char *content_type;	/* static */
+	struct buf body;
+};
+
+/* Answers 'req' into 'resp' (status, type and body); 'arg' as given. */
+typedef void http_handler_fn(void *arg, const struct http_request *req,
+			     struct http_response *resp);
+
+struct http_server;
+
+/*
+ * Serves HTTP on the listening socket 'fd' (non-blocking, owned by the
+ * server from now on) in 'l', answering each request with 'fn'.
+ */
+struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn, void *arg);
+/* Closes the listener and every connection. */
+void http_server_free(struct http_server *s);
+/* Closes connections that have been idle longer than LIMIT_HTTP_IDLE_MS. */
+void http_server_sweep(struct http_server *s);
+
+/* The reason phrase of 'status' ("Bad Request"). */
+const char *http_reason(int status);
+
+#endif

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The XML writer. Escaping validates UTF-8 as RFC 3629 defines it (no
+ * overlong forms, no surrogates, nothing past U+10FFFF) and replaces each
+ * offending byte on its own, so that output is valid whatever comes in.
+ */
+#include "compat.h"
+#include "api/xml.h"
+
+#include <inttypes.h>
+
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
+
+/*
+ * Returns the length of the valid UTF-8 sequence at the start of 'p' (with
+ * 'left' bytes) and stores its code point in '*cp', or returns 0.
+ */
+static size_t utf8_decode(const unsigned char *p, size_t left, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* past U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (left < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if (i > 1 && (p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
+}
+
+/* XML 1.0 Char, less what xml_escape() writes as a reference anyway. */
+static bool xml_char(uint32_t c)
+{
+	if (c < 0x20)
+		return c == '\t' || c == '\n' || c == '\r';
+	return c != 0xfffe && c != 0xffff;
+}
+
+static const char *entity(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\'':
+		return "&apos;";
+	case '\r':
+		return "&#13;";
+	default:
+		return NULL;
+	}
+}
+
+void xml_escape(struct buf *b, struct str s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0, run = 0;
+
+	while (i < s.len) {
+		const char *ent = entity(p[i]);
+		uint32_t cp = 0;
+		size_t len = ent ? 1 : utf8_decode(p + i, s.len - i, &cp);
+
+		if (!ent && len && xml_char(cp)) {
+			i += len;
+			continue;
+		}
+		buf_add(b, s.p + run, i - run);
+		buf_adds(b, ent ? ent : REPLACEMENT);
+		i += len ? len : 1;
+		run = i;
+	}
+	buf_add(b, s.p + run, i - run);
+}
+
+void xml_open(struct buf *b, const char *tag)
+{
+	buf_addc(b, '<');
+	buf_adds(b, tag);
+	buf_addc(b, '>');
+}
+
+void xml_close(struct buf *b, const char *tag)
+{
+	buf_add(b, "</", 2);
+	buf_adds(b, tag);
+	buf_addc(b, '>');
+}
+
+void xml_str(struct buf *b, const char *tag, struct str value)
+{
+	xml_open(b, tag);
+	xml_escape(b, value);
+	xml_close(b, tag);
+}
+
+void xml_text(struct buf *b, const char *tag, const char *value)
+{
+	if (value)
+		xml_str(b, tag, str_c(value));
+}
+
+void xml_bool(struct buf *b, const char *tag, bool value)
+{
+	xml_text(b, tag, value ? "true" : "false");
+}
+
+void xml_int(struct buf *b, const char *tag, long long value)
+{
+	xml_open(b, tag);
+	buf_addf(b, "%lld", value);
+	xml_close(b, tag);
+}
+
+void xml_u64(struct buf *b, const char *tag, uint64_t value)
+{
+	xml_open(b, tag);
+	buf_addf(b, "%" PRIu64, value);
+	xml_close(b, tag);
+}
+
+void xml_doc_begin(struct buf *b, const char *root, const char *request_id)
+{
+	buf_adds(b, XML_DECL "<");
+	buf_adds(b, root);
+	buf_adds(b, " xmlns=\"" XML_EC2_NS "\">");
+	xml_text(b, "requestId", request_id ? request_id : "");
+}
+
+void xml_doc_end(struct buf *b, const char *root)
+{
+	xml_close(b, root);
+}
+
+void xml_error_doc(struct buf *b, const char *code, const char *message,
+		   const char *request_id)
+{
+	buf_reset(b);
+	buf_adds(b, XML_DECL "<Response><Errors><Error>");
+	xml_text(b, "Code", code ? code : "");
+	xml_text(b, "Message", message ? message : "");
+	buf_adds(b, "</Error></Errors>");
+	/* EC2 spells it RequestID here, unlike <requestId> in results. */
+	xml_text(b, "RequestID", request_id ? request_id : "");
+	buf_adds(b, "</Response>");
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "base/buf.h"
+
+#include <stdarg.h>
+
+#include "base/xalloc.h"
+
+static char empty_[1];
+
+void buf_init(struct buf *b, size_t max)
+{
+	*b = (struct buf){ .p = empty_, .max = max };
+}
+
+void buf_release(struct buf *b)
+{
+	size_t max = b->max;
+
+	if (b->size)
+		free(b->p);
+	buf_init(b, max);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->err = false;
+	if (b->size)
+		b->p[0] = '\0';
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+
+	if (b->err) {
+		buf_release(b);
+		return NULL;
+	}
+	p = b->size ? b->p : xstrdup("");
+	if (len)
+		*len = b->len;
+	buf_init(b, b->max);
+	return p;
+}
+
+bool buf_grow(struct buf *b, size_t len)
+{
+	size_t need;
+
+	if (b->err)
+		return false;
+	if (len > b->max - b->len || b->max < b->len) {
+		b->err = true;
+		return false;
+	}
+	need = b->len + len + 1;
+	if (need > b->size) {
+		size_t n = b->size ? b->size : 64;
+
+		while (n < need)
+			n *= 2;
+		if (b->size) {
+			b->p = xrealloc(b->p, n);
+		} else {
+			b->p = xmalloc(n);
+			b->p[0] = '\0';
+		}
+		b->size = n;
+	}
+	return true;
+}
+
+void buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (!buf_grow(b, len))
+		return;
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+void buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addstr(struct buf *b, struct str s)
+{
+	buf_add(b, s.p, s.len);
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	int n;
+
+	if (b->err)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->err = true;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		buf_add(b, small, (size_t)n);
+		return;
+	}
+	if (!buf_grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+	if (len < b->len) {
+		b->len = len;
+		b->p[len] = '\0';
+	}
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A map from C-string keys to pointers, by open addressing with linear
+ * probing. Keys are borrowed: each must stay valid and unchanged while it is
+ * in the map (typically it lives inside the value).
+ */
+#ifndef BASE_HMAP_H
+#define BASE_HMAP_H
+
+#include "compat.h"
+
+struct hmap_slot {
+	const char *key;	/* NULL: empty; HMAP_TOMB: deleted */
+	void *value;
+};
+
+struct hmap {
+	struct hmap_slot *slots;
+	size_t size;	/* slots allocated, a power of two or 0 */
+	size_t count;	/* live keys */
+	size_t used;	/* live keys plus tombstones */
+};
+
+void hmap_init(struct hmap *m);
+/* Frees the table; keys and values are the caller's. */
+void hmap_release(struct hmap *m);
+/* Returns the value stored under 'key', or NULL. */
+void *hmap_get(const struct hmap *m, const char *key);
+/* Stores 'value' under 'key', replacing any earlier value. */
+void hmap_put(struct hmap *m, const char *key, void *value);
+/* Removes 'key'; returns its value, or NULL if it was absent. */
+void *hmap_del(struct hmap *m, const char *key);
+/* FNV-1a over the bytes of 's'. */
+uint64_t hmap_hash(const char *s);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "core/ops.h"
+
+#include "base/xalloc.h"
+#include "core/idfmt.h"
+
+int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
+	       struct eni **out, struct err *e)
+{
+	const struct subnet *s = spec->subnet;
+	uint32_t ip = spec->ip;
+	char id[ID_SIZE];
+	struct eni *n;
+	uint64_t mac;
+	int ret;
+
+	if (!ip) {
+		ret = subnet_alloc_ip(w, s, &ip, e);
+		if (ret < 0)
+			return ret;
+	}
+	ctx_new_id(cx, "eni-", id);
+	n = AS_ENI(world_add(w, RES_ENI, id));
+	str_lcpy(n->res.owner, cx->account, sizeof(n->res.owner));
+	n->res.created_ms = cx->now_ms;
+	str_lcpy(n->vpc_id, s->vpc_id, ID_SIZE);
+	str_lcpy(n->subnet_id, s->res.id, ID_SIZE);
+	n->type = spec->type;
+	n->private_ip = ip;
+	/* A locally administered unicast MAC, as AWS's (0x02 first octet bit). */
+	mac = cx->rand(cx->rand_arg);
+	snprintf(n->mac, sizeof(n->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 (unsigned)((mac & 0xfc) | 0x02), (unsigned)(mac >> 8) & 255,
+		 (unsigned)(mac >> 16) & 255, (unsigned)(mac >> 24) & 255,
+		 (unsigned)(mac >> 32) & 255, (unsigned)(mac >> 40) & 255);
+	n->description = xstrdup(spec->description ? spec->description : "");
+	n->groups = xcalloc(spec->n_groups ? spec->n_groups : 1, ID_SIZE);
+	memcpy(n->groups, spec->groups, spec->n_groups * ID_SIZE);
+	n->n_groups = spec->n_groups;
+	n->requester_managed = spec->requester_managed;
+	str_lcpy(n->requester_id, spec->requester_id ? spec->requester_id : "",
+		 sizeof(n->requester_id));
+	str_lcpy(n->owner_res_id, spec->owner_res_id ? spec->owner_res_id : "", ID_SIZE);
+	n->source_dest_check = true;
+	*out = n;
+	return 0;
+}
+
+int groups_check(const struct world *w, const struct ctx *cx, const char *vpc_id,
+		 char (*groups)[ID_SIZE], size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sg *g = sg_lookup(w, cx, groups[i], e);
+
+		if (!g)
+			return -EINVAL;
+		if (strcmp(g->vpc_id, vpc_id))
+			return err_fail(e, "InvalidParameter",
+					"Security group %s and subnet belong to different "
+					"networks.", groups[i]);
+	}
+	return 0;
+}
+
+struct rtb *rtb_lookup(const struct world *w, const struct ctx *cx, const char *id,
+		       struct err *e)
+{
+	struct res *r;
+
+	if (!id_valid(id, "rtb-")) {
+		err_fail(e, "InvalidRouteTableId.Malformed", "Invalid id: \"%s\"", id);
+		return NULL;
+	}
+	r = world_get(w, id, RES_RTB);
+	if (!r || strcmp(r->owner, cx->account)) {
+		err_fail(e, "InvalidRouteTableID.NotFound",
+			 "The routeTable ID '%s' does not exist", id);
+		return NULL;
+	}
+	return AS_RTB(r);
+}
+
+struct rtb *rtb_for_subnet(const struct world *w, const struct subnet *s)
+{
+	struct rtb *main_rtb = NULL;
+	struct res *r;
+
+	WORLD_FOR_EACH(w, RES_RTB, r) {
+		struct rtb *t = AS_RTB(r);
+
+		if (strcmp(t->vpc_id, s->vpc_id))
+			continue;
+		for (size_t i = 0; i < t->n_assocs; i++) {
+			if (strcmp(t->assocs[i].subnet_id, s->res.id) == 0)
+				return t;
+			if (t->assocs[i].main)
+				main_rtb = t;
+		}
+	}
+	return main_rtb;
+}
+
+struct sg *sg_lookup(const struct world *w, const struct ctx *cx, const char *id,
+		     struct err *e)
+{
+	struct res *r;
+
+	if (!id_valid(id, "sg-")) {
+		err_fail(e, "InvalidGroupId.Malformed", "Invalid id: \"%s\"", id);
+		return NULL;
+	}
+	r = world_get(w, id, RES_SG);
+	if (!r || strcmp(r->owner, cx->account)) {
+		err_fail(e, "InvalidGroup.NotFound",
+			 "The security group '%s' does not exist", id);
+		return NULL;
+	}
+	return AS_SG(r);
+}

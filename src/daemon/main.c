@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpced: the daemon. Opens the state file, loads the world, and serves the
+ * EC2 API on one address until SIGTERM or SIGINT.
+ */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "api/http.h"
+#include "base/log.h"
+#include "base/xalloc.h"
+#include "core/region.h"
+#include "io/loop.h"
+#include "limits.h"
+#include "store/store.h"
+
+#define DEFAULT_LISTEN "127.0.0.1:8723"
+#define DEFAULT_STATE "vpce.db"
+#define DEFAULT_REGION "us-east-1"
+#define DEFAULT_ACCOUNT "000000000000"
+
+struct options {
+	const char *listen;
+	const char *state;
+	const char *region;
+	const char *identities;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vpced [--listen ADDR:PORT] [--state FILE] [--region NAME]\n"
+		"             [--identities FILE]\n"
+		"\n"
+		"  --listen ADDR:PORT  where to serve the EC2 API (default %s)\n"
+		"  --state FILE        the SQLite state file (default ./%s)\n"
+		"  --region NAME       the region to emulate (default %s)\n"
+		"  --identities FILE   access keys and accounts (docs/identities.md);\n"
+		"                      without it, only test/test of account %s\n",
+		DEFAULT_LISTEN, DEFAULT_STATE, DEFAULT_REGION, DEFAULT_ACCOUNT);
+}
+
+static int parse_listen(const char *spec, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+	uint64_t port;
+
+	if (!colon || (size_t)(colon - spec) >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	if (str_to_u64(str_c(colon + 1), 65535, &port) < 0)
+		return -EINVAL;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+static int open_listener(const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 || listen(fd, 512) < 0) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static bool copy_field(json_t *o, const char *key, char *dst, size_t size, bool required)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	if (!v)
+		return !required;
+	return strlen(v) < size && str_lcpy(dst, v, size) < size;
+}
+
+/*
+ * Reads the identities file: {"identities": [{"access_key": "...",
+ * "secret_key": "...", "account": "111122223333", "arn": "..."}, ...]}.
+ */
+static int load_identities(const char *path, struct identity **out, size_t *n)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *list, *o;
+	struct identity *ids;
+	size_t i;
+
+	if (!root) {
+		fprintf(stderr, "vpced: %s:%d: %s\n", path, jerr.line, jerr.text);
+		return -EINVAL;
+	}
+	list = json_object_get(root, "identities");
+	if (!json_is_array(list) || !json_array_size(list) ||
+	    json_array_size(list) > LIMIT_IDENTITIES) {
+		fprintf(stderr, "vpced: %s: \"identities\" must be a list of 1 to %d entries\n",
+			path, LIMIT_IDENTITIES);
+		json_decref(root);
+		return -EINVAL;
+	}
+	ids = xcalloc(json_array_size(list), sizeof(*ids));
+	json_array_foreach(list, i, o) {
+		struct identity *id = &ids[i];
+
+		if (!copy_field(o, "access_key", id->access_key, sizeof(id->access_key), true) ||
+		    !copy_field(o, "secret_key", id->secret_key, sizeof(id->secret_key), true) ||
+		    !copy_field(o, "account", id->account, sizeof(id->account), true) ||
+		    !copy_field(o, "arn", id->arn, sizeof(id->arn), false) ||
+		    strspn(id->account, "0123456789") != 12 || strlen(id->account) != 12) {
+			fprintf(stderr, "vpced: %s: identity %zu needs access_key, secret_key "
+					"and a 12-digit account\n", path, i);
+			free(ids);
+			json_decref(root);
+			return -EINVAL;
+		}
+		if (!id->arn[0])
+			snprintf(id->arn, sizeof(id->arn), "arn:aws:iam::%s:root", id->account);
+	}
+	*n = json_array_size(list);
+	*out = ids;
+	json_decref(root);
+	return 0;
+}
+
+static bool has_default_creds(const struct identity *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ids[i].access_key, "test") && !strcmp(ids[i].secret_key, "test"))
+			return true;
+	return false;
+}
+
+static void tick(void *arg)
+{
+	http_server_sweep(arg);
+}
+
+static int serve(const struct options *o)
+{
+	struct identity *ids = NULL, dflt = {
+		.access_key = "test", .secret_key = "test", .account = DEFAULT_ACCOUNT,
+		.arn = "arn:aws:iam::" DEFAULT_ACCOUNT ":root",
+	};
+	size_t n_ids = 1;
+	struct api_config cfg = { 0 };
+	struct http_server *srv = NULL;
+	struct store *st = NULL;
+	struct api *api = NULL;
+	struct loop *l = NULL;
+	struct err e = { 0 };
+	struct world w;
+	struct sockaddr_in sa;
+	char stored_region[64];
+	uint64_t seed;
+	int fd, ret = 1;
+
+	world_init(&w);
+	cfg.region = region_find(o->region);
+	if (!cfg.region) {
+		fprintf(stderr, "vpced: unknown region '%s'\n", o->region);
+		return 2;
+	}
+	if (parse_listen(o->listen, &sa) < 0) {
+		fprintf(stderr, "vpced: --listen wants ADDR:PORT with an IPv4 address, not '%s'\n",
+			o->listen);
+		return 2;
+	}
+	if (o->identities && load_identities(o->identities, &ids, &n_ids) < 0)
+		return 2;
+	cfg.identities = ids ? ids : &dflt;
+	cfg.n_identities = n_ids;
+	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127 &&
+	    has_default_creds(cfg.identities, cfg.n_identities)) {
+		fprintf(stderr, "vpced: refusing to listen on %s with the default credentials "
+				"test/test; give --identities FILE without them\n", o->listen);
+		goto out;
+	}
+	if (store_open(o->state, STORE_WRITER, &st, &e) < 0) {
+		fprintf(stderr, "vpced: %s\n", e.msg);
+		goto out;
+	}
+	if (store_meta_get(st, "region", stored_region, sizeof(stored_region)) == 0) {
+		if (strcmp(stored_region, o->region)) {
+			fprintf(stderr, "vpced: state file '%s' holds region %s, not %s\n",
+				o->state, stored_region, o->region);
+			goto out;
+		}
+	} else if (store_meta_set(st, "region", o->region, &e) < 0) {
+		fprintf(stderr, "vpced: %s\n", e.msg);
+		goto out;
+	}
+	if (store_load(st, &w, &e) < 0) {
+		fprintf(stderr, "vpced: %s\n", e.msg);
+		goto out;
+	}
+	fd = open_listener(&sa);
+	if (fd < 0) {
+		fprintf(stderr, "vpced: cannot listen on %s: %s\n", o->listen, strerror(-fd));
+		goto out;
+	}
+	l = loop_new();
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed) || !l) {
+		close(fd);
+		fprintf(stderr, "vpced: cannot start: %s\n", strerror(errno));
+		goto out;
+	}
+	api = api_new(&w, st, &cfg, seed);
+	srv = http_server_new(l, fd, api_serve, api);
+	if (!srv) {
+		close(fd);
+		goto out;
+	}
+	loop_set_tick(l, 1000, tick, srv);
+	log_info("vpced serving %s on http://%s with state '%s'", o->region, o->listen, o->state);
+	if (loop_run(l) < 0)
+		goto out;
+	log_info("vpced stopping");
+	ret = 0;
+out:
+	http_server_free(srv);
+	api_free(api);
+	loop_free(l);
+	store_close(st);
+	world_release(&w);
+	free(ids);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "state", required_argument, NULL, 's' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "identities", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = {
+		.listen = DEFAULT_LISTEN, .state = DEFAULT_STATE, .region = DEFAULT_REGION,
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 's': o.state = optarg; break;
+		case 'r': o.region = optarg; break;
+		case 'i': o.identities = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vpced: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	return serve(&o);
+}
