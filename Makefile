@@ -53,7 +53,7 @@ src/%.o: $(B)/obj/src/%.o ;
 $(B)/vpced: $(LIB_OBJ) $(call obj,$(DAEMON_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/vpce: $(PURE_OBJ) $(call obj,$(CLI_SRC))
+$(B)/vpce: $(PURE_OBJ) $(call obj,$(STORE_SRC) $(CLI_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # tests/unit/test_NAME.c defines test_NAME(); the list is made from the file names.

@@ -44,9 +44,12 @@ static unsigned take_byte(struct cursor *c)
 
 static struct str take_str(struct cursor *c)
 {
-	size_t len = MIN((size_t)take_byte(c), c->left);
-	struct str s = str_from((const char *)c->p, len);
+	size_t len = take_byte(c);
+	struct str s;
 
+	/* MIN() evaluates its arguments twice: take the byte first. */
+	len = MIN(len, c->left);
+	s = str_from((const char *)c->p, len);
 	c->p += len;
 	c->left -= len;
 	return s;

@@ -44,6 +44,21 @@
 #define LIMIT_SUBNETS_PER_ENDPOINT 16
 #define LIMIT_GROUPS_PER_ENI 16
 #define LIMIT_DESCRIBE_PAGE 1000		/* MaxResults upper bound */
+/*
+ * Associations of one route table: one per subnet plus the main one. AWS
+ * allows 200 subnets per VPC by default; this allows fifty times that.
+ */
+#define LIMIT_ASSOCS_PER_TABLE 10000
+#define LIMIT_RTBS_PER_ENDPOINT 10000		/* route tables of a gateway endpoint */
+
+/*
+ * The longest stored resource document read back. The biggest valid one is a
+ * route table at its bounds: 1,000 routes and LIMIT_ASSOCS_PER_TABLE
+ * associations whose IDs are all control characters (six bytes each once
+ * escaped) come to about 5.7 MB. The cap keeps a damaged row from making
+ * jansson build an arbitrarily large tree.
+ */
+#define LIMIT_STORE_DOC_BYTES (8 * 1024 * 1024)
 
 /* Identities file */
 #define LIMIT_IDENTITIES 10000

@@ -194,10 +194,9 @@ static int run_action(struct call *c, const struct api_action *act)
 				    seen_id, sizeof(seen_id)) == 0) {
 			if (strcmp(seen_action, c->action) || strcmp(seen_hash, hash))
 				return err_fail(&c->err, "IdempotentParameterMismatch",
-						"The client token you have provided is "
-						"associated with a resource that is already "
-						"deleted or has different parameters. Please "
-						"use a different client token.");
+						"Arguments on this idempotent request are "
+						"inconsistent with arguments used in previous "
+						"request(s).");
 			if (!world_find(c->w, seen_id))
 				return err_fail(&c->err, "IdempotentParameterMismatch",
 						"The client token you have provided is "

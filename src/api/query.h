@@ -136,9 +136,10 @@ struct query_tagspec {
  * and .Value into an array allocated in 'a', in numeric order of N, and sets
  * '*n' (0 and '*out' NULL when there are none). Each specification's tags
  * are checked as query_tags() checks them; a specification without tags
- * fails with InvalidParameterValue, as does one with more than
- * LIMIT_QUERY_LIST specifications. Which resource types are valid depends on
- * the action and is the caller's to check.
+ * fails with InvalidParameterValue, more than LIMIT_QUERY_LIST of them with
+ * InvalidRequest, any other key under "TagSpecification." with
+ * UnknownParameter. Which resource types are valid depends on the action
+ * and is the caller's to check.
  */
 int query_tag_specs(const struct query *q, struct arena *a,
 		    struct query_tagspec **out, size_t *n, struct err *e);

@@ -26,7 +26,8 @@ static void render_vpce(struct call *c, const struct res *r)
 {
 	const struct vpce *v = AS_VPCE((struct res *)r);
 	struct dns_entry dns[2 + REGION_AZS + LIMIT_SUBNETS_PER_ENDPOINT];
-	size_t n_dns = vpce_dns_entries(c->w, v, c->cx.region, dns, ARRAY_SIZE(dns));
+	size_t n_dns = vpce_dns_entries(c->w, v, c->cx.region, c->cx.now_ms, dns,
+					ARRAY_SIZE(dns));
 	struct buf *b = c->out;
 	char when[32];
 

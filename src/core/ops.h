@@ -92,8 +92,8 @@ int groups_check(const struct world *w, const struct ctx *cx, const char *vpc_id
 #endif
 
 /* --- VPC endpoints (core/vpce_ops.c) --- */
-/* The policy an endpoint gets when none is given: full access. */
-extern const char vpce_default_policy[];
+/* The policy an endpoint of 'type' gets when none is given: full access. */
+const char *vpce_default_policy(enum vpce_type type);
 
 struct vpce_create_req {
 	const char *vpc_id;
@@ -139,11 +139,12 @@ struct dns_entry {
 };
 /*
  * Fills 'out' (room for 'max') with the DNS entries of interface endpoint
- * 'v' in AWS's order: regional, then one per zone, then the private name.
+ * 'v' at 'now_ms' in AWS's order: regional, then one per zone, then the
+ * private names.
  * Returns how many.
  */
 size_t vpce_dns_entries(const struct world *w, const struct vpce *v, const struct region *rg,
-			struct dns_entry *out, size_t max);
+			int64_t now_ms, struct dns_entry *out, size_t max);
 
 /* --- Route tables (core/rtb_ops.c) --- */
 struct rtb *rtb_lookup(const struct world *w, const struct ctx *cx, const char *id,

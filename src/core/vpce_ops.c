@@ -7,10 +7,22 @@
 #include "core/idfmt.h"
 #include "limits.h"
 
-/* What AWS shows for an endpoint created without a policy. */
-const char vpce_default_policy[] =
+/*
+ * What AWS shows for an endpoint created without a policy, byte for byte:
+ * gateway and interface endpoints print it differently
+ * (docs/aws-reference.md, section 3).
+ */
+static const char default_policy_gateway[] =
 	"{\"Version\":\"2008-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
 	"\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+static const char default_policy_interface[] =
+	"{\n  \"Statement\": [\n    {\n      \"Action\": \"*\", \n      \"Effect\": \"Allow\", \n"
+	"      \"Principal\": \"*\", \n      \"Resource\": \"*\"\n    }\n  ]\n}";
+
+const char *vpce_default_policy(enum vpce_type type)
+{
+	return type == VPCE_GATEWAY ? default_policy_gateway : default_policy_interface;
+}
 
 struct vpce *vpce_lookup(const struct world *w, const struct ctx *cx, const char *id,
 			 struct err *e)
@@ -128,9 +140,10 @@ static int check_subnets(const struct world *w, const struct ctx *cx, const stru
 					ids[i], v->vpc_id);
 		if (zone_of[s->az] != -1)
 			return err_fail(e, "DuplicateSubnetsInSameZone",
-					"Found another subnet in the same availability zone "
-					"as %s. Only one subnet per availability zone is "
-					"allowed.", ids[i]);
+					"Found another VPC endpoint subnet in the availability "
+					"zone of %s. VPC endpoint subnets should be in different "
+					"availability zones supported by the VPC endpoint "
+					"service.", ids[i]);
 		zone_of[s->az] = (int)(v->n_nets + i);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -152,6 +165,10 @@ static int check_subnets(const struct world *w, const struct ctx *cx, const stru
 static int check_rtbs(const struct world *w, const struct ctx *cx, const struct vpce *v,
 		      const char *pl_id, const char **ids, size_t n, struct err *e)
 {
+	if (v->n_rtbs + n > LIMIT_RTBS_PER_ENDPOINT)
+		return err_fail(e, "InvalidParameter",
+				"A gateway endpoint can be in at most %d route tables.",
+				LIMIT_RTBS_PER_ENDPOINT);
 	for (size_t i = 0; i < n; i++) {
 		struct rtb *t = rtb_lookup(w, cx, ids[i], e);
 
@@ -323,8 +340,8 @@ int vpce_create(struct world *w, struct ctx *cx, const struct vpce_create_req *r
 	if (probe.type == VPCE_GATEWAY) {
 		if (req->n_subnets || req->n_groups)
 			return err_fail(e, "InvalidParameter",
-					"Subnets and security groups are not supported for "
-					"gateway endpoints.");
+					"Subnet IDs are only supported for Interface and "
+					"GatewayLoadBalancer type VPC Endpoints.");
 		if (req->private_dns == 1)
 			return err_fail(e, "InvalidParameter",
 					"Private DNS is not supported for gateway endpoints.");
@@ -341,7 +358,8 @@ int vpce_create(struct world *w, struct ctx *cx, const struct vpce_create_req *r
 	} else {
 		if (req->n_rtbs)
 			return err_fail(e, "InvalidParameter",
-					"Route tables are not supported for interface endpoints.");
+					"Route table IDs are only supported for Gateway type "
+					"VPC Endpoint.");
 		probe.private_dns = req->private_dns != 0 && svc->private_dns_fmt;
 		if (req->private_dns == 1)
 			probe.private_dns = true;
@@ -366,7 +384,7 @@ int vpce_create(struct world *w, struct ctx *cx, const struct vpce_create_req *r
 	ctx_random_chars(cx, v->dns_suffix, 8);
 	v->state = probe.type == VPCE_INTERFACE ? VPCE_PENDING : VPCE_AVAILABLE;
 	v->state_ms = cx->now_ms;
-	v->policy = xstrdup(req->policy ? req->policy : vpce_default_policy);
+	v->policy = xstrdup(req->policy ? req->policy : vpce_default_policy(v->type));
 	v->private_dns = probe.private_dns;
 	if (v->type == VPCE_GATEWAY) {
 		for (size_t i = 0; i < req->n_rtbs; i++)
@@ -422,7 +440,8 @@ int vpce_modify(struct world *w, struct ctx *cx, const struct vpce_modify_req *r
 	} else {
 		if (req->n_add_rtbs || req->n_remove_rtbs)
 			return err_fail(e, "InvalidParameter",
-					"Route tables are not supported for interface endpoints.");
+					"Route table IDs are only supported for Gateway type "
+					"VPC Endpoint.");
 		for (size_t i = 0; i < req->n_remove_subnets; i++) {
 			if (!subnet_lookup(w, cx, req->remove_subnets[i], e))
 				return -EINVAL;
@@ -468,7 +487,7 @@ int vpce_modify(struct world *w, struct ctx *cx, const struct vpce_modify_req *r
 
 	if (req->reset_policy) {
 		free(v->policy);
-		v->policy = xstrdup(vpce_default_policy);
+		v->policy = xstrdup(vpce_default_policy(v->type));
 	} else if (req->policy) {
 		free(v->policy);
 		v->policy = xstrdup(req->policy);
@@ -523,7 +542,7 @@ int vpce_delete(struct world *w, struct ctx *cx, const char *id, struct err *e)
 }
 
 size_t vpce_dns_entries(const struct world *w, const struct vpce *v, const struct region *rg,
-			struct dns_entry *out, size_t max)
+			int64_t now_ms, struct dns_entry *out, size_t max)
 {
 	const struct region *srg;
 	const struct service *svc = service_of(v, &srg);
@@ -544,7 +563,14 @@ size_t vpce_dns_entries(const struct world *w, const struct vpce *v, const struc
 	if (!v->private_dns)
 		return n;
 	for (size_t i = 0; n < max && catalog_private_zone_name(svc, rg, i, out[n].name); i++) {
-		/* The private hosted zone AWS makes in the VPC: stable per endpoint. */
+		/*
+		 * The private hosted zone AWS makes in the VPC: "ZONEIDPENDING"
+		 * until the endpoint is available, then an ID stable per endpoint.
+		 */
+		if (vpce_state_at(v, now_ms) == VPCE_PENDING) {
+			str_lcpy(out[n++].zone_id, "ZONEIDPENDING", sizeof(out[0].zone_id));
+			continue;
+		}
 		snprintf(out[n].zone_id, sizeof(out[n].zone_id), "Z%.13s", v->res.id + 5);
 		for (char *p = out[n].zone_id; *p; p++)
 			if (*p >= 'a' && *p <= 'z')

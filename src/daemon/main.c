@@ -208,6 +208,12 @@ static int serve(const struct options *o)
 		fprintf(stderr, "vpced: %s\n", e.msg);
 		goto out;
 	}
+	snprintf(stored_region, sizeof(stored_region), "%ld", (long)getpid());
+	if (store_meta_set(st, "listen", o->listen, &e) < 0 ||
+	    store_meta_set(st, "pid", stored_region, &e) < 0) {
+		fprintf(stderr, "vpced: %s\n", e.msg);
+		goto out;
+	}
 	if (store_load(st, &w, &e) < 0) {
 		fprintf(stderr, "vpced: %s\n", e.msg);
 		goto out;

@@ -16,25 +16,6 @@
 #include "core/region.h"
 #include "limits.h"
 
-/*
- * The largest document decoded. The biggest valid one is a route table at
- * its bounds: 1,000 routes and CODEC_MAX_ASSOCS associations whose 39-byte
- * IDs are all control characters (six bytes each once escaped) come to
- * about 5.7 MB; realistic IDs make it under 1 MB. The cap keeps a damaged
- * row from making jansson build an arbitrarily large tree.
- */
-#define CODEC_MAX_BYTES (8 * 1024 * 1024)
-
-/*
- * Associations of one route table: one per subnet of its VPC plus the main
- * one. AWS allows 200 subnets per VPC by default; nothing in the API caps
- * them, so the format allows fifty times that.
- */
-#define CODEC_MAX_ASSOCS 10000
-
-/* Route tables one gateway endpoint serves, on the same reasoning. */
-#define CODEC_MAX_ENDPOINT_RTBS 10000
-
 struct io {
 	bool dec;		/* decoding: read JSON into the resource */
 	bool failed;		/* sticky */
@@ -589,7 +570,7 @@ static void rtb_io(struct io *c, json_t *o, struct res *r)
 		t->alloc_routes = t->n_routes;
 	}
 	io_elems(c, a, "routes", t->routes, t->n_routes, sizeof(*t->routes), route_io);
-	a = io_list(c, o, "assocs", &t->n_assocs, CODEC_MAX_ASSOCS);
+	a = io_list(c, o, "assocs", &t->n_assocs, LIMIT_ASSOCS_PER_TABLE);
 	if (c->dec) {
 		t->assocs = elems_new(t->n_assocs, sizeof(*t->assocs));
 		t->alloc_assocs = t->n_assocs;
@@ -731,7 +712,7 @@ static void vpce_io(struct io *c, json_t *o, struct res *r)
 	io_ms(c, o, "state_ms", &v->state_ms);
 	io_ostr(c, o, "policy", &v->policy, LIMIT_ENDPOINT_POLICY_CHARS, false);
 	io_bool(c, o, "private_dns", &v->private_dns);
-	io_ids(c, o, "rtbs", &v->rtbs, &v->n_rtbs, CODEC_MAX_ENDPOINT_RTBS);
+	io_ids(c, o, "rtbs", &v->rtbs, &v->n_rtbs, LIMIT_RTBS_PER_ENDPOINT);
 	a = io_list(c, o, "nets", &v->n_nets, LIMIT_SUBNETS_PER_ENDPOINT);
 	if (c->dec)
 		v->nets = elems_new(v->n_nets, sizeof(*v->nets));
@@ -772,7 +753,7 @@ char *codec_encode(const struct res *r)
 	if (!c.failed)
 		s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(root);
-	if (s && strlen(s) > CODEC_MAX_BYTES)
+	if (s && strlen(s) > LIMIT_STORE_DOC_BYTES)
 		FREE_AND_NULL(s);
 	return s;
 }
@@ -799,9 +780,9 @@ struct res *codec_decode(enum res_kind kind, const char *id, const char *json,
 		return NULL;
 	}
 	c.id = id;
-	if (len > CODEC_MAX_BYTES) {
+	if (len > LIMIT_STORE_DOC_BYTES) {
 		err_fail(e, CODEC_ERR_CORRUPT, "%s '%s': document is %zu bytes, more than %d",
-			 c.kind, id, len, CODEC_MAX_BYTES);
+			 c.kind, id, len, LIMIT_STORE_DOC_BYTES);
 		return NULL;
 	}
 	root = json_loadb(json ? json : "", json ? len : 0, JSON_REJECT_DUPLICATES, &jerr);

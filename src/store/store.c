@@ -305,6 +305,8 @@ static int write_entry(struct store *st, struct world *w, const struct journal_e
 	if (!r)
 		return -ENOENT;
 	doc = codec_encode(r);
+	if (!doc)
+		return -EINVAL;	/* out of the bounds the store can read back */
 	s = st->stmts[ST_PUT];
 	bind_text(s, 1, r->id);
 	bind_text(s, 2, res_kind_name(r->kind));

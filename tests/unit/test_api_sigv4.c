@@ -39,7 +39,7 @@
 	"Signature=c91ac7fddde33fa81e08a8d099e0d89132fbd1f079a905c426c3fb72ee661b49"
 
 /* botocore: POST with X-Amz-Content-Sha256 set to the body's hash. */
-#define BODY_SHA256 "4a6ad2b6cd7bd6c1e1c5c8b7d7f1e1b0"
+#define BODY_SHA256 "d821ac2c2958664a08eb0f0b183ebf80201e8a50da5d9e98eca9bc36ef648656"
 #define SHA_AUTH "AWS4-HMAC-SHA256 " CRED ", " \
 	"SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, " \
 	"Signature=c1a48708cc190283006eb45d11a9cb537c618ace74c98bbc550c78e8fb2c301a"
@@ -188,11 +188,15 @@ static void test_credentials(void)
 	};
 	struct call c = { .h = h, .n = ARRAY_SIZE(h), .body = BODY, .now = NOW,
 			  .lookup = secret_arg, .arg = "test" };
+	static char long_secret[300];
 
 	CHECK_STREQ(run(&c, NULL), "");
 	c.arg = "wrong";
 	CHECK_STREQ(run(&c, NULL), "AuthFailure");
 	c.arg = "";
+	CHECK_STREQ(run(&c, NULL), "AuthFailure");
+	c.arg = long_secret;	/* longer than any real one; refused, not cut */
+	memset(long_secret, 'k', sizeof(long_secret) - 1);
 	CHECK_STREQ(run(&c, NULL), "AuthFailure");
 	c.arg = NULL;		/* unknown access key */
 	CHECK_STREQ(run(&c, NULL), "AuthFailure");
@@ -238,6 +242,7 @@ static void test_structure(void)
 	};
 	struct http_header many[LIMIT_HTTP_HEADERS + 1];
 	struct call c = { .h = h, .n = 4, .body = BODY, .now = NOW };
+	static char big[2 * LIMIT_QUERY_PARAMS + 3];
 
 	CHECK_STREQ(post(h, 0, BODY, NOW), "MissingParameter");
 	CHECK_STREQ(post(h, 3, BODY, NOW), "MissingParameter");
@@ -277,6 +282,18 @@ static void test_structure(void)
 	CHECK_STREQ(run(&c, NULL), "MalformedQueryString");
 	c.query = "a=%2";
 	CHECK_STREQ(run(&c, NULL), "MalformedQueryString");
+
+	c.query = big;
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i < LIMIT_QUERY_PARAMS; i++)
+		memcpy(big + 2 * i, "&a", 2);
+	CHECK_STREQ(run(&c, NULL), "AuthFailure");
+	memcpy(big + 2 * LIMIT_QUERY_PARAMS, "&a", 2);
+	CHECK_STREQ(run(&c, NULL), "MalformedQueryString");
+	memset(big, 0, sizeof(big));
+	memcpy(big, "X-Amz-Credential=", 17);
+	memset(big + 17, 'a', 1100);
+	CHECK_STREQ(run(&c, NULL), "IncompleteSignature");
 
 	for (size_t i = 0; i < ARRAY_SIZE(many); i++)
 		many[i] = (struct http_header)H("X-Pad", "x");
@@ -416,8 +433,7 @@ static void test_payload_hash(void)
 	struct http_header h[] = {
 		H("Host", HOST),
 		H("Content-Type", CTYPE),
-		H("X-Amz-Content-Sha256",
-		  "b0b4b8a9d8db0f53cfd3da38cee8a4c0d6a1e4ad6f1e7d91bb3a7e3a8e1a1f56"),
+		H("X-Amz-Content-Sha256", BODY_SHA256),
 		H("X-Amz-Date", "20261126T120000Z"),
 		H("Authorization", SHA_AUTH),
 	};
@@ -431,10 +447,11 @@ static void test_payload_hash(void)
 			  .h = g, .n = ARRAY_SIZE(g), .now = NOW };
 
 	/* the header must be the body's real hash */
-	h[2].value = STR_LIT("cd5fbcdc36a07de9c8c5f4bb37cdaee6f4e6f3fcf2ba2ee5e4ee5bc63d6d8256");
+	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW), "");
+	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY "&x", NOW), "AuthFailure");
+	h[2].value = STR_LIT("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW), "AuthFailure");
-	h[2].value = STR_LIT("c9ca02c6e3a80f28f1a3bdc07d5e7bd3fdabe9b37f2e5f5ea5bb5d3b6ed3ad0a");
-	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW), "AuthFailure");
+	CHECK_STREQ(post(h, ARRAY_SIZE(h), "", NOW), "AuthFailure");
 	CHECK_STREQ(run(&c, NULL), "");
 	c.body = "x";
 	CHECK_STREQ(run(&c, NULL), "AuthFailure");
@@ -489,7 +506,7 @@ static void test_aws_examples(void)
 	struct call c = { .method = "GET", .query = "Action=ListUsers&Version=2010-05-08",
 			  .h = iam, .n = ARRAY_SIZE(iam), .now = EXAMPLE_NOW,
 			  .lookup = secret_arg, .arg = EXAMPLE_SECRET };
-	struct sigv4_result res;
+	struct sigv4_result res = { .presigned = false };
 
 	CHECK_STREQ(run(&c, &res), "");
 	CHECK_STREQ(res.access_key, "AKIDEXAMPLE");

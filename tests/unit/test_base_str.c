@@ -2,7 +2,6 @@
 #include "compat.h"
 #include "check.h"
 
-#include "base/buf.h"
 #include "base/str.h"
 
 void test_base_str(void);
@@ -40,38 +39,3 @@ void test_base_str(void)
 	CHECK_EQ(str_cmp(STR_LIT("b"), STR_LIT("abc")), 1);
 }
 
-void test_base_buf(void);
-
-void test_base_buf(void)
-{
-	struct buf b;
-	char *p;
-	size_t len;
-
-	buf_init(&b, 10);
-	CHECK_STREQ(b.p, "");
-	buf_adds(&b, "hello");
-	buf_addf(&b, "%d", 42);
-	CHECK_STREQ(b.p, "hello42");
-	CHECK(!b.err);
-	buf_adds(&b, "toolong");
-	CHECK(b.err);
-	CHECK_STREQ(b.p, "hello42");
-	buf_addc(&b, 'x');
-	CHECK_EQ(b.len, 7);
-	buf_reset(&b);
-	CHECK(!b.err);
-	buf_addf(&b, "%s", "0123456789");
-	CHECK_EQ(b.len, 10);
-	p = buf_detach(&b, &len);
-	CHECK_STREQ(p, "0123456789");
-	CHECK_EQ(len, 10);
-	free(p);
-	CHECK_STREQ(b.p, "");
-	buf_init(&b, 100000);
-	for (int i = 0; i < 1000; i++)
-		buf_addf(&b, "%300s", "");
-	CHECK(b.err);
-	CHECK(b.len <= 100000);
-	buf_release(&b);
-}
