@@ -14,7 +14,7 @@
 #define INDEX_DIGITS 10
 /*
  * EC2 refuses filter values longer than this ("The maximum length for a
- * filter value is 255 characters"). XXX: belongs in limits.h as
+ * filter value is 255 characters"); here until limits.h has it as
  * LIMIT_QUERY_FILTER_VALUE_CHARS.
  */
 #define FILTER_VALUE_CHARS 255
@@ -281,8 +281,8 @@ static bool parse_index(struct str s, unsigned *out)
 
 /*
  * Checks that every key under "prefix." is a list member and counts them.
- * In a run, indices sort by their number of digits first and then bytewise,
- * which is their numeric order, so filling takes one pass per length.
+ * Without leading zeros, indices of one length sort bytewise in numeric
+ * order and shorter ones are smaller, so filling takes one pass per length.
  */
 static int list_scan(const struct query *q, const char *prefix, struct range *r,
 		     size_t *count, struct err *e)

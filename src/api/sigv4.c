@@ -2,7 +2,8 @@
 /*
  * SigV4 as AWS documents it ("Create a signed AWS API request") and as
  * botocore signs it: canonical request, string to sign, HMAC key chain.
- * Only the query-string sort allocates, bounded by LIMIT_QUERY_PARAMS.
+ * Memory is bounded: the canonical request by SIGV4_CANONICAL_MAX, the
+ * query-string sort by LIMIT_QUERY_PARAMS; the rest lives on the stack.
  */
 #include "compat.h"
 #include "api/sigv4.h"
@@ -354,6 +355,8 @@ static void auth_init(struct sigv4_auth *a)
 				  .signature = STR_EMPTY };
 }
 
+#define REQUIRES(what) "Authorization header requires '" what "' parameter. "
+
 static int auth_parse(struct str value, struct sigv4_auth *out, struct err *e)
 {
 	struct str s = str_trim(value), tok, key, cred = STR_EMPTY, list = STR_EMPTY;
@@ -389,9 +392,9 @@ static int auth_parse(struct str value, struct sigv4_auth *out, struct err *e)
 	}
 	if (!have_cred || !have_sig || !have_list)
 		return err_fail(e, "IncompleteSignature", "%s%s%sAuthorization=%.*s",
-				have_cred ? "" : "Authorization header requires 'Credential' parameter. ",
-				have_sig ? "" : "Authorization header requires 'Signature' parameter. ",
-				have_list ? "" : "Authorization header requires 'SignedHeaders' parameter. ",
+				have_cred ? "" : REQUIRES("Credential"),
+				have_sig ? "" : REQUIRES("Signature"),
+				have_list ? "" : REQUIRES("SignedHeaders"),
 				clip(value.len), value.p);
 	ret = scope_parse(cred, out, e);
 	if (ret < 0)
@@ -523,8 +526,8 @@ static int time_check(int64_t t, int64_t now, int64_t window, struct err *e)
 static int auth_check(const struct sigv4_auth *auth, struct str amz_date, struct err *e)
 {
 	if (!signed_has(auth, "host"))
-		return err_fail(e, "IncompleteSignature",
-				"'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+		return err_fail(e, "IncompleteSignature", "'Host' or ':authority' must be "
+				"a 'SignedHeader' in the AWS Authorization.");
 	if (!str_eq(auth->date, str_from(amz_date.p, 8)))
 		return fail_auth(e);
 	return 0;

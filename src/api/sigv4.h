@@ -73,17 +73,19 @@ int sigv4_parse_date(struct str s, int64_t *out);
 typedef const char *sigv4_secret_fn(void *arg, struct str access_key);
 
 struct sigv4_result {
-	char access_key[128];		/* who signed; NUL-terminated */
+	char access_key[128 + 1];	/* who signed; AWS: at most 128 characters */
 	char region[32];		/* from the credential scope; unchecked */
 	char service[32];		/* from the credential scope; unchecked */
 	bool presigned;			/* signed in the query, not a header */
 };
 
 /*
- * Verifies the SigV4 signature of 'req' at time 'now' (Unix seconds), asking
- * 'lookup' (called with 'arg') for the signer's secret. On success fills 'out'
- * and returns 0. On failure fills 'e' with EC2's error code and message and
- * returns negative; 'out' is then untouched. Codes, as EC2 returns them:
+ * Verifies the SigV4 signature of 'req' at time 'now' (Unix seconds). Once the
+ * request is well formed and in time, calls 'lookup' (with 'arg') once for the
+ * signer's secret. On success fills 'out' and returns 0. On failure fills 'e'
+ * with EC2's error code and message and returns negative; 'out' is then
+ * untouched. The header form needs X-Amz-Date (a bare Date header is not
+ * accepted) and both forms must sign 'host'. Codes, as EC2 returns them:
  *   MissingParameter     no Authorization header and no presigned query
  *   IncompleteSignature  malformed Authorization or X-Amz-* parameters, a
  *                        missing X-Amz-Date, 'host' not signed, both forms

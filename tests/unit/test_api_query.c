@@ -147,6 +147,9 @@ static void test_limits(struct fixture *f)
 		buf_addc(&b, 'k');
 	CHECK_EQ(parse(f, b.p, b.len), -EINVAL);
 	CHECK(code_is(f, "InvalidQueryParameter"));
+	buf_truncate(&b, LIMIT_QUERY_KEY_BYTES + 1);
+	CHECK_EQ(parse(f, b.p, b.len), -EINVAL);
+	CHECK(code_is(f, "InvalidQueryParameter"));
 
 	buf_reset(&b);
 	for (int i = 0; i < LIMIT_QUERY_PARAMS; i++)
@@ -161,17 +164,38 @@ static void test_limits(struct fixture *f)
 	buf_release(&b);
 }
 
-static void test_arena_cap(void)
+static void test_arena_cap(struct fixture *f)
 {
+	struct query_filter *flt;
+	struct query_tag *t;
+	struct query_tagspec *s;
 	struct arena a;
 	struct query q;
 	struct err e = { 0 };
+	size_t n;
 
 	arena_init(&a, 64);
 	CHECK_EQ(query_parse(&q, STR_LIT("aaaaaaaaaaaaaaaa=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
 			     &a, &e), -ENOMEM);
 	CHECK_STREQ(e.code, "InvalidRequest");
 	CHECK_EQ(q.n, 0);
+
+	/* Accessors allocate their results in the arena they are given. */
+	CHECK_EQ(parse_c(f, "Filter.1.Name=a&Filter.2.Name=b&Filter.2.Value.1=x"
+			 "&Tag.1.Key=k&Tag.2.Key=l&TagSpecification.1.Tag.1.Key=k"), 0);
+	arena_release(&a);
+	arena_init(&a, 1);
+	CHECK_EQ(query_filters(&f->q, &a, &flt, &n, &e), -ENOMEM);
+	CHECK_EQ(query_tags(&f->q, "Tag", &a, &t, &n, &e), -ENOMEM);
+	CHECK_EQ(query_tag_specs(&f->q, &a, &s, &n, &e), -ENOMEM);
+	arena_release(&a);
+	arena_init(&a, 2 * sizeof(*flt));
+	CHECK_EQ(query_filters(&f->q, &a, &flt, &n, &e), -ENOMEM);
+	CHECK(flt == NULL);
+	arena_release(&a);
+	arena_init(&a, sizeof(*s));
+	CHECK_EQ(query_tag_specs(&f->q, &a, &s, &n, &e), -ENOMEM);
+	CHECK(s == NULL);
 	arena_release(&a);
 }
 
@@ -193,6 +217,17 @@ static void test_list(struct fixture *f)
 	CHECK_EQ(n, 0);
 	CHECK_EQ(query_list(&f->q, "SubnetId", v, ARRAY_SIZE(v), &n, &f->e), 0);
 	CHECK_EQ(n, 0);
+	{
+		char longp[LIMIT_QUERY_KEY_BYTES + 8];
+		struct query_tag *t;
+
+		memset(longp, 'p', sizeof(longp) - 1);
+		longp[sizeof(longp) - 1] = '\0';
+		CHECK_EQ(query_list(&f->q, longp, v, ARRAY_SIZE(v), &n, &f->e), 0);
+		CHECK_EQ(n, 0);
+		CHECK_EQ(query_tags(&f->q, longp, &f->a, &t, &n, &f->e), 0);
+		CHECK_EQ(n, 0);
+	}
 	/* Structured keys under the prefix are not list members. */
 	CHECK_EQ(query_list(&f->q, "Filter", v, ARRAY_SIZE(v), &n, &f->e), -EINVAL);
 	CHECK(code_is(f, "UnknownParameter"));
@@ -365,6 +400,18 @@ static void test_tags(struct fixture *f)
 	CHECK_EQ(query_tags(&f->q, "Tag", &f->a, &t, &n, &f->e), 0);
 	CHECK_EQ(n, 0);
 	CHECK(t == NULL);
+
+	/* A prefix so long that "prefix.1.Value" cannot be a key. */
+	buf_init(&b, 1 << 20);
+	for (int i = 0; i < LIMIT_QUERY_KEY_BYTES - 6; i++)
+		buf_addc(&b, 'p');
+	buf_adds(&b, ".1.Key=k");
+	CHECK_EQ(parse(f, b.p, b.len), 0);
+	buf_truncate(&b, LIMIT_QUERY_KEY_BYTES - 6);
+	CHECK_EQ(query_tags(&f->q, b.p, &f->a, &t, &n, &f->e), 0);
+	CHECK_EQ(n, 1);
+	CHECK(!t[0].has_value);
+	buf_release(&b);
 
 	static const struct {
 		const char *form, *code;
@@ -552,7 +599,7 @@ void test_api_query(void)
 	test_decode(&f);
 	test_malformed(&f);
 	test_limits(&f);
-	test_arena_cap();
+	test_arena_cap(&f);
 	test_list(&f);
 	test_indices(&f);
 	test_filters(&f);

@@ -17,8 +17,9 @@
 #define H(n, v) { STR_LIT(n), STR_LIT(v) }
 
 /* botocore: POST / with BODY, the request the aws CLI sends. */
+#define POST_SIG "f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6"
 #define POST_AUTH "AWS4-HMAC-SHA256 " CRED ", SignedHeaders=content-type;host;x-amz-date, " \
-	"Signature=f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6"
+	"Signature=" POST_SIG
 
 /* botocore: the same with 'X-Dup: one' and 'X-Dup:   two   three ' added. */
 #define DUP_AUTH "AWS4-HMAC-SHA256 " CRED ", SignedHeaders=content-type;host;x-amz-date;x-dup, " \
@@ -28,7 +29,8 @@
 #define PRESIGN_PARAMS "X-Amz-Algorithm=AWS4-HMAC-SHA256" \
 	"&X-Amz-Credential=test%2F20261126%2Fus-east-1%2Fec2%2Faws4_request" \
 	"&X-Amz-Date=20261126T120000Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host"
-#define PRESIGN_SIG "X-Amz-Signature=bea23555446b34849c5b3a42413fcde60c5c7fc66aee8bb97ae3d758c39f1474"
+#define PRESIGN_SIG "X-Amz-Signature=" \
+	"bea23555446b34849c5b3a42413fcde60c5c7fc66aee8bb97ae3d758c39f1474"
 #define PRESIGN_QUERY "Action=DescribeVpcs&Version=2016-11-15&" PRESIGN_PARAMS "&" PRESIGN_SIG
 
 /* botocore, session token 'tok/en+=', on an odd path and query. */
@@ -189,6 +191,8 @@ static void test_credentials(void)
 	struct call c = { .h = h, .n = ARRAY_SIZE(h), .body = BODY, .now = NOW,
 			  .lookup = secret_arg, .arg = "test" };
 	static char long_secret[300];
+	char long_auth[400];
+	struct sigv4_result res = { .presigned = false };
 
 	CHECK_STREQ(run(&c, NULL), "");
 	c.arg = "wrong";
@@ -202,12 +206,12 @@ static void test_credentials(void)
 	CHECK_STREQ(run(&c, NULL), "AuthFailure");
 	h[3].value = STR_LIT("AWS4-HMAC-SHA256 Credential=nobody/20261126/us-east-1/ec2/"
 			     "aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-			     "f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6");
+			     POST_SIG);
 	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW), "AuthFailure");
 	/* another region or service signs differently */
 	h[3].value = STR_LIT("AWS4-HMAC-SHA256 Credential=test/20261126/us-west-2/ec2/"
 			     "aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature="
-			     "f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6");
+			     POST_SIG);
 	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW), "AuthFailure");
 	/* the signature is case-insensitive hex; one flipped digit fails */
 	h[3].value = STR_LIT("AWS4-HMAC-SHA256 " CRED ", SignedHeaders=content-type;host;"
@@ -222,6 +226,22 @@ static void test_credentials(void)
 	h[3].value = STR_LIT(POST_AUTH);
 	h[2].value = STR_LIT("20261127T000000Z");
 	CHECK_STREQ(post(h, ARRAY_SIZE(h), BODY, NOW + 43200), "AuthFailure");
+
+	/* the access key is not signed; AWS allows 128 characters of it */
+	h[2].value = STR_LIT("20261126T120000Z");
+	h[3].value = str_from(long_auth, (size_t)snprintf(long_auth, sizeof(long_auth),
+		"AWS4-HMAC-SHA256 Credential=%0128d/20261126/us-east-1/ec2/aws4_request, "
+		"SignedHeaders=content-type;host;x-amz-date, Signature="
+		POST_SIG, 7));
+	c.arg = "test";
+	CHECK_STREQ(run(&c, &res), "");
+	CHECK_EQ(strlen(res.access_key), 128);
+	CHECK(res.access_key[127] == '7');
+	h[3].value = str_from(long_auth, (size_t)snprintf(long_auth, sizeof(long_auth),
+		"AWS4-HMAC-SHA256 Credential=%0129d/20261126/us-east-1/ec2/aws4_request, "
+		"SignedHeaders=content-type;host;x-amz-date, Signature="
+		POST_SIG, 7));
+	CHECK_STREQ(run(&c, NULL), "AuthFailure");
 
 	CHECK_EQ(sigv4_http_status("AuthFailure"), 401);
 	CHECK_EQ(sigv4_http_status("RequestExpired"), 400);
@@ -257,10 +277,10 @@ static void test_structure(void)
 
 	/* host and x-amz-date must be signed */
 	h[3].value = STR_LIT("AWS4-HMAC-SHA256 " CRED ", SignedHeaders=content-type;x-amz-date, "
-			     "Signature=f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6");
+			     "Signature=" POST_SIG);
 	CHECK_STREQ(post(h, 4, BODY, NOW), "IncompleteSignature");
 	h[3].value = STR_LIT("AWS4-HMAC-SHA256 " CRED ", SignedHeaders=content-type;host, "
-			     "Signature=f53ecab1bfedc84a6d34846d5968ad8feb0a4a65a41081e3507466eec5e60ee6");
+			     "Signature=" POST_SIG);
 	CHECK_STREQ(post(h, 4, BODY, NOW), "IncompleteSignature");
 
 	/* X-Amz-Date: missing, twice, malformed */
@@ -518,6 +538,11 @@ static void test_aws_examples(void)
 	CHECK_STREQ(res.service, "service");
 }
 
+#define ALG "AWS4-HMAC-SHA256 Credential="
+#define SCOPE ALG "a/20261126/r/s/aws4_request, "
+#define REST "SignedHeaders=host, Signature=" SIG0
+#define SIG0 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static void test_parse(void)
 {
 	static const struct {
@@ -526,56 +551,37 @@ static void test_parse(void)
 	} cases[] = {
 		{ POST_AUTH, 0 },
 		{ "  AWS4-HMAC-SHA256   Credential=a/20261126/r/s/aws4_request ,SignedHeaders=host"
-		  ",,Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef  ", 0 },
-		{ "AWS4-HMAC-SHA256 Signature=0123456789abcdef0123456789abcdef0123456789abcdef"
-		  "0123456789abcdef,SignedHeaders=a;b Credential=a/20261126/r/s/aws4_request "
-		  "Extra=ignored", 0 },
+		  ",,Signature=" SIG0 "  ", 0 },
+		{ "AWS4-HMAC-SHA256 Signature=" SIG0 ",SignedHeaders=a;b "
+		  "Credential=a/20261126/r/s/aws4_request Extra=ignored", 0 },
 		{ "", -EBADMSG },
 		{ "AWS4-HMAC-SHA256", -EBADMSG },
 		{ "AWS4-HMAC-SHA256 ", -EBADMSG },
-		{ "aws4-hmac-sha256 " CRED ", SignedHeaders=host, Signature=0123456789abcdef0123"
-		  "456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a /20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/b/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws5_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/2026112/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126//s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=x;host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host;host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=Host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host;, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, "
-		  "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=host, "
-		  "Signature=", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=a;b;c;d;e;"
-		  "f;g;h;i;j;k;l;m;n;o;p;q;r;s;t;u;v;w;x;y;z;za;zb;zc;zd;ze;zf;zg, Signature=0123456789"
-		  "abcdef0123456789abcdef0123456789abcdef0123456789abcdef", -EBADMSG },
-		{ "AWS4-HMAC-SHA256 Credential=a/20261126/r/s/aws4_request, SignedHeaders=a;b;c;d;e;"
-		  "f;g;h;i;j;k;l;m;n;o;p;q;r;s;t;u;v;w;x;y;z;za;zb;zc;zd;ze;zf, Signature=0123456789"
-		  "abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 0 },
+		{ "aws4-hmac-sha256 " CRED ", SignedHeaders=host, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=host, Signature=" SIG0 "0", -EBADMSG },
+		{ SCOPE "SignedHeaders=host, Signature="
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg", -EBADMSG },
+		{ ALG "a /20261126/r/s/aws4_request, " REST, -EBADMSG },
+		{ ALG "a/b/20261126/r/s/aws4_request, " REST, -EBADMSG },
+		{ ALG "a/20261126/r/s, " REST, -EBADMSG },
+		{ ALG "a/20261126/r/s/aws5_request, " REST, -EBADMSG },
+		{ ALG "a/2026112/r/s/aws4_request, " REST, -EBADMSG },
+		{ ALG "a/2026112x/r/s/aws4_request, " REST, -EBADMSG },
+		{ ALG "/20261126/r/s/aws4_request, " REST, -EBADMSG },
+		{ ALG "a/20261126//s/aws4_request, " REST, -EBADMSG },
+		{ SCOPE "SignedHeaders=x;host, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=host;host, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=Host, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=host;, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=host, Signature=" SIG0
+		  ", Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=host, Signature", -EBADMSG },
+		{ SCOPE "SignedHeaders=host, Signature=", -EBADMSG },
+		{ SCOPE "SignedHeaders=a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;"
+		  "p;q;r;s;t;u;v;w;x;y;z;za;zb;zc;zd;ze;zf;zg, Signature=" SIG0, -EBADMSG },
+		{ SCOPE "SignedHeaders=a;b;c;d;e;f;g;h;i;j;k;l;m;n;o;"
+		  "p;q;r;s;t;u;v;w;x;y;z;za;zb;zc;zd;ze;zf, Signature=" SIG0, 0 },
 	};
 	struct sigv4_auth a;
 
