@@ -32,6 +32,11 @@
 /* SigV4 */
 #define LIMIT_SIGV4_SIGNED_HEADERS 32
 #define LIMIT_SIGV4_SKEW_SECONDS 300		/* AWS: 5 minutes */
+#define LIMIT_SIGV4_EXPIRES_SECONDS 604800	/* AWS: presigned URLs live 7 days */
+#define LIMIT_SIGV4_PARAM_BYTES 1024		/* one decoded X-Amz-* parameter */
+#define LIMIT_SIGV4_SECRET_BYTES 256		/* "AWS4" plus the secret key */
+/* The canonical request: method, path, query, signed headers, hash. */
+#define LIMIT_SIGV4_CANONICAL_BYTES (4 * LIMIT_HTTP_HEADER_BYTES + 1024)
 
 /* Policy documents */
 #define LIMIT_ENDPOINT_POLICY_CHARS 20480	/* AWS: 20,480 characters */

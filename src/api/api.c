@@ -126,6 +126,13 @@ static int authenticate(struct call *c, const struct http_request *req,
 	ret = sigv4_verify(&sreq, c->cx.now_ms / 1000, secret_of, c->api, &res, &c->err);
 	if (ret < 0)
 		return ret;
+	if (strcmp(res.service, "ec2"))
+		return err_fail(&c->err, "AuthFailure",
+				"Credential should be scoped to correct service: 'ec2'.");
+	if (strcmp(res.region, c->cx.region->name))
+		return err_fail(&c->err, "AuthFailure",
+				"Credential should be scoped to a valid region, not '%s'.",
+				res.region);
 	*who = identity_of(c->api, res.access_key);
 	if (!*who)
 		return err_fail(&c->err, "AuthFailure",

@@ -2,7 +2,7 @@
 /*
  * SigV4 as AWS documents it ("Create a signed AWS API request") and as
  * botocore signs it: canonical request, string to sign, HMAC key chain.
- * Memory is bounded: the canonical request by SIGV4_CANONICAL_MAX, the
+ * Memory is bounded: the canonical request by LIMIT_SIGV4_CANONICAL_BYTES, the
  * query-string sort by LIMIT_QUERY_PARAMS; the rest lives on the stack.
  */
 #include "compat.h"
@@ -21,14 +21,6 @@
 #define HASH_LEN 32			/* SHA-256 */
 #define HEX_LEN (2 * HASH_LEN)
 
-/* AWS: a presigned URL lasts at most 7 days (X-Amz-Expires, seconds). */
-#define SIGV4_EXPIRES_MAX 604800
-/* One decoded X-Amz-* query parameter, in bytes. */
-#define SIGV4_PARAM_BYTES 1024
-/* "AWS4" plus a secret key; AWS secret keys are 40 characters. */
-#define SIGV4_SECRET_BYTES 256
-/* Request target and headers, each encoded at most threefold. */
-#define SIGV4_CANONICAL_MAX (4 * LIMIT_HTTP_HEADER_BYTES + 1024)
 
 /*
  * EC2's messages, as seen in its responses: AuthFailure (401) and
@@ -62,7 +54,7 @@ static const char *const qp_names[QP_N] = {
 struct presign {
 	struct str v[QP_N];
 	unsigned n[QP_N];		/* occurrences; only the first is kept */
-	char buf[QP_N][SIGV4_PARAM_BYTES];
+	char buf[QP_N][LIMIT_SIGV4_PARAM_BYTES];
 };
 
 struct qpair {
@@ -612,10 +604,10 @@ static int query_auth(struct presign *ps, int64_t now, struct sigv4_auth *auth,
 				"X-Amz-Date must be in the ISO8601 Long Format "
 				"\"yyyyMMdd'T'HHmmss'Z'\"");
 	if (ps->n[QP_EXPIRES] &&
-	    str_to_u64(ps->v[QP_EXPIRES], SIGV4_EXPIRES_MAX, &expires) < 0)
+	    str_to_u64(ps->v[QP_EXPIRES], LIMIT_SIGV4_EXPIRES_SECONDS, &expires) < 0)
 		return err_fail(e, "IncompleteSignature",
 				"X-Amz-Expires must be a number of seconds from 0 to %d",
-				SIGV4_EXPIRES_MAX);
+				LIMIT_SIGV4_EXPIRES_SECONDS);
 	ret = auth_check(auth, *amz_date, e);
 	if (ret < 0)
 		return ret;
@@ -849,7 +841,7 @@ static bool hmac(const void *key, size_t key_len, struct str msg, unsigned char 
 static bool sign(const char *secret, const struct sigv4_auth *auth, struct str sts,
 		 unsigned char sig[HASH_LEN])
 {
-	char k0[SIGV4_SECRET_BYTES];
+	char k0[LIMIT_SIGV4_SECRET_BYTES];
 	unsigned char k1[HASH_LEN], k2[HASH_LEN];
 	size_t len = strnlen(secret, sizeof(k0));
 	bool ok;
@@ -878,7 +870,7 @@ static int signature_check(const struct sigv4_req *req, const struct sigv4_auth 
 	struct buf b;
 	int ret;
 
-	buf_init(&b, SIGV4_CANONICAL_MAX);
+	buf_init(&b, LIMIT_SIGV4_CANONICAL_BYTES);
 	ret = build_canonical(&b, req, auth, presigned, e);
 	if (ret < 0)
 		goto out;

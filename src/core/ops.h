@@ -89,7 +89,6 @@ int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 int groups_check(const struct world *w, const struct ctx *cx, const char *vpc_id,
 		 char (*groups)[ID_SIZE], size_t n, struct err *e);
 
-#endif
 
 /* --- VPC endpoints (core/vpce_ops.c) --- */
 /* The policy an endpoint of 'type' gets when none is given: full access. */
@@ -155,3 +154,5 @@ struct rtb *rtb_for_subnet(const struct world *w, const struct subnet *s);
 /* --- Security groups (core/sg_ops.c) --- */
 struct sg *sg_lookup(const struct world *w, const struct ctx *cx, const char *id,
 		     struct err *e);
+
+#endif
