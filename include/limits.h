@@ -19,7 +19,8 @@
 #define LIMIT_QUERY_KEY_BYTES 256		/* one decoded key */
 #define LIMIT_QUERY_LIST 1000			/* members of one list (X.N) */
 #define LIMIT_QUERY_FILTERS 50			/* Filter.N */
-#define LIMIT_QUERY_FILTER_VALUES 200		/* Filter.N.Value.M */
+#define LIMIT_QUERY_FILTER_VALUES 200		/* Filter.N.Value.M, in one call */
+#define LIMIT_QUERY_FILTER_VALUE_CHARS 255	/* one filter value (AWS) */
 #define LIMIT_QUERY_TAGS 50			/* tags per resource (AWS: 50) */
 #define LIMIT_TAG_KEY_CHARS 128
 #define LIMIT_TAG_VALUE_CHARS 256

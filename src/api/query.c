@@ -12,12 +12,7 @@
 
 /* Longest list index: UINT_MAX has 10 decimal digits. */
 #define INDEX_DIGITS 10
-/*
- * EC2 refuses filter values longer than this ("The maximum length for a
- * filter value is 255 characters"); here until limits.h has it as
- * LIMIT_QUERY_FILTER_VALUE_CHARS.
- */
-#define FILTER_VALUE_CHARS 255
+
 /* How much of a client's value an error message quotes. */
 #define ECHO_BYTES 128
 
@@ -502,10 +497,10 @@ static int filter_values(const struct query *q, unsigned idx, struct arena *a,
 	list_fill(q, &r, f->values);
 	f->n_values = count;
 	for (size_t i = 0; i < count; i++)
-		if (utf8_chars(f->values[i]) > FILTER_VALUE_CHARS)
+		if (utf8_chars(f->values[i]) > LIMIT_QUERY_FILTER_VALUE_CHARS)
 			return err_fail(e, "FilterLimitExceeded",
 					"The maximum length for a filter value is %d characters",
-					FILTER_VALUE_CHARS);
+					LIMIT_QUERY_FILTER_VALUE_CHARS);
 	return 0;
 }
 

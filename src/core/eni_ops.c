@@ -36,7 +36,8 @@ int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 		 (unsigned)(mac >> 32) & 255, (unsigned)(mac >> 40) & 255);
 	n->description = xstrdup(spec->description ? spec->description : "");
 	n->groups = xcalloc(spec->n_groups ? spec->n_groups : 1, ID_SIZE);
-	memcpy(n->groups, spec->groups, spec->n_groups * ID_SIZE);
+	if (spec->n_groups)
+		memcpy(n->groups, spec->groups, spec->n_groups * ID_SIZE);
 	n->n_groups = spec->n_groups;
 	n->requester_managed = spec->requester_managed;
 	str_lcpy(n->requester_id, spec->requester_id ? spec->requester_id : "",

@@ -288,7 +288,8 @@ static void set_eni_groups(struct world *w, struct vpce *v)
 		n = AS_ENI(r);
 		free(n->groups);
 		n->groups = xcalloc(v->n_groups ? v->n_groups : 1, ID_SIZE);
-		memcpy(n->groups, v->groups, v->n_groups * ID_SIZE);
+		if (v->n_groups)
+			memcpy(n->groups, v->groups, v->n_groups * ID_SIZE);
 		n->n_groups = v->n_groups;
 		world_touch(w, r);
 	}
