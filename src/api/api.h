@@ -83,6 +83,9 @@ int param_list(struct call *c, const char *prefix, const char ***out, size_t *n)
 int param_tag_specs_check(struct call *c, const char *resource_type);
 void param_tag_specs_apply(struct call *c, const char *resource_type, struct res *r);
 
+/* Fails with the NotFound error EC2 gives for a missing 'id' of 'kind'. */
+int fail_not_found(struct call *c, enum res_kind kind, const char *id);
+
 /* Starts the response document of the current action. */
 void resp_begin(struct call *c);
 void resp_end(struct call *c);

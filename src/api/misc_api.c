@@ -168,16 +168,13 @@ static int tag_targets(struct call *c, struct res ***out, size_t *n)
 	if (!rs)
 		return err_fail(&c->err, "InvalidRequest", "The request is too large.");
 	for (size_t i = 0; i < *n; i++) {
-		rs[i] = world_find(c->w, ids[i]);
-		if (!rs[i] || strcmp(rs[i]->owner, c->cx.account)) {
-			int kind = res_kind_from_id(ids[i]);
+		int kind = res_kind_from_id(ids[i]);
 
-			if (kind < 0)
-				return err_fail(&c->err, "InvalidID",
-						"The ID '%s' is not valid", ids[i]);
-			return err_fail(&c->err, "InvalidID",
-					"The ID '%s' is not valid", ids[i]);
-		}
+		if (kind < 0)
+			return err_fail(&c->err, "InvalidID", "The ID '%s' is not valid", ids[i]);
+		rs[i] = world_get(c->w, ids[i], (enum res_kind)kind);
+		if (!rs[i] || strcmp(rs[i]->owner, c->cx.account))
+			return fail_not_found(c, (enum res_kind)kind, ids[i]);
 	}
 	*out = rs;
 	return 0;

@@ -77,3 +77,32 @@ void param_tag_specs_apply(struct call *c, const char *resource_type, struct res
 			res_tag_set(r, specs[i].tags[j].key.p, specs[i].tags[j].value.p);
 	}
 }
+
+int fail_not_found(struct call *c, enum res_kind kind, const char *id)
+{
+	static const struct {
+		const char *code;
+		const char *fmt;
+	} not_found[RES_KIND_COUNT] = {
+		[RES_VPC] = { "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist" },
+		[RES_SUBNET] = { "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" },
+		[RES_RTB] = { "InvalidRouteTableID.NotFound",
+			      "The routeTable ID '%s' does not exist" },
+		[RES_SG] = { "InvalidGroup.NotFound", "The security group '%s' does not exist" },
+		[RES_IGW] = { "InvalidInternetGatewayID.NotFound",
+			      "The internetGateway ID '%s' does not exist" },
+		[RES_NAT] = { "NatGatewayNotFound", "The Nat Gateway %s was not found" },
+		[RES_VGW] = { "InvalidVpnGatewayID.NotFound",
+			      "The vpnGateway ID '%s' does not exist" },
+		[RES_EIP] = { "InvalidAllocationID.NotFound",
+			      "The allocation ID '%s' does not exist" },
+		[RES_ENI] = { "InvalidNetworkInterfaceID.NotFound",
+			      "The networkInterface ID '%s' does not exist" },
+		[RES_INSTANCE] = { "InvalidInstanceID.NotFound",
+				   "The instance ID '%s' does not exist" },
+		[RES_VPCE] = { "InvalidVpcEndpointId.NotFound",
+			       "The Vpc Endpoint Id '%s' does not exist" },
+	};
+
+	return err_fail(&c->err, not_found[kind].code, not_found[kind].fmt, id);
+}
