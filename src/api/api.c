@@ -12,12 +12,28 @@
 
 #define EC2_VERSION "2016-11-15"
 
+/* At most this many idempotent creates share one commit. */
+#define API_BATCH_TOKENS 64
+
+struct pending_token {
+	char account[ACCOUNT_SIZE];
+	char token[LIMIT_CLIENT_TOKEN_CHARS + 1];
+	char action[64];
+	char hash[65];
+	char resource_id[ID_SIZE];
+};
+
 struct api {
 	struct world *w;
 	struct store *st;
 	struct api_config cfg;
 	struct arena arena;
-	uint64_t rng;		/* splitmix64 state */
+	uint64_t rng;			/* splitmix64 state */
+	struct http_server *srv;	/* holds answers until their commit */
+	struct pending_token pending[API_BATCH_TOKENS];
+	size_t n_pending;
+	bool batch_failed;		/* drop this batch's changes */
+	bool drop_answers;		/* a commit of this batch failed */
 };
 
 static uint64_t rng_next(void *arg)
@@ -41,6 +57,11 @@ struct api *api_new(struct world *w, struct store *st, const struct api_config *
 	a->rng = seed;
 	arena_init(&a->arena, LIMIT_REQUEST_ARENA_BYTES);
 	return a;
+}
+
+void api_set_server(struct api *a, struct http_server *srv)
+{
+	a->srv = srv;
 }
 
 void api_free(struct api *a)
@@ -178,64 +199,165 @@ static void reload(struct api *a)
 	}
 }
 
+/*
+ * Commits what the requests of this batch changed, with their tokens, in
+ * one transaction. On failure reloads the world and marks the batch's
+ * answers to be dropped, so no change is acknowledged that is not on disk.
+ * The answers themselves go at api_batch_end().
+ */
+static bool commit_batch(struct api *a)
+{
+	struct store_token toks[API_BATCH_TOKENS];
+	struct err e = { 0 };
+	bool ok = !a->batch_failed;
+
+	for (size_t i = 0; i < a->n_pending; i++) {
+		struct pending_token *p = &a->pending[i];
+
+		toks[i] = (struct store_token){
+			.account = p->account, .token = p->token, .action = p->action,
+			.params_hash = p->hash, .resource_id = p->resource_id,
+		};
+	}
+	if (ok && store_commit(a->st, a->w, toks, a->n_pending, &e) < 0) {
+		log_err("commit failed: %s", e.msg);
+		ok = false;
+	}
+	if (!ok) {
+		reload(a);
+		a->drop_answers = true;
+	}
+	a->n_pending = 0;
+	a->batch_failed = false;
+	return ok;
+}
+
+void api_batch_end(void *arg)
+{
+	struct api *a = arg;
+
+	if (a->w->n_journal || a->n_pending || a->batch_failed)
+		commit_batch(a);
+	if (a->srv)
+		http_server_release(a->srv, !a->drop_answers);
+	a->drop_answers = false;
+}
+
+/* Finds 'token' among those this batch has made but not yet committed. */
+static const struct pending_token *pending_token(const struct api *a, const char *account,
+						 const char *token)
+{
+	for (size_t i = 0; i < a->n_pending; i++)
+		if (!strcmp(a->pending[i].account, account) && !strcmp(a->pending[i].token, token))
+			return &a->pending[i];
+	return NULL;
+}
+
+static int check_token(struct call *c, const char *token, const char *hash)
+{
+	char seen_action[64], seen_hash[128], seen_id[128];
+	const struct pending_token *p;
+
+	if (strlen(token) > LIMIT_CLIENT_TOKEN_CHARS)
+		return err_fail(&c->err, "InvalidParameterValue",
+				"Value (%s) for parameter clientToken is invalid. "
+				"The client token must be at most %d characters.",
+				token, LIMIT_CLIENT_TOKEN_CHARS);
+	p = pending_token(c->api, c->cx.account, token);
+	if (p) {
+		str_lcpy(seen_action, p->action, sizeof(seen_action));
+		str_lcpy(seen_hash, p->hash, sizeof(seen_hash));
+		str_lcpy(seen_id, p->resource_id, sizeof(seen_id));
+	} else if (store_token_get(c->api->st, c->cx.account, token, seen_action, seen_hash,
+				   seen_id, sizeof(seen_id)) < 0) {
+		return 0;
+	}
+	if (strcmp(seen_action, c->action) || strcmp(seen_hash, hash))
+		return err_fail(&c->err, "IdempotentParameterMismatch",
+				"Arguments on this idempotent request are inconsistent with "
+				"arguments used in previous request(s).");
+	if (!world_find(c->w, seen_id))
+		return err_fail(&c->err, "IdempotentParameterMismatch",
+				"The client token you have provided is associated with a "
+				"resource that is already deleted. Please use a different "
+				"client token.");
+	c->replay_id = arena_strdup(c->arena, str_c(seen_id));
+	return 0;
+}
+
+static void remember_token(struct call *c, const char *token, const char *hash)
+{
+	struct api *a = c->api;
+	struct pending_token *p;
+
+	/* A full batch is committed early; its answers go out with it. */
+	if (a->n_pending == API_BATCH_TOKENS)
+		commit_batch(a);
+	p = &a->pending[a->n_pending++];
+	str_lcpy(p->account, c->cx.account, sizeof(p->account));
+	str_lcpy(p->token, token, sizeof(p->token));
+	str_lcpy(p->action, c->action, sizeof(p->action));
+	str_lcpy(p->hash, hash, sizeof(p->hash));
+	str_lcpy(p->resource_id, c->token_resource_id, sizeof(p->resource_id));
+}
+
 static int run_action(struct call *c, const struct api_action *act)
 {
 	const char *token = act->idempotent ? param(c, "ClientToken") : NULL;
-	struct store_token tok = { 0 };
-	char seen_action[64], seen_hash[128], seen_id[128];
-	char hash[65];
+	size_t journal_before;
 	bool dry_run = false;
+	char hash[65];
 	int ret;
 
 	ret = query_bool(&c->q, "DryRun", false, &dry_run, &c->err);
 	if (ret < 0)
 		return ret;
 	if (token) {
-		if (strlen(token) > LIMIT_CLIENT_TOKEN_CHARS)
-			return err_fail(&c->err, "InvalidParameterValue",
-					"Value (%s) for parameter clientToken is invalid. "
-					"The client token must be at most %d characters.",
-					token, LIMIT_CLIENT_TOKEN_CHARS);
 		params_hash(&c->q, hash);
-		if (store_token_get(c->api->st, c->cx.account, token, seen_action, seen_hash,
-				    seen_id, sizeof(seen_id)) == 0) {
-			if (strcmp(seen_action, c->action) || strcmp(seen_hash, hash))
-				return err_fail(&c->err, "IdempotentParameterMismatch",
-						"Arguments on this idempotent request are "
-						"inconsistent with arguments used in previous "
-						"request(s).");
-			if (!world_find(c->w, seen_id))
-				return err_fail(&c->err, "IdempotentParameterMismatch",
-						"The client token you have provided is "
-						"associated with a resource that is already "
-						"deleted. Please use a different client token.");
-			c->replay_id = arena_strdup(c->arena, str_c(seen_id));
-		}
+		ret = check_token(c, token, hash);
+		if (ret < 0)
+			return ret;
 	}
+	/*
+	 * A dry run of a write makes the change and then forgets it by
+	 * reloading the world, so what this batch changed must be on disk
+	 * first.
+	 */
+	if (dry_run && act->mutating && (c->w->n_journal || c->api->n_pending)) {
+		if (!commit_batch(c->api))
+			return err_fail(&c->err, "InternalError", "An internal error has occurred.");
+	}
+	journal_before = c->w->n_journal;
 	ret = act->fn(c);
-	if (ret < 0 || dry_run) {
+	if (dry_run && act->mutating) {
 		if (c->w->n_journal)
 			reload(c->api);
-		if (ret >= 0)
-			return err_fail(&c->err, "DryRunOperation",
-					"Request would have succeeded, but DryRun flag is set.");
+		return ret < 0 ? ret :
+				 err_fail(&c->err, "DryRunOperation",
+					  "Request would have succeeded, but DryRun flag is set.");
+	}
+	if (ret < 0) {
+		/* Operations check before they change; a change here is a bug. */
+		if (c->w->n_journal != journal_before) {
+			log_err("%s failed after changing the world; dropping the batch",
+				c->action);
+			c->api->batch_failed = true;
+		}
 		return ret;
 	}
+	if (dry_run)
+		return err_fail(&c->err, "DryRunOperation",
+				"Request would have succeeded, but DryRun flag is set.");
 	if (!act->mutating || c->replay_id)
 		return 0;
-	if (token && c->token_resource_id[0]) {
-		tok = (struct store_token){
-			.account = c->cx.account, .token = token, .action = c->action,
-			.params_hash = hash, .resource_id = c->token_resource_id,
-		};
-	}
-	ret = store_commit(c->api->st, c->w, tok.token ? &tok : NULL, &c->err);
-	if (ret < 0) {
-		log_err("commit failed: %s", c->err.msg);
-		reload(c->api);
+	if (token && c->token_resource_id[0])
+		remember_token(c, token, hash);
+	/* The answer waits for the batch's commit (api_batch_end). */
+	if (c->api->srv && (c->w->n_journal || c->api->n_pending))
+		http_server_hold(c->api->srv);
+	else if (!c->api->srv && !commit_batch(c->api))
 		return err_fail(&c->err, "InternalError",
 				"An internal error has occurred; nothing was changed.");
-	}
 	return 0;
 }
 

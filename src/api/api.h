@@ -40,6 +40,14 @@ struct api;
 struct api *api_new(struct world *w, struct store *st, const struct api_config *cfg,
 		    uint64_t seed);
 void api_free(struct api *a);
+/*
+ * Makes 'srv' hold the answers to writes until api_batch_end() has committed
+ * them: one fsync for every write a batch of events brought (group commit).
+ * Without a server, each write commits before its answer is made.
+ */
+void api_set_server(struct api *a, struct http_server *srv);
+/* Commits the writes of the batch just handled; for loop_set_batch_end(). */
+void api_batch_end(void *arg);
 /* The http_handler_fn for the server: 'arg' is the struct api. */
 void api_serve(void *arg, const struct http_request *req, struct http_response *resp);
 

@@ -188,6 +188,7 @@ struct conn {
 	size_t out_off;		/* bytes of 'out' already sent */
 	int64_t active_ms;
 	bool closing;		/* close once 'out' is sent */
+	bool held;		/* 'out' waits for http_server_release() */
 };
 
 struct http_server {
@@ -197,6 +198,7 @@ struct http_server {
 	void *arg;
 	struct conn *conns;
 	size_t n_conns;
+	bool holding;		/* responses wait for a release */
 	struct http_response resp;	/* reused for every request */
 };
 
@@ -244,6 +246,10 @@ static void queue_error(struct conn *c, int status)
 /* Sends what is queued; false when the connection is gone. */
 static bool flush(struct conn *c)
 {
+	if (c->srv->holding && c->out.len > c->out_off) {
+		c->held = true;
+		return true;
+	}
 	while (c->out_off < c->out.len) {
 		ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off,
 				 MSG_NOSIGNAL);
@@ -327,6 +333,8 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
 		conn_close(c);
 		return;
 	}
+	if (c->held)
+		return;
 	if (c->out.len) {
 		if (flush(c))
 			watch(c);
@@ -413,6 +421,32 @@ void http_server_free(struct http_server *s)
 	close(s->fd);
 	buf_release(&s->resp.body);
 	free(s);
+}
+
+void http_server_hold(struct http_server *s)
+{
+	s->holding = true;
+}
+
+void http_server_release(struct http_server *s, bool ok)
+{
+	struct conn *c = s->conns;
+
+	if (!s->holding)
+		return;
+	s->holding = false;
+	while (c) {
+		struct conn *next = c->next;
+
+		if (c->held) {
+			c->held = false;
+			if (!ok)
+				conn_close(c);
+			else if (flush(c))
+				watch(c);
+		}
+		c = next;
+	}
 }
 
 void http_server_sweep(struct http_server *s)

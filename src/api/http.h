@@ -84,6 +84,16 @@ struct http_server;
 struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn, void *arg);
 /* Closes the listener and every connection. */
 void http_server_free(struct http_server *s);
+/*
+ * Holds back every response queued from now on, until http_server_release():
+ * answers to writes are sent only once the writes are durable.
+ */
+void http_server_hold(struct http_server *s);
+/*
+ * Sends what was held, or, when '!ok', closes the connections that had held
+ * answers, so that none of them is acknowledged.
+ */
+void http_server_release(struct http_server *s, bool ok);
 /* Closes connections that have been idle longer than LIMIT_HTTP_IDLE_MS. */
 void http_server_sweep(struct http_server *s);
 

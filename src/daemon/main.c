@@ -235,10 +235,13 @@ static int serve(const struct options *o)
 		close(fd);
 		goto out;
 	}
+	api_set_server(api, srv);
+	loop_set_batch_end(l, api_batch_end, api);
 	loop_set_tick(l, 1000, tick, srv);
 	log_info("vpced serving %s on http://%s with state '%s'", o->region, o->listen, o->state);
 	if (loop_run(l) < 0)
 		goto out;
+	api_batch_end(api);
 	log_info("vpced stopping");
 	ret = 0;
 out:

@@ -26,6 +26,8 @@ struct loop {
 	void (*tick_fn)(void *arg);
 	void *tick_arg;
 	int64_t next_tick;
+	void (*batch_fn)(void *arg);
+	void *batch_arg;
 };
 
 int64_t loop_now_ms(void)
@@ -119,6 +121,12 @@ void loop_set_tick(struct loop *l, unsigned period_ms, void (*fn)(void *arg), vo
 	l->next_tick = loop_now_ms() + period_ms;
 }
 
+void loop_set_batch_end(struct loop *l, void (*fn)(void *arg), void *arg)
+{
+	l->batch_fn = fn;
+	l->batch_arg = arg;
+}
+
 void loop_stop(struct loop *l)
 {
 	l->stopping = true;
@@ -153,6 +161,8 @@ int loop_run(struct loop *l)
 			if ((size_t)fd < l->n_watches && l->watches[fd].fn)
 				l->watches[fd].fn(l, fd, evs[i].events, l->watches[fd].arg);
 		}
+		if (l->batch_fn)
+			l->batch_fn(l->batch_arg);
 		if (l->tick_fn && loop_now_ms() >= l->next_tick) {
 			l->next_tick = loop_now_ms() + l->tick_ms;
 			l->tick_fn(l->tick_arg);

@@ -22,6 +22,12 @@ int loop_mod(struct loop *l, int fd, uint32_t events, loop_fn *fn, void *arg);
 int loop_del(struct loop *l, int fd);
 /* Calls 'fn' with 'arg' about every 'period_ms' while the loop runs. */
 void loop_set_tick(struct loop *l, unsigned period_ms, void (*fn)(void *arg), void *arg);
+/*
+ * Calls 'fn' with 'arg' after each batch of events has been handled, before
+ * the loop waits again: the place to finish work the batch started (a group
+ * commit).
+ */
+void loop_set_batch_end(struct loop *l, void (*fn)(void *arg), void *arg);
 /* Runs until loop_stop() or a stop signal. Returns 0, or -errno. */
 int loop_run(struct loop *l);
 void loop_stop(struct loop *l);

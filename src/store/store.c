@@ -316,17 +316,18 @@ static int write_entry(struct store *st, struct world *w, const struct journal_e
 	return ok ? 0 : -EIO;
 }
 
-int store_commit(struct store *st, struct world *w, const struct store_token *token,
-		 struct err *e)
+int store_commit(struct store *st, struct world *w, const struct store_token *tokens,
+		 size_t n_tokens, struct err *e)
 {
-	if (!w->n_journal && !token)
+	if (!w->n_journal && !n_tokens)
 		return 0;
 	if (!step_done(st->stmts[ST_BEGIN]))
 		return db_fail(st, e, "beginning a transaction");
 	for (size_t i = 0; i < w->n_journal; i++)
 		if (write_entry(st, w, &w->journal[i]) < 0)
 			goto fail;
-	if (token) {
+	for (size_t i = 0; i < n_tokens; i++) {
+		const struct store_token *token = &tokens[i];
 		sqlite3_stmt *s = st->stmts[ST_TOKEN_PUT];
 
 		bind_text(s, 1, token->account);

@@ -49,12 +49,12 @@ struct store_token {
 
 /*
  * Writes the resources in the journal of 'w' (their current state, or their
- * removal) and 'token' (may be NULL) in one transaction. On success the
+ * removal) and the 'n_tokens' tokens in one transaction. On success the
  * journal is cleared. On failure nothing is written, and the caller must
  * reload the world, which no longer matches the store.
  */
-int store_commit(struct store *st, struct world *w, const struct store_token *token,
-		 struct err *e);
+int store_commit(struct store *st, struct world *w, const struct store_token *tokens,
+		 size_t n_tokens, struct err *e);
 
 /*
  * Looks up the token 'token' of 'account'. Returns 0 and fills 'action',
