@@ -143,6 +143,23 @@ expect_error InvalidVpcEndpointId.NotFound ec2 describe-vpc-endpoints --vpc-endp
 eq "$(ec2 describe-subnets --subnet-ids "$SB" --query 'Subnets[0].AvailableIpAddressCount')" 251 \
 	"ENIs released"
 
+# The aws CLI v1 (botocore's other serializer generation) gets the same answers.
+if [ -n "$AWS1" ]; then
+	v1=$(aws1 --output json ec2 create-vpc-endpoint --vpc-id "$VPC" --vpc-endpoint-type Interface \
+		--service-name com.amazonaws.us-east-1.ssm --subnet-ids "$SA" "$SB" \
+		--security-group-ids "$(ec2 describe-vpcs --vpc-ids "$VPC" >/dev/null;
+			ec2 describe-vpc-endpoints --query 'VpcEndpoints[0].Groups[0].GroupId' --output text)" \
+		--tag-specifications 'ResourceType=vpc-endpoint,Tags=[{Key=via,Value=v1}]')
+	V1=$(jq -r .VpcEndpoint.VpcEndpointId <<<"$v1")
+	jq_eq "$v1" '.VpcEndpoint.DnsEntries | length' 4
+	jq_eq "$v1" '.VpcEndpoint.Tags[0].Value' v1
+	eq "$(aws1 --output text ec2 describe-vpc-endpoints --filters Name=tag:via,Values=v1 \
+		--query 'VpcEndpoints[0].VpcEndpointId')" "$V1" "v1 describe by tag"
+	aws1 ec2 delete-vpc-endpoints --vpc-endpoint-ids "$V1" >/dev/null
+else
+	echo "no aws CLI v1 here; v1 checks skipped"
+fi
+
 # State survives a restart exactly.
 before=$(ec2 describe-vpc-endpoints)
 stop_vpced

@@ -55,7 +55,7 @@ stop_vpced() {
 
 aws2() { /usr/bin/aws --endpoint-url "$ENDPOINT" "$@"; }
 # The v1 CLI (pip's) when present; otherwise the tests that use it skip that part.
-AWS1=$(command -v -a aws 2>/dev/null | grep -v '^/usr/bin/aws$' | head -1)
+AWS1=$(type -ap aws 2>/dev/null | grep -v "^/usr/bin/aws$" | head -1)
 aws1() { "$AWS1" --endpoint-url "$ENDPOINT" "$@"; }
 ec2() { aws2 --output json ec2 "$@"; }
 
