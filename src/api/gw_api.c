@@ -14,7 +14,7 @@ static void resp_return_true(struct call *c)
 	resp_end(c);
 }
 
-/* <tagSet> even when empty: EC2 shows "Tags": [] for these resources. */
+/* <tagSet> even when empty: EC2 shows internet gateways with "Tags": []. */
 static void render_tag_set(struct call *c, const struct res *r)
 {
 	xml_open(c->out, "tagSet");
@@ -31,6 +31,22 @@ static void add_val(struct filter_vals *vals, const char *v)
 {
 	if (v && vals->n < ARRAY_SIZE(vals->v))
 		vals->v[vals->n++] = v;
+}
+
+/*
+ * describe_run() checks filter names on a bare 'struct res' without an ID,
+ * whose kind's fields must not be read: true when 'r' is that probe and
+ * 'name' is one of 'names' (so the caller returns 0 at once).
+ */
+static bool probe_known(const struct res *r, const char *name, const char *const *names,
+			size_t n)
+{
+	if (r->id[0])
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
 }
 
 /* --- internet gateways --- */
@@ -57,9 +73,14 @@ static void render_igw(struct call *c, const struct res *r)
 static int filter_igw(const struct call *c, const struct res *r, const char *name,
 		      struct filter_vals *vals)
 {
+	static const char *const names[] = {
+		"internet-gateway-id", "attachment.vpc-id", "attachment.state",
+	};
 	const struct igw *g = AS_IGW((struct res *)r);
 
 	(void)c;
+	if (probe_known(r, name, names, ARRAY_SIZE(names)))
+		return 0;
 	if (!strcmp(name, "internet-gateway-id"))
 		add_val(vals, r->id);
 	else if (!strcmp(name, "attachment.vpc-id"))
@@ -140,7 +161,7 @@ static void render_vgw_fields(struct call *c, const struct vgw *g, const char *a
 	struct buf *b = c->out;
 
 	xml_u64(b, "amazonSideAsn", g->asn);
-	render_tag_set(c, &g->res);
+	render_tags(c, &g->res);
 	xml_text(b, "vpnGatewayId", g->res.id);
 	xml_text(b, "state", g->deleted ? "deleted" : "available");
 	xml_text(b, "type", "ipsec.1");
@@ -166,8 +187,14 @@ static void render_vgw(struct call *c, const struct res *r)
 static int filter_vgw(const struct call *c, const struct res *r, const char *name,
 		      struct filter_vals *vals)
 {
+	static const char *const names[] = {
+		"vpn-gateway-id", "state", "type", "attachment.vpc-id", "attachment.state",
+		"amazon-side-asn", "availability-zone",
+	};
 	const struct vgw *g = AS_VGW((struct res *)r);
 
+	if (probe_known(r, name, names, ARRAY_SIZE(names)))
+		return 0;
 	if (!strcmp(name, "vpn-gateway-id")) {
 		add_val(vals, r->id);
 	} else if (!strcmp(name, "state")) {
@@ -183,7 +210,7 @@ static int filter_vgw(const struct call *c, const struct res *r, const char *nam
 	} else if (!strcmp(name, "availability-zone")) {
 		char az[AZ_NAME_SIZE];
 
-		if (r->id[0] && g->az >= 0) {
+		if (g->az >= 0) {
 			region_az_name(c->cx.region, g->az, az);
 			filter_val_fmt(vals, "%s", az);
 		}
@@ -568,12 +595,15 @@ static void render_nat(struct call *c, const struct res *r)
 static int filter_nat(const struct call *c, const struct res *r, const char *name,
 		      struct filter_vals *vals)
 {
+	static const char *const names[] = { "nat-gateway-id", "state", "subnet-id", "vpc-id" };
 	const struct nat *n = AS_NAT((struct res *)r);
 
+	if (probe_known(r, name, names, ARRAY_SIZE(names)))
+		return 0;
 	if (!strcmp(name, "nat-gateway-id"))
 		add_val(vals, r->id);
 	else if (!strcmp(name, "state"))
-		add_val(vals, r->id[0] ? nat_state_names[nat_state_at(n, c->cx.now_ms)] : NULL);
+		add_val(vals, nat_state_names[nat_state_at(n, c->cx.now_ms)]);
 	else if (!strcmp(name, "subnet-id"))
 		add_val(vals, n->subnet_id);
 	else if (!strcmp(name, "vpc-id"))

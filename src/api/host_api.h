@@ -33,6 +33,12 @@ void render_group_set(struct call *c, const char *tag, char (*groups)[ID_SIZE], 
  * or, when 'in' is its instance, an InstanceNetworkInterface.
  */
 void render_eni(struct call *c, const struct eni *n, const struct instance *in);
+/*
+ * For a Modify…Attribute request that changed nothing vpce knows: fails with
+ * UnsupportedOperation when it names some other attribute (any parameter but
+ * Action, Version, DryRun and 'id_key'), else with MissingParameter.
+ */
+int fail_no_attribute(struct call *c, const char *id_key);
 /* The Elastic IP associated with ENI 'eni_id', or NULL. */
 const struct eip *eip_of_eni(const struct world *w, const char *eni_id);
 

@@ -3,7 +3,6 @@
 #include "core/ops.h"
 
 #include "base/xalloc.h"
-#include "core/idfmt.h"
 
 int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 	       struct eni **out, struct err *e)

@@ -8,6 +8,7 @@
 #include "core/net_ops.h"
 
 #include "base/xalloc.h"
+#include "core/host_ops.h"
 #include "core/idfmt.h"
 
 /* Amazon side ASNs AWS accepts for a virtual private gateway (CreateVpnGateway). */
@@ -131,8 +132,8 @@ int igw_detach(struct world *w, struct ctx *cx, const char *igw_id, const char *
 	if (ret < 0)
 		return ret;
 	if (strcmp(g->vpc_id, vpc_id))
-		return err_fail(e, "Gateway.NotAttached", "resource %s is not attached to network %s",
-				igw_id, vpc_id);
+		return err_fail(e, "Gateway.NotAttached",
+				"resource %s is not attached to network %s", igw_id, vpc_id);
 	if (vpc_has_public_addresses(w, vpc_id))
 		return err_fail(e, "DependencyViolation",
 				"Network %s has some mapped public address(es). Please unmap "
@@ -394,9 +395,12 @@ static int pool_pick(const struct world *w, uint32_t want, const char *want_s, u
 			*out = want;
 		goto out;
 	}
-	for (off = 0; off < size; off++)
-		if (!pool_reserved(pool.addr + (uint32_t)off) && !(used[off / 8] & (1u << (off % 8))))
+	for (off = 0; off < size; off++) {
+		bool taken = used[off / 8] & (1u << (off % 8));
+
+		if (!taken && !pool_reserved(pool.addr + (uint32_t)off))
 			break;
+	}
 	if (off == size)
 		ret = err_fail(e, "AddressLimitExceeded",
 			       "The maximum number of addresses has been reached.");
@@ -437,40 +441,15 @@ int eip_allocate(struct world *w, struct ctx *cx, const struct eip_alloc_req *re
 	return 0;
 }
 
-static struct eni *eni_find(const struct world *w, const struct ctx *cx, const char *id,
-			    struct err *e)
-{
-	struct res *r;
-
-	if (!id_valid(id, "eni-")) {
-		err_fail(e, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\"", id);
-		return NULL;
-	}
-	r = world_get(w, id, RES_ENI);
-	if (!r || !owned(cx, r)) {
-		err_fail(e, "InvalidNetworkInterfaceID.NotFound",
-			 "The networkInterface ID '%s' does not exist", id);
-		return NULL;
-	}
-	return AS_ENI(r);
-}
-
+/* The ENI of a live instance, for AssociateAddress InstanceId. */
 static struct eni *instance_eni(const struct world *w, const struct ctx *cx, const char *id,
 				struct err *e)
 {
-	struct instance *in;
+	struct instance *in = instance_lookup(w, cx, id, e);
 	struct res *r;
 
-	if (!id_valid(id, "i-")) {
-		err_fail(e, "InvalidInstanceID.Malformed", "Invalid id: \"%s\"", id);
+	if (!in)
 		return NULL;
-	}
-	r = world_get(w, id, RES_INSTANCE);
-	if (!r || !owned(cx, r)) {
-		err_fail(e, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id);
-		return NULL;
-	}
-	in = AS_INSTANCE(r);
 	r = world_get(w, in->eni_id, RES_ENI);
 	if (in->state == INSTANCE_TERMINATED || !r) {
 		err_fail(e, "IncorrectInstanceState",
@@ -544,7 +523,10 @@ static struct eni *assoc_target(const struct world *w, const struct ctx *cx,
 		missing(e, "instanceId or networkInterfaceId");
 		return NULL;
 	}
-	n = req->eni_id ? eni_find(w, cx, req->eni_id, e) : instance_eni(w, cx, req->instance_id, e);
+	if (req->eni_id)
+		n = eni_lookup(w, cx, req->eni_id, e);
+	else
+		n = instance_eni(w, cx, req->instance_id, e);
 	if (!n || !req->private_ip)
 		return n;
 	if (ip4_parse(str_c(req->private_ip), &ip) < 0 || ip != n->private_ip) {
@@ -578,9 +560,10 @@ int eip_associate(struct world *w, struct ctx *cx, const struct eip_assoc_req *r
 		return err_fail(e, "Resource.AlreadyAssociated",
 				"resource %s is already associated with associate-id %s",
 				p->res.id, p->assoc_id);
-	if (n->type == ENI_NAT_GATEWAY)
-		return err_fail(e, "OperationNotPermitted",
-				"The network interface %s is managed by a NAT gateway.", n->res.id);
+	/* Requester-managed interfaces are not the user's to change (aws-reference 8.4). */
+	if (n->requester_managed)
+		return err_fail(e, "AuthFailure",
+				"You do not have permission to access the specified resource.");
 	if (p->assoc_id[0])
 		eip_unmap(w, p);
 	old = eip_of_eni(w, n->res.id);
@@ -595,7 +578,6 @@ int eip_disassociate(struct world *w, struct ctx *cx, const char *assoc_id,
 		     const char *public_ip, struct err *e)
 {
 	struct eip *p = NULL;
-	struct nat *nat;
 	struct res *r;
 
 	if (assoc_id) {
@@ -617,11 +599,9 @@ int eip_disassociate(struct world *w, struct ctx *cx, const char *assoc_id,
 		if (!p->assoc_id[0])
 			return 0;
 	}
-	nat = nat_of_eip(w, p->res.id);
-	if (nat)
-		return err_fail(e, "OperationNotPermitted",
-				"The address %s is in use by NAT gateway %s and cannot be "
-				"disassociated.", p->res.id, nat->res.id);
+	if (nat_of_eip(w, p->res.id))
+		return err_fail(e, "AuthFailure",
+				"You do not have permission to access the specified resource.");
 	eip_unmap(w, p);
 	return 0;
 }

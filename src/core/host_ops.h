@@ -117,6 +117,12 @@ const char *instance_view_name(enum instance_view v);
 
 struct instance *instance_lookup(const struct world *w, const struct ctx *cx, const char *id,
 				 struct err *e);
+/*
+ * Checks that every ID of 'ids' is an instance of the caller's; the
+ * InvalidInstanceID.NotFound message names every missing one, as AWS's does.
+ */
+int instance_check_ids(const struct world *w, const struct ctx *cx, const char **ids,
+		       size_t n, struct err *e);
 
 struct instance_launch_req {
 	const char *image_id;
@@ -155,8 +161,12 @@ int instance_modify(struct world *w, struct ctx *cx, const char *id, const char 
  * derived from its first instance by instance_reservation_id().
  */
 bool instance_same_launch(const struct instance *a, const struct instance *b);
+/* Writes "r-" and 17 hex digits, a hash of the ID of 'first', into 'dst'. */
 void instance_reservation_id(const struct instance *first, char dst[static ID_SIZE]);
-/* The first instance of the reservation of the instance at index 'i', and its launch index. */
+/*
+ * The index of the first instance of the reservation holding the instance at
+ * index 'i'; 'i' less it is that instance's launch index.
+ */
 size_t instance_reservation_start(const struct world *w, size_t i);
 
 /* "ip-10-0-1-5.ec2.internal" (us-east-1) or "ip-….<region>.compute.internal". */

@@ -372,8 +372,7 @@ static void eips_release_eni(struct world *w, const char *eni_id)
 	}
 }
 
-/* InvalidInstanceID.NotFound names every missing ID, as AWS does. */
-static int check_instances(const struct world *w, const struct ctx *cx, const char **ids,
+int instance_check_ids(const struct world *w, const struct ctx *cx, const char **ids,
 			   size_t n, struct err *e)
 {
 	char missing[200] = "";
@@ -403,7 +402,7 @@ static int check_instances(const struct world *w, const struct ctx *cx, const ch
 int instance_terminate(struct world *w, struct ctx *cx, const char **ids, size_t n,
 		       enum instance_view *prev, struct err *e)
 {
-	int ret = check_instances(w, cx, ids, n, e);
+	int ret = instance_check_ids(w, cx, ids, n, e);
 
 	if (ret < 0)
 		return ret;

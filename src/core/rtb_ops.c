@@ -9,6 +9,7 @@
 
 #include "base/xalloc.h"
 #include "core/catalog.h"
+#include "core/host_ops.h"
 #include "core/idfmt.h"
 #include "limits.h"
 
@@ -426,16 +427,11 @@ static int plan_nat(const struct world *w, const struct ctx *cx, const char *id,
 static int plan_eni(const struct world *w, const struct ctx *cx, const char *id,
 		    struct route_plan *p, struct err *e)
 {
-	struct res *r;
+	struct eni *n = eni_lookup(w, cx, id, e);
 
-	if (!id_valid(id, "eni-"))
-		return err_fail(e, "InvalidNetworkInterfaceID.Malformed",
-				"Invalid id: \"%s\"", id);
-	r = owned_get(w, cx, id, RES_ENI);
-	if (!r)
-		return err_fail(e, "InvalidNetworkInterfaceID.NotFound",
-				"The networkInterface ID '%s' does not exist", id);
-	if (strcmp(AS_ENI(r)->vpc_id, p->t->vpc_id))
+	if (!n)
+		return -EINVAL;
+	if (strcmp(n->vpc_id, p->t->vpc_id))
 		return different_networks(p->t, "interface", id, e);
 	p->r.target = TARGET_ENI;
 	str_lcpy(p->r.target_id, id, ID_SIZE);
@@ -445,15 +441,15 @@ static int plan_eni(const struct world *w, const struct ctx *cx, const char *id,
 static int plan_instance(const struct world *w, const struct ctx *cx, const char *id,
 			 struct route_plan *p, struct err *e)
 {
-	struct res *r;
+	struct instance *in = instance_lookup(w, cx, id, e);
 
-	if (!id_valid(id, "i-"))
-		return err_fail(e, "InvalidInstanceID.Malformed", "Invalid id: \"%s\"", id);
-	r = owned_get(w, cx, id, RES_INSTANCE);
-	if (!r || AS_INSTANCE(r)->state == INSTANCE_TERMINATED)
-		return err_fail(e, "InvalidInstanceID.NotFound",
-				"The instance ID '%s' does not exist", id);
-	if (strcmp(AS_INSTANCE(r)->vpc_id, p->t->vpc_id))
+	if (!in)
+		return -EINVAL;
+	if (in->state == INSTANCE_TERMINATED)
+		return err_fail(e, "IncorrectInstanceState",
+				"The instance '%s' is not in a valid state for this operation.",
+				id);
+	if (strcmp(in->vpc_id, p->t->vpc_id))
 		return different_networks(p->t, "instance", id, e);
 	p->r.target = TARGET_INSTANCE;
 	str_lcpy(p->r.target_id, id, ID_SIZE);
@@ -552,8 +548,8 @@ int route_create(struct world *w, struct ctx *cx, const struct route_req *req, s
 	    (ret = plan_target(w, cx, req, &p, e)) < 0)
 		return ret;
 	if (p.index >= 0)
-		return err_fail(e, "RouteAlreadyExists", "The route identified by %s already exists.",
-				p.dest_s);
+		return err_fail(e, "RouteAlreadyExists",
+				"The route identified by %s already exists.", p.dest_s);
 	if ((ret = check_target_fits(&p, e)) < 0)
 		return ret;
 	if (p.t->n_routes >= LIMIT_ROUTES_PER_TABLE)
