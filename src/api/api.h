@@ -101,11 +101,18 @@ void resp_end(struct call *c);
 /* --- describe support (api/describe.c) --- */
 /* The values a filter 'name' sees on 'r'; appends to 'vals'. -1: unknown filter. */
 struct filter_vals {
-	const char *v[64];
+	const char *v[256];	/* borrowed, or in 'scratch' */
 	size_t n;
 	char scratch[16][128];
 	size_t n_scratch;
 };
+
+/* Empties 'vals' without clearing its arrays. */
+static inline void filter_vals_reset(struct filter_vals *vals)
+{
+	vals->n = 0;
+	vals->n_scratch = 0;
+}
 typedef int filter_fn(const struct call *c, const struct res *r, const char *name,
 		      struct filter_vals *vals);
 typedef void render_fn(struct call *c, const struct res *r);
@@ -120,6 +127,22 @@ struct describe {
 	render_fn *render;
 	bool paginated;
 };
+/*
+ * True when 'value' matches the EC2 filter value 'pattern': '*' is any run,
+ * '?' one character, a backslash escapes either; nothing else is special.
+ */
+bool filter_value_matches(const char *pattern, const char *value);
+/* True when some value of 'f' matches some value in 'vals'. */
+bool filter_vals_match(const struct query_filter *f, const struct filter_vals *vals);
+/* Fails with InvalidParameterValue unless every filter of 'f' is in 'names'. */
+int filter_names_check(struct call *c, const struct query_filter *f, size_t n,
+		       const char *const *names, size_t n_names);
+/*
+ * True when each of the 'n' filters matches the value of its field, for
+ * objects with fixed fields: 'values[k]' is the value of filter 'names[k]'.
+ */
+bool filter_fields_match(const struct query_filter *f, size_t n, const char *const *names,
+			 const char *const *values, size_t n_fields);
 /* Runs a DescribeX of 'd': ID list, filters, tags, pagination, rendering. */
 int describe_run(struct call *c, const struct describe *d);
 /* Adds a formatted value to 'vals' (for filters over numbers, CIDRs…). */

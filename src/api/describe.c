@@ -58,7 +58,7 @@ int filter_tags(const struct res *r, const char *name, struct filter_vals *vals)
  * '\\' escaping them; nothing else is special. Iterative, with one
  * backtrack point, so it is linear in practice and never recurses.
  */
-static bool value_matches(const char *p, const char *v)
+bool filter_value_matches(const char *p, const char *v)
 {
 	const char *star_p = NULL, *star_v = NULL;
 
@@ -87,32 +87,78 @@ static bool matches(struct call *c, const struct describe *d, const struct res *
 		    const struct query_filter *f, size_t n_filters)
 {
 	for (size_t i = 0; i < n_filters; i++) {
-		struct filter_vals vals = { .n = 0 };
+		struct filter_vals vals;
+
+		filter_vals_reset(&vals);
+		d->filter(c, r, f[i].name.p, &vals);
+		if (!filter_vals_match(&f[i], &vals))
+			return false;
+	}
+	return true;
+}
+
+bool filter_vals_match(const struct query_filter *f, const struct filter_vals *vals)
+{
+	for (size_t j = 0; j < f->n_values; j++)
+		for (size_t k = 0; k < vals->n; k++)
+			if (filter_value_matches(f->values[j].p, vals->v[k]))
+				return true;
+	return false;
+}
+
+int filter_names_check(struct call *c, const struct query_filter *f, size_t n,
+		       const char *const *names, size_t n_names)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool known = false;
+
+		for (size_t k = 0; k < n_names && !known; k++)
+			known = str_eq_c(f[i].name, names[k]);
+		if (!known)
+			return err_fail(&c->err, "InvalidParameterValue",
+					"The filter '%s' is invalid", f[i].name.p);
+	}
+	return 0;
+}
+
+bool filter_fields_match(const struct query_filter *f, size_t n, const char *const *names,
+			 const char *const *values, size_t n_fields)
+{
+	for (size_t i = 0; i < n; i++) {
 		bool hit = false;
 
-		d->filter(c, r, f[i].name.p, &vals);
-		for (size_t j = 0; j < f[i].n_values && !hit; j++)
-			for (size_t k = 0; k < vals.n && !hit; k++)
-				hit = value_matches(f[i].values[j].p, vals.v[k]);
+		for (size_t k = 0; k < n_fields && !hit; k++) {
+			if (!str_eq_c(f[i].name, names[k]))
+				continue;
+			for (size_t j = 0; j < f[i].n_values && !hit; j++)
+				hit = filter_value_matches(f[i].values[j].p, values[k]);
+		}
 		if (!hit)
 			return false;
 	}
 	return true;
 }
 
+/*
+ * Asks the kind's filter function about each name on an empty resource of
+ * the kind (ID ""), so unknown names fail before anything is rendered.
+ */
 static int check_filters(struct call *c, const struct describe *d,
 			 const struct query_filter *f, size_t n)
 {
-	struct res probe = { .kind = d->kind };
+	struct res *probe = res_new(d->kind, "");
+	int ret = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct filter_vals vals = { .n = 0 };
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct filter_vals vals;
 
-		if (d->filter(c, &probe, f[i].name.p, &vals) < 0)
-			return err_fail(&c->err, "InvalidParameterValue",
-					"The filter '%s' is invalid", f[i].name.p);
+		filter_vals_reset(&vals);
+		if (d->filter(c, probe, f[i].name.p, &vals) < 0)
+			ret = err_fail(&c->err, "InvalidParameterValue",
+				       "The filter '%s' is invalid", f[i].name.p);
 	}
-	return 0;
+	res_free(probe);
+	return ret;
 }
 
 void render_tags(struct call *c, const struct res *r)

@@ -33,32 +33,6 @@ bool filter_probe(const struct res *r)
 	return r->id[0] == '\0';
 }
 
-/* The matcher of api/describe.c, which keeps its own private. */
-bool filter_glob(const char *p, const char *v)
-{
-	const char *star_p = NULL, *star_v = NULL;
-
-	while (*v) {
-		if (*p == '*') {
-			star_p = ++p;
-			star_v = v;
-			continue;
-		}
-		if (*p == '?' || (*p == '\\' && p[1] && p[1] == *v) || (*p != '\\' && *p == *v)) {
-			p += *p == '\\' ? 2 : 1;
-			v++;
-			continue;
-		}
-		if (!star_p)
-			return false;
-		p = star_p;
-		v = ++star_v;
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
-}
-
 void render_group_set(struct call *c, const char *tag, char (*groups)[ID_SIZE], size_t n)
 {
 	xml_open(c->out, tag);

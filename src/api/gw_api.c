@@ -425,48 +425,15 @@ static int release_address(struct call *c)
 	return 0;
 }
 
-/*
- * EC2 filter values may hold '*' (any run) and '?' (one character), with
- * '\' escaping them, as describe_run() matches them. Iterative, with one
- * backtrack point.
- */
-static bool glob_match(const char *p, const char *v)
-{
-	const char *star_p = NULL, *star_v = NULL;
-
-	while (*v) {
-		if (*p == '*') {
-			star_p = ++p;
-			star_v = v;
-			continue;
-		}
-		if (*p == '?' || (*p == '\\' && p[1] && p[1] == *v) || (*p != '\\' && *p == *v)) {
-			p += *p == '\\' ? 2 : 1;
-			v++;
-			continue;
-		}
-		if (!star_p)
-			return false;
-		p = star_p;
-		v = ++star_v;
-	}
-	while (*p == '*')
-		p++;
-	return !*p;
-}
-
 static bool eip_matches(struct call *c, const struct eip *p, const struct query_filter *f,
 			size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct filter_vals vals = { .n = 0 };
-		bool hit = false;
+		struct filter_vals vals;
 
+		filter_vals_reset(&vals);
 		filter_eip(c, p, f[i].name.p, &vals);
-		for (size_t j = 0; j < f[i].n_values && !hit; j++)
-			for (size_t k = 0; k < vals.n && !hit; k++)
-				hit = glob_match(f[i].values[j].p, vals.v[k]);
-		if (!hit)
+		if (!filter_vals_match(&f[i], &vals))
 			return false;
 	}
 	return true;
@@ -507,8 +474,9 @@ static int describe_addresses(struct call *c)
 	    (ret = query_filters(&c->q, c->arena, &f, &n_f, &c->err)) < 0)
 		return ret;
 	for (size_t i = 0; i < n_f; i++) {
-		struct filter_vals vals = { .n = 0 };
+		struct filter_vals vals;
 
+		filter_vals_reset(&vals);
 		if (filter_eip(c, &probe, f[i].name.p, &vals) < 0)
 			return err_fail(&c->err, "InvalidParameterValue",
 					"The filter '%s' is invalid", f[i].name.p);

@@ -14,17 +14,15 @@
 
 /*
  * Adds a formatted value to 'vals' unless it is there already; the text lives
- * in the request arena, so there is no cap but the 64 values of 'vals'.
+ * in the request arena, so there is no cap but the 256 values of 'vals'.
  */
 void filter_add(const struct call *c, struct filter_vals *vals, const char *fmt, ...)
 	ATTR_PRINTF(3, 4);
 /*
- * True when 'r' is the bare 'struct res' that describe_run() passes to learn
- * whether a filter name exists: its kind's fields must not be read.
+ * True when 'r' is the empty resource (ID "") that describe_run() passes to
+ * learn whether a filter name exists: there is nothing to report about it.
  */
 bool filter_probe(const struct res *r);
-/* Matches 'value' against an EC2 filter pattern ('*', '?', '\' escapes). */
-bool filter_glob(const char *pattern, const char *value);
 
 /* Writes <'tag'> with one item (groupId, groupName) per ID of 'groups'. */
 void render_group_set(struct call *c, const char *tag, char (*groups)[ID_SIZE], size_t n);

@@ -404,14 +404,11 @@ static bool instance_matches(const struct call *c, const struct instance *in, co
 			     const struct query_filter *f, size_t n_f)
 {
 	for (size_t i = 0; i < n_f; i++) {
-		struct filter_vals vals = { .n = 0 };
-		bool hit = false;
+		struct filter_vals vals;
 
+		filter_vals_reset(&vals);
 		filter_instance(c, in, rid, f[i].name.p, &vals);
-		for (size_t j = 0; j < f[i].n_values && !hit; j++)
-			for (size_t k = 0; k < vals.n && !hit; k++)
-				hit = filter_glob(f[i].values[j].p, vals.v[k]);
-		if (!hit)
+		if (!filter_vals_match(&f[i], &vals))
 			return false;
 	}
 	return true;

@@ -15,39 +15,6 @@ static bool in_list(const char **list, size_t n, const char *v)
 	return false;
 }
 
-static bool filters_match(const struct query_filter *f, size_t n, const char *const *names,
-			  const char *const *values, size_t n_fields)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool hit = false;
-
-		for (size_t k = 0; k < n_fields; k++) {
-			if (!str_eq_c(f[i].name, names[k]))
-				continue;
-			for (size_t j = 0; j < f[i].n_values && !hit; j++)
-				hit = strcmp(f[i].values[j].p, values[k]) == 0;
-		}
-		if (!hit)
-			return false;
-	}
-	return true;
-}
-
-static int check_filter_names(struct call *c, const struct query_filter *f, size_t n,
-			      const char *const *names, size_t n_names)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool known = false;
-
-		for (size_t k = 0; k < n_names; k++)
-			known |= str_eq_c(f[i].name, names[k]);
-		if (!known)
-			return err_fail(&c->err, "InvalidParameterValue",
-					"The filter '%s' is invalid", f[i].name.p);
-	}
-	return 0;
-}
-
 static int describe_availability_zones(struct call *c)
 {
 	static const char *const names[] = {
@@ -63,7 +30,7 @@ static int describe_availability_zones(struct call *c)
 	if ((ret = param_list(c, "ZoneName", &zn, &n_zn)) < 0 ||
 	    (ret = param_list(c, "ZoneId", &zi, &n_zi)) < 0 ||
 	    (ret = query_filters(&c->q, c->arena, &f, &n_f, &c->err)) < 0 ||
-	    (ret = check_filter_names(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
+	    (ret = filter_names_check(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
 		return ret;
 	for (size_t i = 0; i < n_zn; i++)
 		if (region_az_find(rg, zn[i], false) < 0)
@@ -90,7 +57,7 @@ static int describe_availability_zones(struct call *c)
 		values[6] = "opt-in-not-required";
 		if ((n_zn || n_zi) && !in_list(zn, n_zn, name) && !in_list(zi, n_zi, id))
 			continue;
-		if (!filters_match(f, n_f, names, values, ARRAY_SIZE(names)))
+		if (!filter_fields_match(f, n_f, names, values, ARRAY_SIZE(names)))
 			continue;
 		xml_open(c->out, "item");
 		xml_text(c->out, "optInStatus", "opt-in-not-required");
@@ -120,7 +87,7 @@ static int describe_regions(struct call *c)
 
 	if ((ret = param_list(c, "RegionName", &rn, &n_rn)) < 0 ||
 	    (ret = query_filters(&c->q, c->arena, &f, &n_f, &c->err)) < 0 ||
-	    (ret = check_filter_names(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
+	    (ret = filter_names_check(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
 		return ret;
 	for (size_t i = 0; i < n_rn; i++)
 		if (!region_find(rn[i]))
@@ -139,7 +106,7 @@ static int describe_regions(struct call *c)
 		values[2] = rg->opt_in_status;
 		if (n_rn && !in_list(rn, n_rn, rg->name))
 			continue;
-		if (!filters_match(f, n_f, names, values, 3))
+		if (!filter_fields_match(f, n_f, names, values, 3))
 			continue;
 		xml_open(c->out, "item");
 		xml_text(c->out, "regionName", rg->name);
@@ -257,7 +224,7 @@ static int describe_tags(struct call *c)
 	int ret;
 
 	if ((ret = query_filters(&c->q, c->arena, &f, &n_f, &c->err)) < 0 ||
-	    (ret = check_filter_names(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
+	    (ret = filter_names_check(c, f, n_f, names, ARRAY_SIZE(names))) < 0)
 		return ret;
 	resp_begin(c);
 	xml_open(c->out, "tagSet");
@@ -271,7 +238,7 @@ static int describe_tags(struct call *c)
 				const char *values[] = { r->tags[i].key, r->tags[i].value, r->id,
 							 tag_types[k] };
 
-				if (!filters_match(f, n_f, names, values, ARRAY_SIZE(names)))
+				if (!filter_fields_match(f, n_f, names, values, ARRAY_SIZE(names)))
 					continue;
 				xml_open(c->out, "item");
 				xml_text(c->out, "resourceId", r->id);

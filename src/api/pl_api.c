@@ -55,21 +55,6 @@ static int check_ids(struct call *c, const char **ids, size_t n)
 	return 0;
 }
 
-static int check_filter_names(struct call *c, const struct query_filter *f, size_t n,
-			      const char *const *names, size_t n_names)
-{
-	for (size_t i = 0; i < n; i++) {
-		bool known = false;
-
-		for (size_t k = 0; k < n_names; k++)
-			known |= str_eq_c(f[i].name, names[k]);
-		if (!known)
-			return err_fail(&c->err, "InvalidParameterValue",
-					"The filter '%s' is invalid", f[i].name.p);
-	}
-	return 0;
-}
-
 /* True when 'l' is listed (or nothing is) and matches every filter, exactly. */
 static bool plist_wanted(const struct plist *l, const char **ids, size_t n_ids,
 			 const struct query_filter *f, size_t n_f)
@@ -114,7 +99,7 @@ static int plist_describe(struct call *c, const char *const *filter_names, size_
 
 	if ((ret = param_list(c, "PrefixListId", &ids, &n_ids)) < 0 ||
 	    (ret = query_filters(&c->q, c->arena, &f, &n_f, &c->err)) < 0 ||
-	    (ret = check_filter_names(c, f, n_f, filter_names, n_names)) < 0 ||
+	    (ret = filter_names_check(c, f, n_f, filter_names, n_names)) < 0 ||
 	    (ret = query_int(&c->q, "MaxResults", max_lo, max_hi, 0, &max, &c->err)) < 0 ||
 	    (ret = check_ids(c, ids, n_ids)) < 0)
 		return ret;

@@ -570,7 +570,7 @@ static bool rule_matches(const struct sg *g, const struct sg_rule *r,
 		bool hit = false;
 
 		for (size_t j = 0; j < f[i].n_values && !hit; j++)
-			hit = filter_glob(f[i].values[j].p, v);
+			hit = filter_value_matches(f[i].values[j].p, v);
 		if (!hit)
 			return false;
 	}

@@ -180,6 +180,10 @@ static int check_rtbs(const struct world *w, const struct ctx *cx, const struct 
 					ids[i], v->vpc_id);
 		if (id_array_find(v->rtbs, v->n_rtbs, ids[i]) >= 0)
 			continue;
+		if (t->n_routes >= LIMIT_ROUTES_PER_TABLE)
+			return err_fail(e, "RouteLimitExceeded",
+					"The maximum number of routes has been reached for "
+					"route table %s.", ids[i]);
 		for (size_t j = 0; j < t->n_routes; j++)
 			if (t->routes[j].to_prefix_list && strcmp(t->routes[j].pl_id, pl_id) == 0)
 				return err_fail(e, "RouteAlreadyExists",
