@@ -40,7 +40,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC))
 LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(API_SRC))
 
-.PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean
+.PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean compat
 all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
 
 $(B)/obj/%.o: %.c
@@ -72,6 +72,11 @@ $(B)/fuzz/replay_%: $(call obj,fuzz/fuzz_%.c fuzz/replay.c) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The load client of bench/api.sh; links only base and libcrypto.
+$(B)/bench/api_load: $(call obj,bench/api_load.c src/base/str.c src/base/xalloc.c)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcrypto)
+
 deps:
 	@scripts/deps.sh
 
@@ -90,6 +95,10 @@ fuzz: deps
 
 bench: deps all
 	@bench/run.sh
+
+# Runs one aws CLI scenario against vpced and moto_server; writes docs/compat.md.
+compat: all
+	@B=$(B) tests/compat/run.sh
 
 run: deps all
 	$(B)/vpced

@@ -27,6 +27,9 @@
 #define LIMIT_CLIENT_TOKEN_CHARS 64		/* AWS: 64 ASCII characters */
 #define LIMIT_NAME_CHARS 255			/* group names, descriptions */
 
+/* Rendered describe items kept between requests (api/rcache.h). */
+#define LIMIT_RENDER_CACHE_BYTES (8 * 1024 * 1024)
+
 /* Per-request memory */
 #define LIMIT_REQUEST_ARENA_BYTES (8 * 1024 * 1024)
 

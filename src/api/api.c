@@ -33,6 +33,8 @@ struct api {
 	struct pending_token pending[API_BATCH_TOKENS];
 	size_t n_pending;
 	bool batch_failed;		/* drop this batch's changes */
+	struct rcache rcache;		/* rendered describe items */
+	uint64_t gen;			/* bumped by every change to the world */
 	bool drop_answers;		/* a commit of this batch failed */
 };
 
@@ -56,6 +58,7 @@ struct api *api_new(struct world *w, struct store *st, const struct api_config *
 	a->cfg = *cfg;
 	a->rng = seed;
 	arena_init(&a->arena, LIMIT_REQUEST_ARENA_BYTES);
+	rcache_init(&a->rcache);
 	return a;
 }
 
@@ -69,6 +72,7 @@ void api_free(struct api *a)
 	if (!a)
 		return;
 	arena_release(&a->arena);
+	rcache_release(&a->rcache);
 	free(a);
 }
 
@@ -192,6 +196,7 @@ static void reload(struct api *a)
 {
 	struct err e = { 0 };
 
+	a->gen++;
 	world_release(a->w);
 	if (store_load(a->st, a->w, &e) < 0) {
 		log_err("reloading the state file failed: %s", e.msg);
@@ -328,6 +333,13 @@ static int run_action(struct call *c, const struct api_action *act)
 			return err_fail(&c->err, "InternalError", "An internal error has occurred.");
 	}
 	journal_before = c->w->n_journal;
+	/*
+	 * A write changes what describe items render to; so may a failed one
+	 * that a reload undoes (reload() bumps it again).
+	 */
+	if (act->mutating)
+		c->api->gen++;
+	c->gen = c->api->gen;
 	ret = act->fn(c);
 	if (dry_run && act->mutating) {
 		if (c->w->n_journal)
@@ -412,6 +424,7 @@ void api_serve(void *arg, const struct http_request *req, struct http_response *
 	struct api *a = arg;
 	struct call c = {
 		.api = a, .w = a->w, .arena = &a->arena, .out = &resp->body,
+		.rcache = &a->rcache, .gen = a->gen,
 		.cx = { .now_ms = wall_ms(), .rand = rng_next, .rand_arg = a,
 			.account = "", .region = a->cfg.region },
 	};

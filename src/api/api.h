@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "api/http.h"
 #include "api/query.h"
+#include "api/rcache.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
@@ -66,6 +67,8 @@ struct call {
 	char token_resource_id[ID_SIZE];
 	/* Set when the token was seen before: render this, make nothing. */
 	const char *replay_id;
+	struct rcache *rcache;		/* rendered items of earlier requests */
+	uint64_t gen;			/* changes whenever the world does */
 };
 
 typedef int api_action_fn(struct call *c);
@@ -126,6 +129,12 @@ struct describe {
 	filter_fn *filter;
 	render_fn *render;
 	bool paginated;
+	/*
+	 * Until when what 'render' writes for 'r' cannot change by time alone
+	 * (INT64_MAX: only a write changes it), so it may be cached; NULL for
+	 * kinds whose rendering is not cached.
+	 */
+	int64_t (*stable_until)(const struct call *c, const struct res *r);
 };
 /*
  * True when 'value' matches the EC2 filter value 'pattern': '*' is any run,

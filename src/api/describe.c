@@ -175,18 +175,62 @@ void render_tags(struct call *c, const struct res *r)
 	xml_close(c->out, "tagSet");
 }
 
+/* Writes 'n' as exactly 'width' decimal digits at 'p'. */
+static void digits(char *p, unsigned n, int width)
+{
+	while (width--) {
+		p[width] = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
 void fmt_time(int64_t ms, char dst[static 32])
 {
-	time_t s = (time_t)(ms / 1000);
-	char tmp[80];
-	struct tm tm;
+	/*
+	 * Civil date from days since 1970-01-01 (Howard Hinnant's algorithm),
+	 * so the describe path needs neither gmtime_r() nor snprintf().
+	 */
+	int64_t t = ms > 0 ? ms : 0, days = t / 86400000;
+	unsigned msod = (unsigned)(t % 86400000);
+	int64_t z = days + 719468, era = z / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned day = doy - (153 * mp + 2) / 5 + 1;
+	unsigned month = mp < 10 ? mp + 3 : mp - 9;
+	unsigned year = (unsigned)(yoe + era * 400) + (month <= 2);
 
+	memcpy(dst, "YYYY-MM-DDTHH:MM:SS.mmmZ", 25);
+	digits(dst, year % 10000, 4);
+	digits(dst + 5, month, 2);
+	digits(dst + 8, day, 2);
+	digits(dst + 11, msod / 3600000, 2);
+	digits(dst + 14, msod / 60000 % 60, 2);
+	digits(dst + 17, msod / 1000 % 60, 2);
+	digits(dst + 20, msod % 1000, 3);
+}
 
-	gmtime_r(&s, &tm);
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(ms % 1000));
-	str_lcpy(dst, tmp, 32);
+/* Renders 'r', or sends what was rendered for it before if still good. */
+static void render_item(struct call *c, const struct describe *d, const struct res *r)
+{
+	size_t start = c->out->len;
+	struct str cached;
+	int64_t until;
+
+	if (!d->stable_until || !c->rcache) {
+		d->render(c, r);
+		return;
+	}
+	if (rcache_get(c->rcache, r->id, c->gen, c->cx.now_ms, &cached)) {
+		buf_addstr(c->out, cached);
+		return;
+	}
+	d->render(c, r);
+	until = d->stable_until(c, r);
+	if (!c->out->err && until > c->cx.now_ms)
+		rcache_put(c->rcache, r->id, c->gen, until,
+			   str_from(c->out->p + start, c->out->len - start));
 }
 
 int describe_run(struct call *c, const struct describe *d)
@@ -253,7 +297,7 @@ int describe_run(struct call *c, const struct describe *d)
 			return 0;
 		}
 		xml_open(c->out, "item");
-		d->render(c, r);
+		render_item(c, d, r);
 		xml_close(c->out, "item");
 		count++;
 	}

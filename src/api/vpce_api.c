@@ -79,6 +79,15 @@ static void render_vpce(struct call *c, const struct res *r)
 	xml_text(b, "ownerId", r->owner);
 }
 
+static int64_t vpce_stable_until(const struct call *c, const struct res *r)
+{
+	const struct vpce *v = AS_VPCE((struct res *)r);
+
+	/* Its state and private zone ID move when pending ends. */
+	return vpce_state_at(v, c->cx.now_ms) == VPCE_PENDING ? v->state_ms + VPCE_PENDING_MS :
+								  INT64_MAX;
+}
+
 static int filter_vpce(const struct call *c, const struct res *r, const char *name,
 		       struct filter_vals *vals)
 {
@@ -250,6 +259,7 @@ static int describe_vpc_endpoints(struct call *c)
 		.not_found = "InvalidVpcEndpointId.NotFound",
 		.not_found_fmt = "The Vpc Endpoint Id '%s' does not exist",
 		.filter = filter_vpce, .render = render_vpce, .paginated = true,
+		.stable_until = vpce_stable_until,
 	};
 
 	return describe_run(c, &d);

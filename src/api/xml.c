@@ -7,8 +7,6 @@
 #include "compat.h"
 #include "api/xml.h"
 
-#include <inttypes.h>
-
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
 
@@ -85,16 +83,38 @@ static const char *entity(unsigned char c)
 	}
 }
 
+/*
+ * Bytes that stand for themselves in text: printable ASCII but the five
+ * markup characters, plus tab and newline. Everything else takes the slow
+ * path (entities, UTF-8 validation).
+ */
+static const unsigned char plain_tab[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 void xml_escape(struct buf *b, struct str s)
 {
 	const unsigned char *p = (const unsigned char *)s.p;
 	size_t i = 0, run = 0;
 
 	while (i < s.len) {
-		const char *ent = entity(p[i]);
+		const char *ent;
 		uint32_t cp = 0;
-		size_t len = ent ? 1 : utf8_decode(p + i, s.len - i, &cp);
+		size_t len;
 
+		while (i < s.len && plain_tab[p[i]])
+			i++;
+		if (i == s.len)
+			break;
+		ent = entity(p[i]);
+		len = ent ? 1 : utf8_decode(p + i, s.len - i, &cp);
 		if (!ent && len && xml_char(cp)) {
 			i += len;
 			continue;
@@ -107,31 +127,47 @@ void xml_escape(struct buf *b, struct str s)
 	buf_add(b, s.p + run, i - run);
 }
 
-void xml_open(struct buf *b, const char *tag)
+/* Appends "<tag>" or "</tag>" in one step. */
+static void tag(struct buf *b, const char *name, size_t len, bool end)
 {
-	buf_addc(b, '<');
-	buf_adds(b, tag);
-	buf_addc(b, '>');
+	char *q;
+
+	if (!buf_grow(b, len + 3))
+		return;
+	q = b->p + b->len;
+	*q++ = '<';
+	if (end)
+		*q++ = '/';
+	memcpy(q, name, len);
+	q += len;
+	*q++ = '>';
+	*q = '\0';
+	b->len = (size_t)(q - b->p);
 }
 
-void xml_close(struct buf *b, const char *tag)
+void xml_open(struct buf *b, const char *name)
 {
-	buf_add(b, "</", 2);
-	buf_adds(b, tag);
-	buf_addc(b, '>');
+	tag(b, name, strlen(name), false);
 }
 
-void xml_str(struct buf *b, const char *tag, struct str value)
+void xml_close(struct buf *b, const char *name)
 {
-	xml_open(b, tag);
+	tag(b, name, strlen(name), true);
+}
+
+void xml_str(struct buf *b, const char *name, struct str value)
+{
+	size_t len = strlen(name);
+
+	tag(b, name, len, false);
 	xml_escape(b, value);
-	xml_close(b, tag);
+	tag(b, name, len, true);
 }
 
-void xml_text(struct buf *b, const char *tag, const char *value)
+void xml_text(struct buf *b, const char *name, const char *value)
 {
 	if (value)
-		xml_str(b, tag, str_c(value));
+		xml_str(b, name, str_c(value));
 }
 
 void xml_bool(struct buf *b, const char *tag, bool value)
@@ -139,18 +175,32 @@ void xml_bool(struct buf *b, const char *tag, bool value)
 	xml_text(b, tag, value ? "true" : "false");
 }
 
-void xml_int(struct buf *b, const char *tag, long long value)
+/* Writes the decimal digits of 'v' into the end of 'dst' (room for 20). */
+static char *u64_digits(uint64_t v, char *end)
 {
-	xml_open(b, tag);
-	buf_addf(b, "%lld", value);
-	xml_close(b, tag);
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
 }
 
-void xml_u64(struct buf *b, const char *tag, uint64_t value)
+void xml_int(struct buf *b, const char *name, long long value)
 {
-	xml_open(b, tag);
-	buf_addf(b, "%" PRIu64, value);
-	xml_close(b, tag);
+	char digits[24], *end = digits + sizeof(digits);
+	char *p = u64_digits(value < 0 ? 0 - (uint64_t)value : (uint64_t)value, end);
+
+	if (value < 0)
+		*--p = '-';
+	xml_str(b, name, str_from(p, (size_t)(end - p)));
+}
+
+void xml_u64(struct buf *b, const char *name, uint64_t value)
+{
+	char digits[24], *end = digits + sizeof(digits);
+	char *p = u64_digits(value, end);
+
+	xml_str(b, name, str_from(p, (size_t)(end - p)));
 }
 
 void xml_doc_begin(struct buf *b, const char *root, const char *request_id)

@@ -18,6 +18,14 @@ void hmap_release(struct hmap *m)
 	hmap_init(m);
 }
 
+void hmap_release_values(struct hmap *m, void (*fn)(void *value))
+{
+	for (size_t i = 0; i < m->size; i++)
+		if (m->slots[i].key && m->slots[i].key != HMAP_TOMB)
+			fn(m->slots[i].value);
+	hmap_release(m);
+}
+
 uint64_t hmap_hash(const char *s)
 {
 	uint64_t h = 14695981039346656037ull;

@@ -24,6 +24,8 @@ struct hmap {
 void hmap_init(struct hmap *m);
 /* Frees the table; keys and values are the caller's. */
 void hmap_release(struct hmap *m);
+/* Calls 'fn' on every value, then frees the table as hmap_release() does. */
+void hmap_release_values(struct hmap *m, void (*fn)(void *value));
 /* Returns the value stored under 'key', or NULL. */
 void *hmap_get(const struct hmap *m, const char *key);
 /* Stores 'value' under 'key', replacing any earlier value. */

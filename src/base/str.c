@@ -2,6 +2,8 @@
 #include "compat.h"
 #include "base/str.h"
 
+#include <stdarg.h>
+
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
@@ -103,4 +105,29 @@ size_t str_lcpy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+int str_concat(char *dst, size_t size, ...)
+{
+	const char *part;
+	size_t len = 0;
+	va_list ap;
+
+	if (!size)
+		return -ENAMETOOLONG;
+	va_start(ap, size);
+	while ((part = va_arg(ap, const char *))) {
+		size_t n = strlen(part);
+
+		if (n >= size - len) {
+			va_end(ap);
+			dst[0] = '\0';
+			return -ENAMETOOLONG;
+		}
+		memcpy(dst + len, part, n);
+		len += n;
+	}
+	va_end(ap);
+	dst[len] = '\0';
+	return 0;
 }

@@ -70,6 +70,13 @@ int str_to_u64(struct str s, uint64_t max, uint64_t *out);
 int str_copy(struct str s, char *dst, size_t size);
 
 /*
+ * Writes the C strings that follow 'size', up to a NULL, one after another
+ * into 'dst' and terminates it: a snprintf("%s%s…") without the format
+ * parsing. Returns -ENAMETOOLONG, with 'dst' empty, when they do not fit.
+ */
+int str_concat(char *dst, size_t size, ...);
+
+/*
  * Copies the C string 'src' into 'dst' of 'size' bytes and terminates it;
  * truncates what does not fit. Returns the length of 'src'.
  */

@@ -321,21 +321,16 @@ int catalog_endpoint_dns_name(const struct service *s, const struct region *r,
 			      char dst[static DNS_NAME_SIZE])
 {
 	char zone[AZ_NAME_SIZE] = "";
-	int n;
 
 	dst[0] = '\0';
 	if (!offers(s, false) || !r || !vpce_id || !suffix || az < -1 || az >= REGION_AZS)
 		return -EINVAL;
 	if (az >= 0)
 		region_az_name(r, az, zone);
-	n = snprintf(dst, DNS_NAME_SIZE, "%s%s-%s%s%s.%s.%s.vpce.amazonaws.com",
-		     s->wildcard_names ? "*." : "", vpce_id, suffix, az >= 0 ? "-" : "",
-		     zone, s->dns_label, r->name);
-	if (n < 0 || n >= DNS_NAME_SIZE) {
-		dst[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return 0;
+	/* On the describe path, once per zone per endpoint: no format parsing. */
+	return str_concat(dst, DNS_NAME_SIZE, s->wildcard_names ? "*." : "", vpce_id, "-",
+			  suffix, az >= 0 ? "-" : "", zone, ".", s->dns_label, ".", r->name,
+			  ".vpce.amazonaws.com", (const char *)NULL);
 }
 
 static bool name_matches(struct str name, const char *pattern)

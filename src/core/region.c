@@ -65,7 +65,9 @@ void region_az_name(const struct region *r, int az, char dst[static AZ_NAME_SIZE
 		dst[0] = '\0';
 		return;
 	}
-	snprintf(dst, AZ_NAME_SIZE, "%s%c", r->name, 'a' + az);
+	char letter[2] = { (char)('a' + az), '\0' };
+
+	str_concat(dst, AZ_NAME_SIZE, r->name, letter, (const char *)NULL);
 }
 
 void region_az_id(const struct region *r, int az, char dst[static AZ_NAME_SIZE])
