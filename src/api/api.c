@@ -191,6 +191,14 @@ static void params_hash(const struct query *q, char dst[static 65])
 		snprintf(dst + 2 * i, 3, "%02x", md[i]);
 }
 
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* The world no longer matches the store: read it again. */
 static void reload(struct api *a)
 {
@@ -235,6 +243,17 @@ static bool commit_batch(struct api *a)
 	a->n_pending = 0;
 	a->batch_failed = false;
 	return ok;
+}
+
+void api_sweep(struct api *a)
+{
+	if (!world_sweep(a->w, wall_ms()))
+		return;
+	/* What describe renders may have changed; write the removals now. */
+	a->gen++;
+	commit_batch(a);
+	/* Nothing is held between batches: no answer to drop if that failed. */
+	a->drop_answers = false;
 }
 
 void api_batch_end(void *arg)
@@ -373,13 +392,6 @@ static int run_action(struct call *c, const struct api_action *act)
 	return 0;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int handle(struct call *c, const struct http_request *req)
 {

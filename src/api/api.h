@@ -47,6 +47,11 @@ void api_free(struct api *a);
  * Without a server, each write commits before its answer is made.
  */
 void api_set_server(struct api *a, struct http_server *srv);
+/*
+ * Removes what AWS stops showing an hour after it ended (world_sweep()) and
+ * commits that; for the daemon's tick.
+ */
+void api_sweep(struct api *a);
 /* Commits the writes of the batch just handled; for loop_set_batch_end(). */
 void api_batch_end(void *arg);
 /* The http_handler_fn for the server: 'arg' is the struct api. */

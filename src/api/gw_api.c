@@ -155,8 +155,22 @@ static int describe_internet_gateways(struct call *c)
 
 /* --- virtual private gateways --- */
 
-static void render_vgw_fields(struct call *c, const struct vgw *g, const char *attach_state)
+/*
+ * The one attachment vpce keeps: the VPC the gateway is attached to or, once
+ * detached, the one it left, which EC2 goes on listing as "detached".
+ */
+static const char *vgw_attach_vpc(const struct vgw *g, const char **state)
 {
+	*state = g->vpc_id[0] ? "attached" : "detached";
+	if (g->vpc_id[0])
+		return g->vpc_id;
+	return g->detached_vpc_id[0] ? g->detached_vpc_id : NULL;
+}
+
+static void render_vgw(struct call *c, const struct res *r)
+{
+	const struct vgw *g = AS_VGW((struct res *)r);
+	const char *state, *vpc = vgw_attach_vpc(g, &state);
 	char az[AZ_NAME_SIZE];
 	struct buf *b = c->out;
 
@@ -170,18 +184,13 @@ static void render_vgw_fields(struct call *c, const struct vgw *g, const char *a
 		xml_text(b, "availabilityZone", az);
 	}
 	xml_open(b, "attachments");
-	if (g->vpc_id[0]) {
+	if (vpc) {
 		xml_open(b, "item");
-		xml_text(b, "vpcId", g->vpc_id);
-		xml_text(b, "state", attach_state);
+		xml_text(b, "vpcId", vpc);
+		xml_text(b, "state", state);
 		xml_close(b, "item");
 	}
 	xml_close(b, "attachments");
-}
-
-static void render_vgw(struct call *c, const struct res *r)
-{
-	render_vgw_fields(c, AS_VGW((struct res *)r), "attached");
 }
 
 static int filter_vgw(const struct call *c, const struct res *r, const char *name,
@@ -192,9 +201,11 @@ static int filter_vgw(const struct call *c, const struct res *r, const char *nam
 		"amazon-side-asn", "availability-zone",
 	};
 	const struct vgw *g = AS_VGW((struct res *)r);
+	const char *state, *vpc;
 
 	if (probe_known(r, name, names, ARRAY_SIZE(names)))
 		return 0;
+	vpc = vgw_attach_vpc(g, &state);
 	if (!strcmp(name, "vpn-gateway-id")) {
 		add_val(vals, r->id);
 	} else if (!strcmp(name, "state")) {
@@ -202,9 +213,9 @@ static int filter_vgw(const struct call *c, const struct res *r, const char *nam
 	} else if (!strcmp(name, "type")) {
 		add_val(vals, "ipsec.1");
 	} else if (!strcmp(name, "attachment.vpc-id")) {
-		add_val(vals, g->vpc_id[0] ? g->vpc_id : NULL);
+		add_val(vals, vpc);
 	} else if (!strcmp(name, "attachment.state")) {
-		add_val(vals, g->vpc_id[0] ? "attached" : NULL);
+		add_val(vals, vpc ? state : NULL);
 	} else if (!strcmp(name, "amazon-side-asn")) {
 		filter_val_fmt(vals, "%u", (unsigned)g->asn);
 	} else if (!strcmp(name, "availability-zone")) {
@@ -516,6 +527,7 @@ static int describe_addresses(struct call *c)
 static const char *const nat_state_names[] = {
 	[NAT_PENDING] = "pending",
 	[NAT_AVAILABLE] = "available",
+	[NAT_DELETING] = "deleting",
 	[NAT_DELETED] = "deleted",
 };
 
@@ -530,7 +542,10 @@ static void render_nat_address(struct call *c, const struct nat *n)
 	if (n->eip_id[0])
 		xml_text(b, "allocationId", n->eip_id);
 	xml_text(b, "networkInterfaceId", n->eni_id);
-	if (eni)
+	/* The gateway keeps its address once its ENI is gone; older state only had the ENI's. */
+	if (n->private_ip)
+		xml_text(b, "privateIp", ip4_fmt(n->private_ip, ip));
+	else if (eni)
 		xml_text(b, "privateIp", ip4_fmt(AS_ENI(eni)->private_ip, ip));
 	if (eip)
 		xml_text(b, "publicIp", ip4_fmt(AS_EIP(eip)->public_ip, ip));
@@ -549,6 +564,10 @@ static void render_nat(struct call *c, const struct res *r)
 
 	fmt_time(r->created_ms, when);
 	xml_text(b, "createTime", when);
+	if (n->deleted_ms) {
+		fmt_time(n->deleted_ms, when);
+		xml_text(b, "deleteTime", when);
+	}
 	xml_open(b, "natGatewayAddressSet");
 	render_nat_address(c, n);
 	xml_close(b, "natGatewayAddressSet");

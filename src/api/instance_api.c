@@ -55,7 +55,7 @@ static void render_placement(struct call *c, const struct instance *in)
  * One Instance. A terminated instance has lost its ENI, so it shows no
  * addresses, groups or interfaces, as AWS's do.
  */
-static void render_instance(struct call *c, const struct instance *in, size_t launch_index)
+static void render_instance(struct call *c, const struct instance *in)
 {
 	enum instance_view view = instance_state_at(in, c->cx.now_ms);
 	struct res *r = world_get(c->w, in->eni_id, RES_ENI);
@@ -79,7 +79,7 @@ static void render_instance(struct call *c, const struct instance *in, size_t la
 	xml_text(b, "dnsName", pub);
 	xml_text(b, "reason", reason);
 	xml_text(b, "keyName", in->key_name);
-	xml_int(b, "amiLaunchIndex", (long long)launch_index);
+	xml_int(b, "amiLaunchIndex", in->launch_index);
 	xml_open(b, "productCodes");
 	xml_close(b, "productCodes");
 	xml_text(b, "instanceType", in->instance_type);
@@ -110,6 +110,8 @@ static void render_instance(struct call *c, const struct instance *in, size_t la
 	xml_open(b, "blockDeviceMapping");
 	xml_close(b, "blockDeviceMapping");
 	xml_text(b, "virtualizationType", "hvm");
+	/* Empty when none was given, as <clientToken/> in EC2's examples. */
+	xml_text(b, "clientToken", in->client_token);
 	render_tags(c, &in->res);
 	xml_text(b, "hypervisor", "xen");
 	xml_open(b, "networkInterfaceSet");
@@ -131,14 +133,12 @@ static void render_instance(struct call *c, const struct instance *in, size_t la
 	xml_close(b, "privateDnsNameOptions");
 }
 
-/* Opens a reservation item for the reservation starting at index 'start'. */
-static void reservation_open(struct call *c, size_t start)
+/* Opens the reservation item of instance 'first', up to its instancesSet. */
+static void reservation_open(struct call *c, const struct instance *first)
 {
-	char rid[ID_SIZE];
-	const struct instance *first = instance_at(c->w, start);
+	char buf[ID_SIZE];
 
-	instance_reservation_id(first, rid);
-	xml_text(c->out, "reservationId", rid);
+	xml_text(c->out, "reservationId", instance_reservation_id(first, buf));
 	xml_text(c->out, "ownerId", first->res.owner);
 	/* Instances in a VPC have their groups on the instance, not the reservation. */
 	xml_open(c->out, "groupSet");
@@ -146,23 +146,22 @@ static void reservation_open(struct call *c, size_t start)
 	xml_open(c->out, "instancesSet");
 }
 
-/* The RunInstances answer: the reservation of instances 'first' to the end of it. */
-static void respond_launch(struct call *c, size_t first)
+/* The RunInstances answer: the whole reservation of the instance at index 'i'. */
+static void respond_launch(struct call *c, size_t i)
 {
-	const char *token = param(c, "ClientToken");
-	size_t start = instance_reservation_start(c->w, first);
+	size_t start = instance_reservation_start(c->w, i);
+	const struct instance *first = instance_at(c->w, start);
 
 	resp_begin(c);
-	reservation_open(c, start);
-	for (size_t i = start; i < c->w->n[RES_INSTANCE]; i++) {
+	reservation_open(c, first);
+	for (i = start; i < c->w->n[RES_INSTANCE]; i++) {
 		const struct instance *in = instance_at(c->w, i);
 
-		if (i > start && !instance_same_launch(instance_at(c->w, i - 1), in))
+		if (i > start && (!first->reservation_id[0] ||
+				  strcmp(in->reservation_id, first->reservation_id)))
 			break;
 		xml_open(c->out, "item");
-		render_instance(c, in, i - start);
-		if (token)
-			xml_text(c->out, "clientToken", token);
+		render_instance(c, in);
 		xml_close(c->out, "item");
 	}
 	xml_close(c->out, "instancesSet");
@@ -266,6 +265,7 @@ static int read_launch(struct call *c, struct instance_launch_req *req)
 		.subnet_id = param(c, "SubnetId"),
 		.private_ip = param(c, "PrivateIpAddress"),
 		.public_ip = -1,
+		.client_token = param(c, "ClientToken"),
 	};
 	if ((ret = count_param(c, "MinCount", &req->min_count)) < 0 ||
 	    (ret = count_param(c, "MaxCount", &req->max_count)) < 0 ||
@@ -313,7 +313,7 @@ static const char *const instance_filters[] = {
 	"private-ip-address", "ip-address", "instance.group-id", "instance.group-name",
 	"instance-type", "image-id", "key-name", "availability-zone", "reservation-id",
 	"network-interface.network-interface-id", "private-dns-name", "dns-name",
-	"owner-id", "architecture", "root-device-type", "tenancy",
+	"owner-id", "architecture", "root-device-type", "tenancy", "client-token",
 };
 
 static bool instance_filter_known(const char *name)
@@ -384,6 +384,9 @@ static void filter_instance(const struct call *c, const struct instance *in, con
 		}
 	} else if (!strcmp(name, "reservation-id")) {
 		filter_add(c, vals, "%s", rid);
+	} else if (!strcmp(name, "client-token")) {
+		if (in->client_token[0])
+			filter_add(c, vals, "%s", in->client_token);
 	} else if (!strcmp(name, "network-interface.network-interface-id")) {
 		if (n)
 			filter_add(c, vals, "%s", n->res.id);
@@ -454,20 +457,24 @@ static int read_page(struct call *c, struct describe_page *p)
 	return instance_check_ids(c->w, &c->cx, p->ids, p->n_ids, &c->err);
 }
 
-/* Closes the reservation item opened at 'open', if any (SIZE_MAX: none). */
-static void reservation_close(struct call *c, size_t open)
+/* Closes the reservation item of ID 'open', if any ("": none). */
+static void reservation_close(struct call *c, const char *open)
 {
-	if (open == SIZE_MAX)
+	if (!open[0])
 		return;
 	xml_close(c->out, "instancesSet");
 	xml_close(c->out, "item");
 }
 
+/*
+ * Instances of one reservation are adjacent in the world (model.h), so a
+ * reservation item stays open while the instances listed share its ID.
+ */
 static int describe_instances(struct call *c)
 {
 	struct describe_page p;
-	size_t start = 0, open = SIZE_MAX, count = 0;
-	char rid[ID_SIZE] = "";
+	size_t count = 0;
+	char open[ID_SIZE] = "", buf[ID_SIZE];
 	bool started;
 	int ret = read_page(c, &p);
 
@@ -478,16 +485,16 @@ static int describe_instances(struct call *c)
 	xml_open(c->out, "reservationSet");
 	for (size_t i = 0; i < c->w->n[RES_INSTANCE]; i++) {
 		const struct instance *in = instance_at(c->w, i);
+		const char *rid;
 
-		if (i == 0 || !instance_same_launch(instance_at(c->w, i - 1), in)) {
-			start = i;
-			instance_reservation_id(in, rid);
-		}
 		if (!started && strcmp(in->res.id, p.next))
 			continue;
 		started = true;
-		if (strcmp(in->res.owner, c->cx.account) || !id_listed(p.ids, p.n_ids, in->res.id) ||
-		    !instance_matches(c, in, rid, p.f, p.n_f))
+		if (strcmp(in->res.owner, c->cx.account) || !instance_visible(in, c->cx.now_ms) ||
+		    !id_listed(p.ids, p.n_ids, in->res.id))
+			continue;
+		rid = instance_reservation_id(in, buf);
+		if (!instance_matches(c, in, rid, p.f, p.n_f))
 			continue;
 		if (p.max && count == (size_t)p.max) {
 			reservation_close(c, open);
@@ -496,14 +503,14 @@ static int describe_instances(struct call *c)
 			resp_end(c);
 			return 0;
 		}
-		if (open != start) {
+		if (strcmp(open, rid)) {
 			reservation_close(c, open);
 			xml_open(c->out, "item");
-			reservation_open(c, start);
-			open = start;
+			reservation_open(c, in);
+			str_lcpy(open, rid, sizeof(open));
 		}
 		xml_open(c->out, "item");
-		render_instance(c, in, i - start);
+		render_instance(c, in);
 		xml_close(c->out, "item");
 		count++;
 	}

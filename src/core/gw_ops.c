@@ -259,6 +259,7 @@ int vgw_attach(struct world *w, struct ctx *cx, const char *vgw_id, const char *
 				"VPC %s is currently attached to the Virtual Private Gateway.",
 				vpc_id);
 	str_lcpy(g->vpc_id, vpc_id, ID_SIZE);
+	g->detached_vpc_id[0] = '\0';
 	world_touch(w, &g->res);
 	return 0;
 }
@@ -276,6 +277,7 @@ int vgw_detach(struct world *w, struct ctx *cx, const char *vgw_id, const char *
 		return err_fail(e, "InvalidVpnGatewayAttachment.NotFound",
 				"The attachment with vpn gateway ID '%s' and vpc ID '%s' does not "
 				"exist", vgw_id, vpc_id);
+	str_lcpy(g->detached_vpc_id, g->vpc_id, ID_SIZE);
 	g->vpc_id[0] = '\0';
 	world_touch(w, &g->res);
 	return 0;
@@ -293,8 +295,14 @@ int vgw_delete(struct world *w, struct ctx *cx, const char *vgw_id, struct err *
 	if (g->vpc_id[0])
 		return err_fail(e, "IncorrectState", "The VPN gateway is in use.");
 	g->deleted = true;
+	g->deleted_ms = cx->now_ms;
 	world_touch(w, &g->res);
 	return 0;
+}
+
+bool vgw_expired(const struct vgw *g, int64_t now_ms)
+{
+	return g->deleted && now_ms - g->deleted_ms >= VGW_GONE_MS;
 }
 
 /* --- Elastic IPs --- */
@@ -650,8 +658,14 @@ struct nat *nat_lookup(const struct world *w, const struct ctx *cx, const char *
 enum nat_state nat_state_at(const struct nat *n, int64_t now_ms)
 {
 	if (n->deleted)
-		return NAT_DELETED;
+		return n->deleted_ms && now_ms - n->deleted_ms < NAT_DELETING_MS ? NAT_DELETING
+										 : NAT_DELETED;
 	return now_ms - n->res.created_ms < NAT_PENDING_MS ? NAT_PENDING : NAT_AVAILABLE;
+}
+
+bool nat_expired(const struct nat *n, int64_t now_ms)
+{
+	return n->deleted && now_ms - n->deleted_ms >= NAT_GONE_MS;
 }
 
 /* Checks the private address asked for, or that the subnet has one to give. */
@@ -738,6 +752,7 @@ int nat_create(struct world *w, struct ctx *cx, const struct nat_create_req *req
 		return -EINVAL;
 	n->source_dest_check = false;
 	str_lcpy(nat->eni_id, n->res.id, ID_SIZE);
+	nat->private_ip = n->private_ip;
 	if (p) {
 		str_lcpy(nat->eip_id, p->res.id, ID_SIZE);
 		eip_map(w, cx, p, n);
@@ -765,6 +780,7 @@ int nat_delete(struct world *w, struct ctx *cx, const char *nat_id, struct err *
 	if (r)
 		world_remove(w, r);
 	nat->deleted = true;
+	nat->deleted_ms = cx->now_ms;
 	world_touch(w, &nat->res);
 	return 0;
 }

@@ -107,14 +107,23 @@ enum instance_view {
 /* How long an instance stays pending, and shutting down, in milliseconds. */
 #define INSTANCE_PENDING_MS 1500
 #define INSTANCE_SHUTDOWN_MS 1500
+/* How long a terminated instance stays visible after TerminateInstances (AWS: about an hour). */
+#define INSTANCE_GONE_MS (60 * 60 * 1000)
 /* The default InstanceType of RunInstances (EC2 API reference). */
 #define INSTANCE_DEFAULT_TYPE "m1.small"
 
 enum instance_view instance_state_at(const struct instance *in, int64_t now_ms);
+/*
+ * False once 'in' has been terminated for INSTANCE_GONE_MS: DescribeInstances
+ * no longer lists it and every action answers InvalidInstanceID.NotFound,
+ * though the world may hold it until world_sweep() removes it.
+ */
+bool instance_visible(const struct instance *in, int64_t now_ms);
 /* AWS's state code (0, 16, 32, 48) and name ("pending", …) of 'v'. */
 int instance_view_code(enum instance_view v);
 const char *instance_view_name(enum instance_view v);
 
+/* Finds a visible instance of the caller's, or fails with AWS's NotFound or Malformed error. */
 struct instance *instance_lookup(const struct world *w, const struct ctx *cx, const char *id,
 				 struct err *e);
 /*
@@ -135,18 +144,20 @@ struct instance_launch_req {
 	const char *private_ip;		/* NULL: the lowest free address */
 	int public_ip;			/* -1: the subnet's MapPublicIpOnLaunch */
 	const char *description;	/* of the ENI; NULL: "" */
+	const char *client_token;	/* ClientToken, kept on each instance; NULL: none */
 };
 /*
  * Launches between 'min_count' and 'max_count' instances (as many as the
- * subnet has addresses for), each with its own ENI. They are the instances
- * of the world from index '*first' to the end, in launch order.
+ * subnet has addresses for), each with its own ENI, as one reservation with
+ * a new r- ID. They are the instances of the world from index '*first' to
+ * the end, in launch order.
  */
 int instance_launch(struct world *w, struct ctx *cx, const struct instance_launch_req *req,
 		    size_t *first, struct err *e);
 /*
  * Terminates instances 'ids' (all are checked first): each loses its ENI,
- * and so its addresses, but stays visible. 'prev' (room for 'n') receives
- * the state each one showed before.
+ * and so its addresses, but stays visible for INSTANCE_GONE_MS. 'prev'
+ * (room for 'n') receives the state each one showed before.
  */
 int instance_terminate(struct world *w, struct ctx *cx, const char **ids, size_t n,
 		       enum instance_view *prev, struct err *e);
@@ -155,17 +166,14 @@ int instance_modify(struct world *w, struct ctx *cx, const char *id, const char 
 		    size_t n_groups, int source_dest_check, struct err *e);
 
 /*
- * True when 'b' comes from the same RunInstances call as 'a', which precedes
- * it directly in the world's order. vpce keeps no reservation ID (model.h has
- * no field for it): a reservation is a run of such instances, and its ID is
- * derived from its first instance by instance_reservation_id().
+ * Returns the reservation ID of 'in': its own, or for an instance stored
+ * before vpce kept one, "r-" and 17 hex digits hashed from its instance ID
+ * (written into 'buf'), so that it is a reservation of its own.
  */
-bool instance_same_launch(const struct instance *a, const struct instance *b);
-/* Writes "r-" and 17 hex digits, a hash of the ID of 'first', into 'dst'. */
-void instance_reservation_id(const struct instance *first, char dst[static ID_SIZE]);
+const char *instance_reservation_id(const struct instance *in, char buf[static ID_SIZE]);
 /*
- * The index of the first instance of the reservation holding the instance at
- * index 'i'; 'i' less it is that instance's launch index.
+ * The index in the world's instances of the first instance of the
+ * reservation holding the instance at index 'i'.
  */
 size_t instance_reservation_start(const struct world *w, size_t i);
 

@@ -121,6 +121,11 @@ enum instance_view instance_state_at(const struct instance *in, int64_t now_ms)
 							     : VIEW_SHUTTING_DOWN;
 }
 
+bool instance_visible(const struct instance *in, int64_t now_ms)
+{
+	return in->state != INSTANCE_TERMINATED || now_ms - in->state_ms < INSTANCE_GONE_MS;
+}
+
 int instance_view_code(enum instance_view v)
 {
 	return views[v].code;
@@ -141,7 +146,7 @@ struct instance *instance_lookup(const struct world *w, const struct ctx *cx, co
 		return NULL;
 	}
 	r = world_get(w, id, RES_INSTANCE);
-	if (!r || strcmp(r->owner, cx->account)) {
+	if (!r || strcmp(r->owner, cx->account) || !instance_visible(AS_INSTANCE(r), cx->now_ms)) {
 		err_fail(e, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id);
 		return NULL;
 	}
@@ -253,6 +258,11 @@ static int check_launch(const struct world *w, const struct ctx *cx,
 				"Invalid value '%s' for InstanceType.", type);
 	if ((ret = check_counts(req, e)) < 0)
 		return ret;
+	if (req->client_token && strlen(req->client_token) > LIMIT_CLIENT_TOKEN_CHARS)
+		return err_fail(e, "InvalidParameterValue",
+				"Value (%s) for parameter clientToken is invalid. The client token "
+				"must be at most %d characters.", req->client_token,
+				LIMIT_CLIENT_TOKEN_CHARS);
 	if (req->key_name && (!req->key_name[0] || strlen(req->key_name) > LIMIT_NAME_CHARS))
 		return err_fail(e, "InvalidKeyPair.NotFound",
 				"The key pair '%s' does not exist", req->key_name);
@@ -271,9 +281,15 @@ static int check_launch(const struct world *w, const struct ctx *cx,
 	return 0;
 }
 
+/* The place of an instance in its launch: its reservation and its index there. */
+struct launch_slot {
+	const char *reservation_id;
+	int index;
+};
+
 static void launch_one(struct world *w, struct ctx *cx, const struct instance_launch_req *req,
 		       const struct subnet *s, const struct eni_spec *base, uint32_t ip,
-		       uint32_t public_ip)
+		       uint32_t public_ip, struct launch_slot slot)
 {
 	struct eni_spec spec = *base;
 	char id[ID_SIZE];
@@ -302,6 +318,10 @@ static void launch_one(struct world *w, struct ctx *cx, const struct instance_la
 	in->state = INSTANCE_PENDING;
 	in->state_ms = cx->now_ms;
 	in->private_ip = n->private_ip;
+	str_lcpy(in->reservation_id, slot.reservation_id, sizeof(in->reservation_id));
+	in->launch_index = slot.index;
+	str_lcpy(in->client_token, req->client_token ? req->client_token : "",
+		 sizeof(in->client_token));
 }
 
 int instance_launch(struct world *w, struct ctx *cx, const struct instance_launch_req *req,
@@ -310,6 +330,7 @@ int instance_launch(struct world *w, struct ctx *cx, const struct instance_launc
 	const struct subnet *s = NULL;
 	struct eni_spec spec = { .type = ENI_INTERFACE };
 	uint32_t *public_ips = NULL, ip = 0;
+	char rid[ID_SIZE];
 	uint64_t avail;
 	size_t count;
 	bool public;
@@ -348,9 +369,11 @@ int instance_launch(struct world *w, struct ctx *cx, const struct instance_launc
 		str_lcpy(spec.groups[0], v->default_sg_id, ID_SIZE);
 		spec.n_groups = 1;
 	}
+	ctx_new_id(cx, "r-", rid);
 	*first = w->n[RES_INSTANCE];
 	for (size_t i = 0; i < count; i++)
-		launch_one(w, cx, req, s, &spec, i == 0 ? ip : 0, public ? public_ips[i] : 0);
+		launch_one(w, cx, req, s, &spec, i == 0 ? ip : 0, public ? public_ips[i] : 0,
+			   (struct launch_slot){ rid, (int)i });
 	free(spec.groups);
 	free(public_ips);
 	return 0;
@@ -452,15 +475,6 @@ int instance_modify(struct world *w, struct ctx *cx, const char *id, const char 
 	return 0;
 }
 
-bool instance_same_launch(const struct instance *a, const struct instance *b)
-{
-	return a->res.created_ms == b->res.created_ms && !strcmp(a->res.owner, b->res.owner) &&
-	       !strcmp(a->subnet_id, b->subnet_id) && !strcmp(a->image_id, b->image_id) &&
-	       !strcmp(a->instance_type, b->instance_type) &&
-	       !strcmp(a->key_name ? a->key_name : "", b->key_name ? b->key_name : "") &&
-	       !a->key_name == !b->key_name;
-}
-
 static uint64_t fnv1a(const char *s, uint64_t h)
 {
 	for (; *s; s++)
@@ -468,18 +482,27 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 	return h;
 }
 
-void instance_reservation_id(const struct instance *first, char dst[static ID_SIZE])
+const char *instance_reservation_id(const struct instance *in, char buf[static ID_SIZE])
 {
-	uint64_t a = fnv1a(first->res.id, 0xcbf29ce484222325ull);
-	uint64_t b = fnv1a(first->res.id, 0x84222325cbf29ce4ull);
+	uint64_t a, b;
 
-	snprintf(dst, ID_SIZE, "r-%01x%016llx", (unsigned)(b & 15), (unsigned long long)a);
+	if (in->reservation_id[0])
+		return in->reservation_id;
+	a = fnv1a(in->res.id, 0xcbf29ce484222325ull);
+	b = fnv1a(in->res.id, 0x84222325cbf29ce4ull);
+	snprintf(buf, ID_SIZE, "r-%01x%016llx", (unsigned)(b & 15), (unsigned long long)a);
+	return buf;
 }
 
+/* Instances of one launch are adjacent: world_add() appends, the store keeps the order. */
 size_t instance_reservation_start(const struct world *w, size_t i)
 {
-	while (i > 0 && instance_same_launch(AS_INSTANCE(w->items[RES_INSTANCE][i - 1]),
-					     AS_INSTANCE(w->items[RES_INSTANCE][i])))
+	const struct instance *in = AS_INSTANCE(w->items[RES_INSTANCE][i]);
+
+	if (!in->reservation_id[0])
+		return i;
+	while (i > 0 && !strcmp(AS_INSTANCE(w->items[RES_INSTANCE][i - 1])->reservation_id,
+				in->reservation_id))
 		i--;
 	return i;
 }

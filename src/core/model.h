@@ -15,6 +15,7 @@
 
 #include "base/hmap.h"
 #include "core/cidr.h"
+#include "limits.h"
 
 #define ID_SIZE 40	/* the longest ID, "vpc-cidr-assoc-" + 17 hex, plus NUL */
 #define ACCOUNT_SIZE 13	/* 12 digits plus NUL */
@@ -147,9 +148,11 @@ struct igw {
 struct vgw {
 	struct res res;
 	char vpc_id[ID_SIZE];		/* "" when detached */
+	char detached_vpc_id[ID_SIZE];	/* the VPC it left, while detached; else "" */
 	uint32_t asn;			/* Amazon side ASN */
 	int az;				/* -1: none given */
 	bool deleted;			/* state "deleted", kept for describe */
+	int64_t deleted_ms;		/* when; 0 if not, or deleted before vpce kept it */
 };
 
 struct nat {
@@ -159,7 +162,9 @@ struct nat {
 	bool private_;			/* ConnectivityType private */
 	char eip_id[ID_SIZE];		/* eipalloc-…, "" for private */
 	char eni_id[ID_SIZE];
+	uint32_t private_ip;		/* its ENI's address, kept after deletion; 0: unknown */
 	bool deleted;			/* state "deleted", kept for describe */
+	int64_t deleted_ms;		/* when; 0 if not, or deleted before vpce kept it */
 };
 
 struct eip {
@@ -212,6 +217,14 @@ struct instance {
 	enum instance_state state;
 	uint32_t private_ip;		/* kept after termination, for describe */
 	int64_t state_ms;		/* when 'state' last changed */
+	/*
+	 * r-…, shared by the instances of one RunInstances call, which are
+	 * adjacent in the world's order; "" for instances stored before vpce
+	 * kept it (instance_reservation_id() then derives one).
+	 */
+	char reservation_id[ID_SIZE];
+	int launch_index;		/* amiLaunchIndex: its place in the reservation */
+	char client_token[LIMIT_CLIENT_TOKEN_CHARS + 1];	/* RunInstances ClientToken; "" */
 };
 
 enum vpce_type {

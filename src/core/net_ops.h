@@ -82,10 +82,21 @@ int vgw_create(struct world *w, struct ctx *cx, const struct vgw_create_req *req
 	       struct vgw **out, struct err *e);
 int vgw_attach(struct world *w, struct ctx *cx, const char *vgw_id, const char *vpc_id,
 	       struct err *e);
+/*
+ * Detaches a gateway from 'vpc_id', which it keeps as its detached_vpc_id:
+ * AWS goes on listing the attachment, in state "detached".
+ */
 int vgw_detach(struct world *w, struct ctx *cx, const char *vgw_id, const char *vpc_id,
 	       struct err *e);
 /* Marks a detached gateway deleted; it stays visible with state "deleted". */
 int vgw_delete(struct world *w, struct ctx *cx, const char *vgw_id, struct err *e);
+/* How long a deleted gateway stays visible (AWS: about an hour), in milliseconds. */
+#define VGW_GONE_MS (60 * 60 * 1000)
+/*
+ * True once 'g' has been deleted for VGW_GONE_MS, or was deleted before vpce
+ * kept the time: world_sweep() removes it.
+ */
+bool vgw_expired(const struct vgw *g, int64_t now_ms);
 /* Finds a gateway that is not deleted, or fails with InvalidVpnGatewayID.NotFound. */
 struct vgw *vgw_lookup(const struct world *w, const struct ctx *cx, const char *id,
 		       struct err *e);
@@ -126,10 +137,14 @@ struct eip *eip_lookup(const struct world *w, const struct ctx *cx, const char *
 enum nat_state {
 	NAT_PENDING,
 	NAT_AVAILABLE,
+	NAT_DELETING,
 	NAT_DELETED,
 };
-/* How long a new NAT gateway stays pending, in milliseconds. */
+/* How long a new NAT gateway stays pending, and a deleted one deleting, in milliseconds. */
 #define NAT_PENDING_MS 1500
+#define NAT_DELETING_MS 1500
+/* How long a deleted NAT gateway stays visible (AWS: about an hour), in milliseconds. */
+#define NAT_GONE_MS (60 * 60 * 1000)
 /* Description of a NAT gateway's ENI: this prefix, then the gateway's ID. */
 #define NAT_ENI_DESCRIPTION "Interface for NAT Gateway "
 /* RequesterId of a NAT gateway's ENI (one real sample, eu-west-1). */
@@ -146,12 +161,23 @@ struct nat_create_req {
  */
 int nat_create(struct world *w, struct ctx *cx, const struct nat_create_req *req,
 	       struct nat **out, struct err *e);
-/* Marks a gateway deleted, releasing its ENI and its address's association. */
+/*
+ * Marks a gateway deleted at 'cx->now_ms', releasing its ENI and its
+ * address's association at once; it keeps its private address for describe.
+ */
 int nat_delete(struct world *w, struct ctx *cx, const char *nat_id, struct err *e);
 /* Finds a gateway of the caller's, deleted ones included, or fails with NatGatewayNotFound. */
 struct nat *nat_lookup(const struct world *w, const struct ctx *cx, const char *id,
 		       struct err *e);
-/* The state an observer sees at 'now_ms': pending for NAT_PENDING_MS, then available. */
+/*
+ * The state an observer sees at 'now_ms': pending for NAT_PENDING_MS, then
+ * available; once deleted, deleting for NAT_DELETING_MS, then deleted.
+ */
 enum nat_state nat_state_at(const struct nat *n, int64_t now_ms);
+/*
+ * True once 'n' has been deleted for NAT_GONE_MS, or was deleted before vpce
+ * kept the time: world_sweep() removes it.
+ */
+bool nat_expired(const struct nat *n, int64_t now_ms);
 
 #endif

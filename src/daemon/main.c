@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -149,9 +150,18 @@ static bool has_default_creds(const struct identity *ids, size_t n)
 	return false;
 }
 
+/* What the once-a-second tick tends. */
+struct ticker {
+	struct http_server *srv;
+	struct api *api;
+};
+
 static void tick(void *arg)
 {
-	http_server_sweep(arg);
+	struct ticker *t = arg;
+
+	http_server_sweep(t->srv);
+	api_sweep(t->api);
 }
 
 static int serve(const struct options *o)
@@ -163,6 +173,7 @@ static int serve(const struct options *o)
 	size_t n_ids = 1;
 	struct api_config cfg = { 0 };
 	struct http_server *srv = NULL;
+	struct ticker ticker;
 	struct store *st = NULL;
 	struct api *api = NULL;
 	struct loop *l = NULL;
@@ -230,6 +241,7 @@ static int serve(const struct options *o)
 		goto out;
 	}
 	api = api_new(&w, st, &cfg, seed);
+	api_sweep(api);
 	srv = http_server_new(l, fd, api_serve, api);
 	if (!srv) {
 		close(fd);
@@ -237,7 +249,8 @@ static int serve(const struct options *o)
 	}
 	api_set_server(api, srv);
 	loop_set_batch_end(l, api_batch_end, api);
-	loop_set_tick(l, 1000, tick, srv);
+	ticker = (struct ticker){ .srv = srv, .api = api };
+	loop_set_tick(l, 1000, tick, &ticker);
 	log_info("vpced serving %s on http://%s with state '%s'", o->region, o->listen, o->state);
 	if (loop_run(l) < 0)
 		goto out;

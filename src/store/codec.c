@@ -222,6 +222,35 @@ static void io_ms(struct io *c, json_t *o, const char *name, int64_t *v)
 		*v = x;
 }
 
+/*
+ * Optional fields, added to format 1 after it was first written: the encoder
+ * leaves out a zero value ("", 0) and the decoder reads one that is absent
+ * or null as zero, so older documents still load. True when 'name' is to be
+ * skipped.
+ */
+static bool skip_zero(struct io *c, json_t *o, const char *name, bool zero)
+{
+	return c->failed || (c->dec ? !want(o, name) : zero);
+}
+
+static void io_opt_str(struct io *c, json_t *o, const char *name, char *s, size_t size)
+{
+	if (!skip_zero(c, o, name, !s[0]))
+		io_str(c, o, name, s, size);
+}
+
+static void io_opt_ms(struct io *c, json_t *o, const char *name, int64_t *v)
+{
+	if (!skip_zero(c, o, name, !*v))
+		io_ms(c, o, name, v);
+}
+
+static void io_opt_int(struct io *c, json_t *o, const char *name, int *v, int min, int max)
+{
+	if (!skip_zero(c, o, name, !*v))
+		io_int(c, o, name, v, min, max);
+}
+
 /* Enum fields go through an int, since their storage type is the compiler's. */
 static void io_enum(struct io *c, json_t *o, const char *name, int *x,
 		    const char *const *names, size_t n)
@@ -633,7 +662,9 @@ static void nat_io(struct io *c, json_t *o, struct res *r)
 	io_bool(c, o, "private", &n->private_);
 	io_str(c, o, "eip_id", n->eip_id, sizeof(n->eip_id));
 	io_str(c, o, "eni_id", n->eni_id, sizeof(n->eni_id));
+	io_ip(c, o, "private_ip", &n->private_ip, true);
 	io_bool(c, o, "deleted", &n->deleted);
+	io_opt_ms(c, o, "deleted_ms", &n->deleted_ms);
 }
 
 static void vgw_io(struct io *c, json_t *o, struct res *r)
@@ -641,9 +672,11 @@ static void vgw_io(struct io *c, json_t *o, struct res *r)
 	struct vgw *g = AS_VGW(r);
 
 	io_str(c, o, "vpc_id", g->vpc_id, sizeof(g->vpc_id));
+	io_opt_str(c, o, "detached_vpc_id", g->detached_vpc_id, sizeof(g->detached_vpc_id));
 	io_u32(c, o, "asn", &g->asn);
 	io_int(c, o, "az", &g->az, -1, REGION_AZS - 1);
 	io_bool(c, o, "deleted", &g->deleted);
+	io_opt_ms(c, o, "deleted_ms", &g->deleted_ms);
 }
 
 static void eip_io(struct io *c, json_t *o, struct res *r)
@@ -689,6 +722,9 @@ static void instance_io(struct io *c, json_t *o, struct res *r)
 	IO_ENUM(c, o, "state", in->state, instance_state_names);
 	io_ip(c, o, "private_ip", &in->private_ip, false);
 	io_ms(c, o, "state_ms", &in->state_ms);
+	io_opt_str(c, o, "reservation_id", in->reservation_id, sizeof(in->reservation_id));
+	io_opt_int(c, o, "launch_index", &in->launch_index, 0, INT_MAX);
+	io_opt_str(c, o, "client_token", in->client_token, sizeof(in->client_token));
 }
 
 static void net_io(struct io *c, json_t *o, void *p)

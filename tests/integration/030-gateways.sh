@@ -83,12 +83,22 @@ eq "$(ec2 describe-vpn-gateways --filters Name=attachment.vpc-id,Values="$VPC" \
 eq "$(ec2 describe-vpn-gateways --filters Name=amazon-side-asn,Values=4200000001 \
 	--query 'VpnGateways[].VpnGatewayId' --output text)" "$VGW2" "vgw asn filter"
 ec2 detach-vpn-gateway --vpn-gateway-id "$VGW" --vpc-id "$VPC"
+# EC2 goes on listing the attachment it left, as detached.
+out=$(ec2 describe-vpn-gateways --vpn-gateway-ids "$VGW")
+jq_eq "$out" '.VpnGateways[0].VpcAttachments | length' 1
+jq_eq "$out" '.VpnGateways[0].VpcAttachments[0].VpcId' "$VPC"
+jq_eq "$out" '.VpnGateways[0].VpcAttachments[0].State' detached
+eq "$(ec2 describe-vpn-gateways --filters Name=attachment.state,Values=detached \
+	--query 'VpnGateways[].VpnGatewayId' --output text)" "$VGW" "vgw detached filter"
+expect_error InvalidVpnGatewayAttachment.NotFound ec2 detach-vpn-gateway --vpn-gateway-id "$VGW" \
+	--vpc-id "$VPC"
 ec2 delete-vpn-gateway --vpn-gateway-id "$VGW"
 ec2 delete-vpn-gateway --vpn-gateway-id "$VGW2"
 # Deleted gateways stay visible a while, as EC2 shows them.
 out=$(ec2 describe-vpn-gateways --vpn-gateway-ids "$VGW")
 jq_eq "$out" '.VpnGateways[0].State' deleted
-jq_eq "$out" '.VpnGateways[0].VpcAttachments | length' 0
+jq_eq "$out" '.VpnGateways[0].VpcAttachments[0].State' detached
+jq_eq "$(ec2 describe-vpn-gateways --vpn-gateway-ids "$VGW2")" '.VpnGateways[0].VpcAttachments | length' 0
 eq "$(ec2 describe-vpn-gateways --filters Name=state,Values=deleted --query 'length(VpnGateways)')" \
 	2 "deleted vgws"
 expect_error InvalidVpnGatewayID.NotFound ec2 attach-vpn-gateway --vpn-gateway-id "$VGW" --vpc-id "$VPC"
@@ -189,10 +199,22 @@ msg=$(ec2 detach-internet-gateway --internet-gateway-id "$IGW" --vpc-id "$VPC" 2
 grep -q "(DependencyViolation).*Network $VPC has some mapped public address(es). Please unmap those public address(es) before detaching the gateway." \
 	<<<"$msg" || fail "detach with addresses: $msg"
 
+jq_eq "$(ec2 describe-nat-gateways --nat-gateway-ids "$NAT")" '.NatGateways[0] | has("DeleteTime")' false
 jq_eq "$(ec2 delete-nat-gateway --nat-gateway-id "$NAT")" .NatGatewayId "$NAT"
+# Deleting, then deleted; it keeps its addresses and tells when it went.
+out=$(ec2 describe-nat-gateways --nat-gateway-ids "$NAT")
+jq_eq "$out" '.NatGateways[0].State' deleting
+[[ $(jq -r '.NatGateways[0].DeleteTime' <<<"$out") =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T ]] ||
+	fail "no DeleteTime: $out"
+CREATED=$(jq -r '.NatGateways[0].CreateTime' <<<"$out")
+[[ $(jq -r '.NatGateways[0].DeleteTime' <<<"$out") > "$CREATED" ]] || fail "DeleteTime before CreateTime: $out"
 ec2 delete-nat-gateway --nat-gateway-id "$PNAT" >/dev/null
+sleep 1.6
 out=$(ec2 describe-nat-gateways --nat-gateway-ids "$NAT")
 jq_eq "$out" '.NatGateways[0].State' deleted
+jq_eq "$out" '.NatGateways[0].NatGatewayAddresses[0].PrivateIp' 10.0.1.10
+jq_eq "$out" '.NatGateways[0].NatGatewayAddresses[0].PublicIp' 198.19.0.2
+jq_eq "$out" '.NatGateways[0].NatGatewayAddresses[0].NetworkInterfaceId' "$ENI"
 jq_eq "$(ec2 describe-addresses --allocation-ids "$A2")" '.Addresses[0].AssociationId' null
 eq "$(ec2 describe-nat-gateways --filter Name=state,Values=deleted --query 'length(NatGateways)')" \
 	2 "deleted nat gateways"
@@ -278,6 +300,20 @@ msg=$(ec2 get-managed-prefix-list-entries --prefix-list-id pl-0721453c7ac4ec009 
 	fail "entries of a missing list"
 grep -q "(InvalidPrefixListID.NotFound).*The prefix list (pl-0721453c7ac4ec009) does not exist." \
 	<<<"$msg" || fail "missing list: $msg"
+
+# --- An hour after deletion, gateways are gone, from the state file too ---
+stop_vpced
+state_set "$NAT" deleted_ms "$(( $(date +%s) * 1000 - 3600 * 1000 ))"
+state_set "$VGW" deleted_ms 1
+start_vpced
+expect_error NatGatewayNotFound ec2 describe-nat-gateways --nat-gateway-ids "$NAT"
+expect_error InvalidVpnGatewayID.NotFound ec2 describe-vpn-gateways --vpn-gateway-ids "$VGW"
+eq "$(ec2 describe-nat-gateways --query 'NatGateways[].NatGatewayId' --output text)" "$PNAT" \
+	"NAT gateways an hour on"
+eq "$(ec2 describe-vpn-gateways --query 'VpnGateways[].VpnGatewayId' --output text)" "$VGW2" \
+	"VPN gateways an hour on"
+state_has "$NAT" && fail "the expired NAT gateway is still stored"
+state_has "$VGW" && fail "the expired VPN gateway is still stored"
 
 # --- DeleteVpc once everything is gone ---
 expect_error DependencyViolation ec2 delete-vpc --vpc-id "$VPC"

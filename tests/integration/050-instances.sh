@@ -243,12 +243,44 @@ expect_error InvalidInstanceID.NotFound ec2 terminate-instances --instance-ids "
 # The address is free again.
 ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --private-ip-address 10.0.1.10 >/dev/null
 
+# Two launches alike are two reservations, each holding its own instances
+# (launch indices from 0) and its own ClientToken.
+ra=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --count 2 --client-token twin-a)
+rb=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --count 2 --client-token twin-b)
+RA=$(jq -r .ReservationId <<<"$ra")
+RB=$(jq -r .ReservationId <<<"$rb")
+[[ $RB =~ ^r-[0-9a-f]{17}$ && $RA != "$RB" ]] || fail "reservations $RA $RB"
+jq_eq "$ra" '[.Instances[].ClientToken] | join(",")' twin-a,twin-a
+jq_eq "$rb" '[.Instances[].AmiLaunchIndex] | join(",")' 0,1
+twins=$(ec2 describe-instances --filters Name=client-token,Values=twin-a,twin-b)
+jq_eq "$twins" '[.Reservations[].ReservationId] | join(",")' "$RA,$RB"
+jq_eq "$twins" '[.Reservations[] | .Instances | length] | join(",")' 2,2
+jq_eq "$twins" "[.Reservations[] | select(.ReservationId == \"$RB\") | .Instances[].ClientToken] | join(\",\")" \
+	twin-b,twin-b
+jq_eq "$twins" "[.Reservations[] | select(.ReservationId == \"$RB\") | .Instances[].AmiLaunchIndex] | join(\",\")" \
+	0,1
+jq_eq "$twins" "[.Reservations[] | select(.ReservationId == \"$RA\") | .Instances[].InstanceId] | join(\",\")" \
+	"$(jq -r '[.Instances[].InstanceId] | join(",")' <<<"$ra")"
+eq "$(count --filters Name=reservation-id,Values="$RB")" 2 "reservation-id of the second twin"
+eq "$(count --filters Name=client-token,Values=twin-*)" 4 "client-token filter"
+
 # The state survives a restart.
 before=$(ec2 describe-instances --filters Name=reservation-id,Values="$R2")
 stop_vpced
 start_vpced
 eq "$(ec2 describe-instances --filters Name=reservation-id,Values="$R2")" "$before" \
 	"instances after a restart"
+summary='[.Reservations[] | [.ReservationId, (.Instances[] | .InstanceId, .AmiLaunchIndex, .ClientToken)]]'
+eq "$(jq -c "$summary" <<<"$(ec2 describe-instances --filters Name=client-token,Values=twin-a,twin-b)")" \
+	"$(jq -c "$summary" <<<"$twins")" "reservations and tokens after a restart"
+
+# An hour after termination an instance is gone: NotFound, and out of the state file.
+stop_vpced
+state_set "$I1" state_ms "$(( $(date +%s) * 1000 - 3600 * 1000 ))"
+start_vpced
+expect_error InvalidInstanceID.NotFound ec2 describe-instances --instance-ids "$I1"
+eq "$(count --filters Name=instance-id,Values="$I1")" 0 "an expired instance"
+state_has "$I1" && fail "the expired instance is still stored"
 
 # Tear down: a subnet with instances cannot go; once they are terminated it can.
 expect_error DependencyViolation ec2 delete-subnet --subnet-id "$SMALL"

@@ -74,6 +74,29 @@ eq() {
 	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', want '$2'"
 }
 
+# state_set ID FIELD VALUE: sets a field of a stored resource's document
+# (vpced must be stopped), to stand for the passing of time.
+state_set() {
+	/usr/bin/python3 - "$STATE" "$@" <<'PY' || fail "state_set $*"
+import json, sqlite3, sys
+db, rid, field, value = sys.argv[1:]
+c = sqlite3.connect(db)
+doc = json.loads(c.execute("SELECT doc FROM resources WHERE id = ?", (rid,)).fetchone()[0])
+doc[field] = json.loads(value)
+c.execute("UPDATE resources SET doc = ? WHERE id = ?", (json.dumps(doc, sort_keys=True), rid))
+c.commit()
+PY
+}
+
+# state_has ID: whether the state file holds resource ID.
+state_has() {
+	/usr/bin/python3 - "$STATE" "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+sys.exit(0 if c.execute("SELECT 1 FROM resources WHERE id = ?", (sys.argv[2],)).fetchone() else 1)
+PY
+}
+
 # jq_eq JSON FILTER EXPECTED
 jq_eq() {
 	eq "$(jq -r "$2" <<<"$1")" "$3" "$2"

@@ -518,6 +518,7 @@ static void test_vgw(void)
 {
 	struct fx f;
 	struct vgw *g = NULL, *g2 = NULL;
+	char id[ID_SIZE];
 
 	fx_init(&f);
 	CHECK_FAIL(&f, vgw_create(&f.w, &f.cx, &(struct vgw_create_req){ .asn = -1 }, &g, &f.e),
@@ -546,13 +547,41 @@ static void test_vgw(void)
 	CHECK_FAIL(&f, vgw_delete(&f.w, &f.cx, g->res.id, &f.e), "IncorrectState");
 	CHECK_STREQ(f.e.msg, "The VPN gateway is in use.");
 	CHECK_FAIL(&f, vpc_delete(&f.w, &f.cx, f.vpc->res.id, &f.e), "DependencyViolation");
+	CHECK(g->detached_vpc_id[0] == '\0');
+
+	/* A detached gateway remembers the VPC it left, until it is attached again. */
 	CHECK_EQ(vgw_detach(&f.w, &f.cx, g->res.id, f.vpc->res.id, &f.e), 0);
+	CHECK(g->vpc_id[0] == '\0');
+	CHECK_STREQ(g->detached_vpc_id, f.vpc->res.id);
+	world_journal_clear(&f.w);
+	CHECK_FAIL(&f, vgw_detach(&f.w, &f.cx, g->res.id, f.vpc->res.id, &f.e),
+		   "InvalidVpnGatewayAttachment.NotFound");
+	CHECK_EQ(vgw_attach(&f.w, &f.cx, g->res.id, f.other->res.id, &f.e), 0);
+	CHECK_STREQ(g->vpc_id, f.other->res.id);
+	CHECK(g->detached_vpc_id[0] == '\0');
+	CHECK_EQ(vgw_detach(&f.w, &f.cx, g->res.id, f.other->res.id, &f.e), 0);
+	CHECK_STREQ(g->detached_vpc_id, f.other->res.id);
 	CHECK_EQ(vgw_delete(&f.w, &f.cx, g->res.id, &f.e), 0);
 	CHECK(g->deleted);
+	CHECK_EQ(g->deleted_ms, f.cx.now_ms);
+	CHECK_STREQ(g->detached_vpc_id, f.other->res.id);
 	world_journal_clear(&f.w);
 	CHECK_FAIL(&f, vgw_delete(&f.w, &f.cx, g->res.id, &f.e), "InvalidVpnGatewayID.NotFound");
 	CHECK_FAIL(&f, vgw_attach(&f.w, &f.cx, g->res.id, f.vpc->res.id, &f.e),
 		   "InvalidVpnGatewayID.NotFound");
+
+	/* Visible for an hour after deletion, then swept; a live one never. */
+	CHECK(!vgw_expired(g, f.cx.now_ms + VGW_GONE_MS - 1));
+	CHECK(vgw_expired(g, f.cx.now_ms + VGW_GONE_MS));
+	CHECK(!vgw_expired(g2, f.cx.now_ms + 100 * (int64_t)VGW_GONE_MS));
+	CHECK_EQ(world_sweep(&f.w, f.cx.now_ms + VGW_GONE_MS - 1), 0);
+	str_lcpy(id, g->res.id, sizeof(id));
+	CHECK_EQ(world_sweep(&f.w, f.cx.now_ms + VGW_GONE_MS), 1);
+	CHECK(world_get(&f.w, id, RES_VGW) == NULL);
+	CHECK(world_get(&f.w, g2->res.id, RES_VGW) == &g2->res);
+	/* Deleted before vpce kept the time: long gone. */
+	g2->deleted = true;
+	CHECK(vgw_expired(g2, f.cx.now_ms));
 	fx_release(&f);
 }
 
@@ -729,10 +758,20 @@ static void test_nat(void)
 	CHECK_EQ(route_create(&f.w, &f.cx, &r, &f.e), 0);
 	CHECK(route_active(&f.w, t, &t->routes[1]));
 
+	CHECK_EQ(nat->private_ip, 0x0a00010a);
+
 	/* Deleting frees the ENI and the address; the gateway stays, deleted. */
 	CHECK_EQ(nat_delete(&f.w, &f.cx, nat->res.id, &f.e), 0);
 	CHECK(nat->deleted);
+	CHECK_EQ(nat->deleted_ms, f.cx.now_ms);
+	CHECK_EQ(nat->private_ip, 0x0a00010a);
+	CHECK_EQ(nat_state_at(nat, f.cx.now_ms), NAT_DELETING);
+	CHECK_EQ(nat_state_at(nat, f.cx.now_ms + NAT_DELETING_MS - 1), NAT_DELETING);
+	CHECK_EQ(nat_state_at(nat, f.cx.now_ms + NAT_DELETING_MS), NAT_DELETED);
 	CHECK_EQ(nat_state_at(nat, f.cx.now_ms + NAT_PENDING_MS), NAT_DELETED);
+	CHECK(!nat_expired(nat, f.cx.now_ms + NAT_GONE_MS - 1));
+	CHECK(nat_expired(nat, f.cx.now_ms + NAT_GONE_MS));
+	CHECK(!nat_expired(priv, f.cx.now_ms + NAT_GONE_MS));
 	CHECK(world_get(&f.w, nat->eni_id, RES_ENI) == NULL);
 	CHECK(p->assoc_id[0] == '\0');
 	CHECK(!route_active(&f.w, t, &t->routes[1]));
@@ -743,6 +782,18 @@ static void test_nat(void)
 	CHECK_FAIL(&f, route_create(&f.w, &f.cx, &r, &f.e), "InvalidNatGatewayID.NotFound");
 	CHECK_EQ(subnet_delete(&f.w, &f.cx, f.s1->res.id, &f.e), 0);
 	CHECK_EQ(eip_release(&f.w, &f.cx, p->res.id, NULL, &f.e), 0);
+
+	/* An hour on, the sweep takes the deleted gateway and leaves the live one. */
+	world_journal_clear(&f.w);
+	str_lcpy(want, nat->res.id, sizeof(want));
+	CHECK_EQ(world_sweep(&f.w, f.cx.now_ms + NAT_GONE_MS), 1);
+	CHECK(world_get(&f.w, want, RES_NAT) == NULL);
+	CHECK(world_get(&f.w, priv->res.id, RES_NAT) == &priv->res);
+	CHECK_EQ(f.w.n_journal, 1);
+	/* Deleted before vpce kept the time: deleted at once, and long gone. */
+	priv->deleted = true;
+	CHECK_EQ(nat_state_at(priv, f.cx.now_ms), NAT_DELETED);
+	CHECK(nat_expired(priv, f.cx.now_ms));
 	fx_release(&f);
 }
 

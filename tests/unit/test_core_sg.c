@@ -498,7 +498,10 @@ static void test_launch(void)
 	CHECK_EQ(eni_of(&f, instance_at(&f, 2))->public_ip, 0xc6130002);
 	CHECK_EQ(instance_reservation_start(&f.w, 10), 1);
 	CHECK_EQ(instance_reservation_start(&f.w, 0), 0);
-	CHECK(!instance_same_launch(instance_at(&f, 0), instance_at(&f, 1)));
+	CHECK(strcmp(instance_at(&f, 0)->reservation_id, instance_at(&f, 1)->reservation_id));
+	CHECK_STREQ(instance_at(&f, 10)->reservation_id, instance_at(&f, 1)->reservation_id);
+	CHECK_EQ(instance_at(&f, 1)->launch_index, 0);
+	CHECK_EQ(instance_at(&f, 10)->launch_index, 9);
 	CHECK_EQ(subnet_available_ips(&f.w, f.subnet), 0);
 
 	host_private_dns(f.cx.region, 0x0a000105, dns);
@@ -592,6 +595,77 @@ static void test_terminate_modify(void)
 	world_release(&f.w);
 }
 
+/*
+ * Reservations are what RunInstances made, whatever the instances look like;
+ * the ClientToken stays on each; terminated instances go after an hour.
+ */
+static void test_reservations(void)
+{
+	struct fixture f;
+	struct instance_launch_req req = { .image_id = "ami-0123456789abcdef0", .min_count = 2,
+					   .max_count = 2, .public_ip = -1, .client_token = "tok" };
+	struct instance *a, *b, *c;
+	enum instance_view prev[1];
+	const char *ids[1];
+	char buf[ID_SIZE], token[LIMIT_CLIENT_TOKEN_CHARS + 2];
+	size_t first;
+
+	setup(&f);
+	req.subnet_id = f.subnet->res.id;
+	memset(token, 't', sizeof(token) - 1);
+	token[sizeof(token) - 1] = '\0';
+	req.client_token = token;
+	CHECK_FAILS(&f, "InvalidParameterValue", instance_launch(&f.w, &f.cx, &req, &first, &e_));
+	token[LIMIT_CLIENT_TOKEN_CHARS] = '\0';
+	CHECK_EQ(instance_launch(&f.w, &f.cx, &req, &first, NULL), 0);
+	CHECK_STREQ(instance_at(&f, 0)->client_token, token);
+	/* The same request again, the same instant: still a reservation of its own. */
+	req.client_token = NULL;
+	req.min_count = req.max_count = 1;
+	CHECK_EQ(instance_launch(&f.w, &f.cx, &req, &first, NULL), 0);
+	CHECK_EQ(first, 2);
+	a = instance_at(&f, 0);
+	b = instance_at(&f, 1);
+	c = instance_at(&f, 2);
+	CHECK(!strncmp(a->reservation_id, "r-", 2) && strlen(a->reservation_id) == 19);
+	CHECK_STREQ(a->reservation_id, b->reservation_id);
+	CHECK(strcmp(b->reservation_id, c->reservation_id));
+	CHECK_EQ(b->launch_index, 1);
+	CHECK_EQ(c->launch_index, 0);
+	CHECK_STREQ(c->client_token, "");
+	CHECK_EQ(instance_reservation_start(&f.w, 1), 0);
+	CHECK_EQ(instance_reservation_start(&f.w, 2), 2);
+	CHECK(instance_reservation_id(a, buf) == a->reservation_id);
+
+	/* One stored before vpce kept reservations is a reservation of its own. */
+	c->reservation_id[0] = '\0';
+	CHECK_EQ(instance_reservation_start(&f.w, 2), 2);
+	CHECK(instance_reservation_id(c, buf) == buf);
+	CHECK(!strncmp(buf, "r-", 2) && strlen(buf) == 19);
+	CHECK(strcmp(buf, a->reservation_id) && strcmp(buf, b->reservation_id));
+
+	/* Terminated: visible for an hour, then NotFound, and swept. */
+	ids[0] = a->res.id;
+	CHECK_EQ(instance_terminate(&f.w, &f.cx, ids, 1, prev, NULL), 0);
+	CHECK(instance_visible(a, f.cx.now_ms + INSTANCE_GONE_MS - 1));
+	CHECK(!instance_visible(a, f.cx.now_ms + INSTANCE_GONE_MS));
+	CHECK(instance_visible(b, f.cx.now_ms + 10 * INSTANCE_GONE_MS));
+	CHECK_EQ(world_sweep(&f.w, f.cx.now_ms + INSTANCE_GONE_MS - 1), 0);
+	f.cx.now_ms += INSTANCE_GONE_MS;
+	CHECK(instance_lookup(&f.w, &f.cx, ids[0], NULL) == NULL);
+	CHECK_FAILS(&f, "InvalidInstanceID.NotFound",
+		    instance_terminate(&f.w, &f.cx, ids, 1, prev, &e_));
+	world_journal_clear(&f.w);
+	CHECK_EQ(world_sweep(&f.w, f.cx.now_ms), 1);
+	CHECK_EQ(f.w.n_journal, 1);
+	CHECK(f.w.journal[0].removed);
+	CHECK_EQ(f.w.n[RES_INSTANCE], 2);
+	/* The rest of the reservation keeps its indices. */
+	CHECK_EQ(instance_at(&f, 0)->launch_index, 1);
+	CHECK_EQ(instance_reservation_start(&f.w, 0), 0);
+	world_release(&f.w);
+}
+
 void test_core_sg(void)
 {
 	test_create();
@@ -601,4 +675,5 @@ void test_core_sg(void)
 	test_delete();
 	test_launch();
 	test_terminate_modify();
+	test_reservations();
 }

@@ -302,7 +302,9 @@ static struct res *make_nat(void)
 	n->private_ = true;
 	str_lcpy(n->eip_id, "eipalloc-0a", ID_SIZE);
 	str_lcpy(n->eni_id, "eni-0a", ID_SIZE);
+	n->private_ip = ip("10.1.2.13");
 	n->deleted = true;
+	n->deleted_ms = 1700000003600;
 	return r;
 }
 
@@ -316,7 +318,9 @@ static void cmp_nat(const struct res *ra, const struct res *rb)
 	CHECK_EQ(a->private_, b->private_);
 	CHECK_STREQ(a->eip_id, b->eip_id);
 	CHECK_STREQ(a->eni_id, b->eni_id);
+	CHECK_EQ(a->private_ip, b->private_ip);
 	CHECK_EQ(a->deleted, b->deleted);
+	CHECK_EQ(a->deleted_ms, b->deleted_ms);
 }
 
 static struct res *make_vgw(void)
@@ -326,9 +330,11 @@ static struct res *make_vgw(void)
 
 	fill_common(r);
 	str_lcpy(g->vpc_id, "vpc-0a", ID_SIZE);
+	str_lcpy(g->detached_vpc_id, "vpc-0b", ID_SIZE);
 	g->asn = 4294967294u;
 	g->az = 2;
 	g->deleted = true;
+	g->deleted_ms = 1700000007200;
 	return r;
 }
 
@@ -338,9 +344,11 @@ static void cmp_vgw(const struct res *ra, const struct res *rb)
 
 	cmp_common(ra, rb);
 	CHECK_STREQ(a->vpc_id, b->vpc_id);
+	CHECK_STREQ(a->detached_vpc_id, b->detached_vpc_id);
 	CHECK_EQ(a->asn, b->asn);
 	CHECK_EQ(a->az, b->az);
 	CHECK_EQ(a->deleted, b->deleted);
+	CHECK_EQ(a->deleted_ms, b->deleted_ms);
 }
 
 static struct res *make_eip(void)
@@ -427,6 +435,11 @@ static struct res *make_instance(void)
 	in->state = INSTANCE_RUNNING;
 	in->private_ip = ip("10.1.2.12");
 	in->state_ms = 1700000000999;
+	str_lcpy(in->reservation_id, "r-0123456789abcdef0", ID_SIZE);
+	in->launch_index = 3;
+	/* The longest token AWS takes, in every byte. */
+	memset(in->client_token, 'c', LIMIT_CLIENT_TOKEN_CHARS);
+	in->client_token[LIMIT_CLIENT_TOKEN_CHARS] = '\0';
 	return r;
 }
 
@@ -445,6 +458,9 @@ static void cmp_instance(const struct res *ra, const struct res *rb)
 	CHECK_EQ(a->state, b->state);
 	CHECK_EQ(a->private_ip, b->private_ip);
 	CHECK_EQ(a->state_ms, b->state_ms);
+	CHECK_STREQ(a->reservation_id, b->reservation_id);
+	CHECK_EQ(a->launch_index, b->launch_index);
+	CHECK_STREQ(a->client_token, b->client_token);
 }
 
 static struct res *make_vpce(void)
@@ -729,6 +745,7 @@ static void test_bad_fields(void)
 	struct res *vpc = make_vpc(), *rtb = make_rtb(), *sg = make_sg();
 	struct res *eni = make_eni(), *vpce = make_vpce(), *vgw = make_vgw();
 	struct res *sub = make_subnet(), *eip = make_eip(), *in = make_instance();
+	struct res *nat = make_nat();
 
 	BAD(vpc, "v", json_integer(2), "field 'v': unknown format version 2");
 	BAD(vpc, "v", json_string("1"), "field 'v': not an integer");
@@ -837,6 +854,19 @@ static void test_bad_fields(void)
 	BAD(in, "key_name", json_true(), "field 'key_name': not a string");
 	BAD(in, "instance_type", str_of(32, "t"), "field 'instance_type'");
 	OK(in, "key_name", NULL);
+	BAD(in, "reservation_id", json_integer(1), "field 'reservation_id': not a string");
+	BAD(in, "reservation_id", str_of(ID_SIZE, "r"), "field 'reservation_id': longer than 39");
+	BAD(in, "launch_index", json_integer(-1), "field 'launch_index': -1 is outside");
+	BAD(in, "launch_index", json_string("0"), "field 'launch_index': not an integer");
+	BAD(in, "client_token", str_of(LIMIT_CLIENT_TOKEN_CHARS + 1, "c"),
+	    "field 'client_token': longer than 64 bytes");
+	BAD(in, "client_token", json_false(), "field 'client_token': not a string");
+	OK(in, "client_token", json_null());
+	BAD(nat, "private_ip", json_string("10.1.2"), "field 'private_ip'");
+	BAD(nat, "deleted_ms", json_integer(-1), "field 'deleted_ms'");
+	BAD(nat, "deleted_ms", json_real(1.0), "field 'deleted_ms': not an integer");
+	BAD(vgw, "detached_vpc_id", str_of(ID_SIZE, "v"), "field 'detached_vpc_id'");
+	BAD(vgw, "deleted_ms", json_string("1"), "field 'deleted_ms': not an integer");
 
 	BAD(vpce, "type", json_string("gatewayloadbalancer"), "field 'type': unknown value");
 	BAD(vpce, "state", json_string("Available"), "field 'state'");
@@ -865,6 +895,63 @@ static void test_bad_fields(void)
 	res_free(sub);
 	res_free(eip);
 	res_free(in);
+	res_free(nat);
+}
+
+/*
+ * Documents written before the fields that came later in format 1 (store
+ * format, "Changing the format") read back with those fields zero, and
+ * encode to the same bytes again.
+ */
+static void test_older_documents(void)
+{
+	static const char *const docs[][3] = {
+		{ "instance", "i-0a",
+		  "{\"created_ms\":1700000000123,\"eni_id\":\"eni-0a\",\"image_id\":\"ami-0a\","
+		  "\"instance_type\":\"t3.micro\",\"owner\":\"123456789012\","
+		  "\"private_ip\":\"10.1.2.12\",\"state\":\"terminated\","
+		  "\"state_ms\":1700000000999,\"subnet_id\":\"subnet-0a\",\"v\":1,"
+		  "\"vpc_id\":\"vpc-0a\"}" },
+		{ "natgateway", "nat-0a",
+		  "{\"created_ms\":1700000000123,\"deleted\":true,\"eip_id\":\"\","
+		  "\"eni_id\":\"eni-0a\",\"owner\":\"123456789012\",\"private\":true,"
+		  "\"subnet_id\":\"subnet-0a\",\"v\":1,\"vpc_id\":\"vpc-0a\"}" },
+		{ "vpn-gateway", "vgw-0a",
+		  "{\"asn\":64512,\"az\":-1,\"created_ms\":1700000000123,\"deleted\":false,"
+		  "\"owner\":\"123456789012\",\"v\":1,\"vpc_id\":\"\"}" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(docs); i++) {
+		struct err e = { 0 };
+		struct res *r = codec_decode(res_kind_from_name(docs[i][0]), docs[i][1], docs[i][2],
+					     strlen(docs[i][2]), &e);
+		char *s;
+
+		if (!r) {
+			check_fail(__FILE__, __LINE__, "decode %s: %s", docs[i][1], e.msg);
+			continue;
+		}
+		switch (r->kind) {
+		case RES_INSTANCE:
+			CHECK_STREQ(AS_INSTANCE(r)->reservation_id, "");
+			CHECK_EQ(AS_INSTANCE(r)->launch_index, 0);
+			CHECK_STREQ(AS_INSTANCE(r)->client_token, "");
+			break;
+		case RES_NAT:
+			CHECK_EQ(AS_NAT(r)->private_ip, 0);
+			CHECK_EQ(AS_NAT(r)->deleted_ms, 0);
+			CHECK(AS_NAT(r)->deleted);
+			break;
+		default:
+			CHECK_STREQ(AS_VGW(r)->detached_vpc_id, "");
+			CHECK_EQ(AS_VGW(r)->deleted_ms, 0);
+			break;
+		}
+		s = codec_encode(r);
+		CHECK_STREQ(s, docs[i][2]);
+		free(s);
+		res_free(r);
+	}
 }
 
 /* Expects codec_encode() to refuse 'r', which it frees. */
@@ -918,6 +1005,15 @@ static void test_encode_refuses(void)
 	refuse(__LINE__, r);
 	r = make_instance();
 	AS_INSTANCE(r)->state_ms = -1;
+	refuse(__LINE__, r);
+	r = make_instance();
+	AS_INSTANCE(r)->launch_index = -1;
+	refuse(__LINE__, r);
+	r = make_instance();
+	memset(AS_INSTANCE(r)->client_token, 'c', LIMIT_CLIENT_TOKEN_CHARS + 1);
+	refuse(__LINE__, r);
+	r = make_nat();
+	AS_NAT(r)->deleted_ms = -1;
 	refuse(__LINE__, r);
 	r = make_rtb();
 	AS_RTB(r)->routes[1].origin = (enum route_origin)-1;
@@ -980,6 +1076,7 @@ void test_store_codec(void)
 	test_format();
 	test_bad_documents();
 	test_bad_fields();
+	test_older_documents();
 	test_encode_refuses();
 	test_largest();
 }
