@@ -20,7 +20,8 @@ int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 			return ret;
 	}
 	ctx_new_id(cx, "eni-", id);
-	n = AS_ENI(world_add(w, RES_ENI, id));
+	/* Filled before it joins the world, so the subnet index sees it whole. */
+	n = AS_ENI(res_new(RES_ENI, id));
 	str_lcpy(n->res.owner, cx->account, sizeof(n->res.owner));
 	n->res.created_ms = cx->now_ms;
 	str_lcpy(n->vpc_id, s->vpc_id, ID_SIZE);
@@ -43,6 +44,7 @@ int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 		 sizeof(n->requester_id));
 	str_lcpy(n->owner_res_id, spec->owner_res_id ? spec->owner_res_id : "", ID_SIZE);
 	n->source_dest_check = true;
+	world_adopt(w, &n->res);
 	*out = n;
 	return 0;
 }

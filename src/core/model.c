@@ -113,6 +113,52 @@ void world_init(struct world *w)
 {
 	*w = (struct world){ 0 };
 	hmap_init(&w->index);
+	hmap_init(&w->enis_by_subnet);
+}
+
+static void subnet_enis_free(void *p)
+{
+	struct subnet_enis *l = p;
+
+	free(l->v);
+	free(l);
+}
+
+/* ENIs never change subnet, so the index follows insertion and removal. */
+static void eni_link(struct world *w, struct eni *n)
+{
+	struct subnet_enis *l = hmap_get(&w->enis_by_subnet, n->subnet_id);
+
+	if (!l) {
+		l = xcalloc(1, sizeof(*l));
+		str_lcpy(l->subnet_id, n->subnet_id, sizeof(l->subnet_id));
+		hmap_put(&w->enis_by_subnet, l->subnet_id, l);
+	}
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n++] = n;
+}
+
+static void eni_unlink(struct world *w, struct eni *n)
+{
+	struct subnet_enis *l = hmap_get(&w->enis_by_subnet, n->subnet_id);
+
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->v[i] == n) {
+			l->v[i] = l->v[--l->n];
+			break;
+		}
+	}
+	if (!l->n) {
+		hmap_del(&w->enis_by_subnet, l->subnet_id);
+		subnet_enis_free(l);
+	}
+}
+
+const struct subnet_enis *world_subnet_enis(const struct world *w, const char *subnet_id)
+{
+	return hmap_get(&w->enis_by_subnet, subnet_id);
 }
 
 void world_release(struct world *w)
@@ -123,6 +169,7 @@ void world_release(struct world *w)
 		free(w->items[k]);
 	}
 	hmap_release(&w->index);
+	hmap_release_values(&w->enis_by_subnet, subnet_enis_free);
 	free(w->journal);
 	world_init(w);
 }
@@ -164,6 +211,14 @@ void world_insert(struct world *w, struct res *r)
 	ALLOC_GROW(w->items[k], w->n[k] + 1, w->alloc[k]);
 	w->items[k][w->n[k]++] = r;
 	hmap_put(&w->index, r->id, r);
+	if (k == RES_ENI && AS_ENI(r)->subnet_id[0])
+		eni_link(w, AS_ENI(r));
+}
+
+void world_adopt(struct world *w, struct res *r)
+{
+	world_insert(w, r);
+	journal(w, r, false);
 }
 
 struct res *world_add(struct world *w, enum res_kind kind, const char *id)
@@ -186,6 +241,8 @@ void world_remove(struct world *w, struct res *r)
 
 	journal(w, r, true);
 	hmap_del(&w->index, r->id);
+	if (k == RES_ENI)
+		eni_unlink(w, AS_ENI(r));
 	for (size_t i = 0; i < w->n[k]; i++) {
 		if (w->items[k][i] == r) {
 			memmove(&w->items[k][i], &w->items[k][i + 1],

@@ -269,8 +269,16 @@ struct journal_entry {
 	bool removed;
 };
 
+/* The ENIs of one subnet: an index the world keeps, never stored. */
+struct subnet_enis {
+	char subnet_id[ID_SIZE];	/* the key in world.enis_by_subnet */
+	struct eni **v;			/* borrowed from the world */
+	size_t n, alloc;
+};
+
 struct world {
 	struct hmap index;			/* id -> struct res * */
+	struct hmap enis_by_subnet;		/* subnet id -> struct subnet_enis * */
 	struct res **items[RES_KIND_COUNT];	/* creation order */
 	size_t n[RES_KIND_COUNT], alloc[RES_KIND_COUNT];
 	struct journal_entry *journal;		/* changes since the last clear */
@@ -295,6 +303,13 @@ struct res *world_find(const struct world *w, const char *id);
 struct res *world_add(struct world *w, enum res_kind kind, const char *id);
 /* Takes 'r', built by res_new(), into the world without journaling it. */
 void world_insert(struct world *w, struct res *r);
+/* Takes 'r', built and filled by res_new(), into the world and journals it. */
+void world_adopt(struct world *w, struct res *r);
+/*
+ * The ENIs in subnet 'subnet_id', or NULL when it has none. Borrowed; valid
+ * until the next change to the world's ENIs.
+ */
+const struct subnet_enis *world_subnet_enis(const struct world *w, const char *subnet_id);
 /* Records that 'r' changed. */
 void world_touch(struct world *w, struct res *r);
 /* Removes and frees 'r', recording it. */

@@ -294,12 +294,10 @@ int subnet_delete(struct world *w, struct ctx *cx, const char *subnet_id, struct
 
 	if (!s)
 		return -EINVAL;
-	WORLD_FOR_EACH(w, RES_ENI, r) {
-		if (strcmp(AS_ENI(r)->subnet_id, subnet_id) == 0)
-			return err_fail(e, "DependencyViolation",
-					"The subnet '%s' has dependencies and cannot be "
-					"deleted.", subnet_id);
-	}
+	if (world_subnet_enis(w, subnet_id))
+		return err_fail(e, "DependencyViolation",
+				"The subnet '%s' has dependencies and cannot be deleted.",
+				subnet_id);
 	/* Its route table association goes with it. */
 	WORLD_FOR_EACH(w, RES_RTB, r) {
 		struct rtb *t = AS_RTB(r);
@@ -338,42 +336,33 @@ static bool reserved(const struct subnet *s, uint32_t ip)
 uint64_t subnet_available_ips(const struct world *w, const struct subnet *s)
 {
 	uint64_t n = cidr4_size(&s->cidr) - (SUBNET_RESERVED_LOW + 1);
-	struct res *r;
+	const struct subnet_enis *l = world_subnet_enis(w, s->res.id);
 
-	WORLD_FOR_EACH(w, RES_ENI, r)
-		if (strcmp(AS_ENI(r)->subnet_id, s->res.id) == 0 && n)
-			n--;
-	return n;
+	return !l ? n : l->n < n ? n - l->n : 0;
 }
 
 bool subnet_ip_free(const struct world *w, const struct subnet *s, uint32_t ip)
 {
-	struct res *r;
+	const struct subnet_enis *l = world_subnet_enis(w, s->res.id);
 
 	if (!cidr4_contains_ip(&s->cidr, ip) || reserved(s, ip))
 		return false;
-	WORLD_FOR_EACH(w, RES_ENI, r) {
-		struct eni *n = AS_ENI(r);
-
-		if (n->private_ip == ip && strcmp(n->subnet_id, s->res.id) == 0)
+	for (size_t i = 0; l && i < l->n; i++)
+		if (l->v[i]->private_ip == ip)
 			return false;
-	}
 	return true;
 }
 
 int subnet_alloc_ip(const struct world *w, const struct subnet *s, uint32_t *ip, struct err *e)
 {
 	uint64_t size = cidr4_size(&s->cidr);
+	const struct subnet_enis *l = world_subnet_enis(w, s->res.id);
 	uint8_t *used = xcalloc(size / 8 + 1, 1);
 	uint64_t off;
-	struct res *r;
 
-	WORLD_FOR_EACH(w, RES_ENI, r) {
-		struct eni *n = AS_ENI(r);
-
-		if (strcmp(n->subnet_id, s->res.id) == 0 &&
-		    cidr4_contains_ip(&s->cidr, n->private_ip)) {
-			off = n->private_ip - s->cidr.addr;
+	for (size_t i = 0; l && i < l->n; i++) {
+		if (cidr4_contains_ip(&s->cidr, l->v[i]->private_ip)) {
+			off = l->v[i]->private_ip - s->cidr.addr;
 			used[off / 8] |= (uint8_t)(1u << (off % 8));
 		}
 	}
