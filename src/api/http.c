@@ -6,12 +6,16 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "base/xalloc.h"
 
 enum { CB_NONE, CB_NAME, CB_VALUE };
+
+/* Bodies larger than this are handed over to the connection, not copied. */
+#define HTTP_BODY_SWAP_BYTES 4096
 
 static struct http_reader *reader_of(http_parser *p)
 {
@@ -186,6 +190,13 @@ struct conn {
 	struct http_reader reader;
 	struct buf out;		/* response bytes not yet sent */
 	size_t out_off;		/* bytes of 'out' already sent */
+	/*
+	 * The body of the last response, sent after 'out' without being
+	 * copied into it: taken over from the handler's buffer.
+	 */
+	struct buf body;
+	size_t body_off;	/* bytes of 'body' already sent */
+	uint32_t events;	/* what the loop watches 'fd' for */
 	int64_t active_ms;
 	bool closing;		/* close once 'out' is sent */
 	bool held;		/* 'out' waits for http_server_release() */
@@ -217,18 +228,43 @@ static void conn_close(struct conn *c)
 	s->n_conns--;
 	http_reader_release(&c->reader);
 	buf_release(&c->out);
+	buf_release(&c->body);
 	free(c);
 }
 
-static void queue_response(struct conn *c, const struct http_response *resp, bool keep)
+static bool pending(const struct conn *c)
+{
+	return c->out.len > c->out_off || c->body.len > c->body_off;
+}
+
+/*
+ * Queues the answer 'resp'. A large body is not copied: the connection takes
+ * the handler's buffer and gives it its own empty one back.
+ */
+static void queue_response(struct conn *c, struct http_response *resp, bool keep)
 {
 	struct buf *o = &c->out;
 
+	/* Keep the byte order: a body still waiting goes before new bytes. */
+	if (c->body.len > c->body_off) {
+		buf_add(o, c->body.p + c->body_off, c->body.len - c->body_off);
+		buf_reset(&c->body);
+		c->body_off = 0;
+	}
 	buf_addf(o, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 		    "Server: vpced\r\n%s\r\n",
 		 resp->status, http_reason(resp->status), resp->content_type,
 		 resp->body.len, keep ? "" : "Connection: close\r\n");
-	buf_add(o, resp->body.p, resp->body.len);
+	if (resp->body.len > HTTP_BODY_SWAP_BYTES) {
+		struct buf t = c->body;
+
+		buf_reset(&t);
+		c->body = resp->body;
+		c->body_off = 0;
+		resp->body = t;
+	} else {
+		buf_add(o, resp->body.p, resp->body.len);
+	}
 	if (!keep)
 		c->closing = true;
 }
@@ -246,13 +282,25 @@ static void queue_error(struct conn *c, int status)
 /* Sends what is queued; false when the connection is gone. */
 static bool flush(struct conn *c)
 {
-	if (c->srv->holding && c->out.len > c->out_off) {
+	if (c->out.err) {
+		/* More answers were queued than one connection may hold. */
+		log_warn_rl("closing a connection whose queued answers passed %d bytes",
+			    LIMIT_HTTP_RESPONSE_BYTES);
+		conn_close(c);
+		return false;
+	}
+	if (c->srv->holding && pending(c)) {
 		c->held = true;
 		return true;
 	}
-	while (c->out_off < c->out.len) {
-		ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off,
-				 MSG_NOSIGNAL);
+	while (pending(c)) {
+		struct iovec iov[2] = {
+			{ c->out.p + c->out_off, c->out.len - c->out_off },
+			{ c->body.p + c->body_off, c->body.len - c->body_off },
+		};
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+		size_t head;
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -262,11 +310,15 @@ static bool flush(struct conn *c)
 			conn_close(c);
 			return false;
 		}
-		c->out_off += (size_t)n;
+		head = MIN((size_t)n, iov[0].iov_len);
+		c->out_off += head;
+		c->body_off += (size_t)n - head;
 	}
-	if (c->out_off == c->out.len) {
+	if (!pending(c)) {
 		buf_reset(&c->out);
+		buf_reset(&c->body);
 		c->out_off = 0;
+		c->body_off = 0;
 		if (c->closing) {
 			conn_close(c);
 			return false;
@@ -279,9 +331,10 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *arg);
 
 static void watch(struct conn *c)
 {
-	uint32_t ev = c->out.len ? EPOLLOUT : EPOLLIN;
+	uint32_t ev = pending(c) ? EPOLLOUT : EPOLLIN;
 
-	loop_mod(c->srv->loop, c->fd, ev, conn_event, c);
+	if (ev != c->events && loop_mod(c->srv->loop, c->fd, ev, conn_event, c) == 0)
+		c->events = ev;
 }
 
 /* Parses and answers every complete request in 'data'. */
@@ -335,7 +388,7 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
 	}
 	if (c->held)
 		return;
-	if (c->out.len) {
+	if (pending(c)) {
 		if (flush(c))
 			watch(c);
 		return;
@@ -379,6 +432,8 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		c->active_ms = loop_now_ms();
 		http_reader_init(&c->reader);
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
+		buf_init(&c->body, LIMIT_HTTP_RESPONSE_BYTES);
+		c->events = EPOLLIN;
 		if (loop_add(l, cfd, EPOLLIN, conn_event, c) < 0) {
 			http_reader_release(&c->reader);
 			close(cfd);
