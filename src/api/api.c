@@ -34,6 +34,7 @@ struct api {
 	size_t n_pending;
 	bool batch_failed;		/* drop this batch's changes */
 	struct rcache rcache;		/* rendered describe items */
+	struct sigv4_key_cache keys;	/* the last signing key derived */
 	uint64_t gen;			/* bumped by every change to the world */
 	bool drop_answers;		/* a commit of this batch failed */
 };
@@ -144,6 +145,7 @@ static int authenticate(struct call *c, const struct http_request *req,
 	struct sigv4_req sreq = {
 		.method = req->method, .path = req->path, .query = req->query,
 		.headers = req->headers, .n_headers = req->n_headers, .body = req->body,
+		.cache = &c->api->keys,
 	};
 	struct sigv4_result res;
 	int ret;

@@ -837,9 +837,8 @@ static bool hmac(const void *key, size_t key_len, struct str msg, unsigned char 
 		    out, &len) && len == HASH_LEN;
 }
 
-/* Derives the signing key from 'secret' and signs 'sts' into 'sig'. */
-static bool sign(const char *secret, const struct sigv4_auth *auth, struct str sts,
-		 unsigned char sig[HASH_LEN])
+/* Derives the signing key of 'secret' for the scope of 'auth' into 'key'. */
+static bool derive(const char *secret, const struct sigv4_auth *auth, unsigned char key[HASH_LEN])
 {
 	char k0[LIMIT_SIGV4_SECRET_BYTES];
 	unsigned char k1[HASH_LEN], k2[HASH_LEN];
@@ -853,11 +852,42 @@ static bool sign(const char *secret, const struct sigv4_auth *auth, struct str s
 	ok = hmac(k0, 4 + len, auth->date, k1) &&
 	     hmac(k1, HASH_LEN, auth->region, k2) &&
 	     hmac(k2, HASH_LEN, auth->service, k1) &&
-	     hmac(k1, HASH_LEN, STR_LIT(TERMINATOR), k2) &&
-	     hmac(k2, HASH_LEN, sts, sig);
+	     hmac(k1, HASH_LEN, STR_LIT(TERMINATOR), key);
 	OPENSSL_cleanse(k0, sizeof(k0));
 	OPENSSL_cleanse(k1, sizeof(k1));
 	OPENSSL_cleanse(k2, sizeof(k2));
+	return ok;
+}
+
+/*
+ * Signs 'sts' into 'sig' with the key of 'secret' for the scope of 'auth',
+ * taken from 'cache' (may be NULL) when it holds that key.
+ */
+static bool sign(const char *secret, const struct sigv4_auth *auth, struct str sts,
+		 struct sigv4_key_cache *cache, unsigned char sig[HASH_LEN])
+{
+	unsigned char key[HASH_LEN];
+	char scope[sizeof(cache->scope)];
+	int n = snprintf(scope, sizeof(scope), "%.*s/%.*s/%.*s", STR_FMT(auth->date),
+			 STR_FMT(auth->region), STR_FMT(auth->service));
+	bool cacheable = cache && n > 0 && (size_t)n < sizeof(scope) &&
+			 strlen(secret) < sizeof(cache->secret);
+	bool ok;
+
+	if (cacheable && strcmp(cache->scope, scope) == 0 &&
+	    strcmp(cache->secret, secret) == 0) {
+		memcpy(key, cache->key, HASH_LEN);
+	} else {
+		if (!derive(secret, auth, key))
+			return false;
+		if (cacheable) {
+			str_lcpy(cache->secret, secret, sizeof(cache->secret));
+			str_lcpy(cache->scope, scope, sizeof(cache->scope));
+			memcpy(cache->key, key, HASH_LEN);
+		}
+	}
+	ok = hmac(key, HASH_LEN, sts, sig);
+	OPENSSL_cleanse(key, sizeof(key));
 	return ok;
 }
 
@@ -883,7 +913,7 @@ static int signature_check(const struct sigv4_req *req, const struct sigv4_auth 
 	for (size_t i = 0; i < HASH_LEN; i++)
 		given[i] = (unsigned char)(hex_val(auth->signature.p[2 * i]) << 4 |
 					   hex_val(auth->signature.p[2 * i + 1]));
-	if (b.err || !sign(secret, auth, buf_str(&b), sig) ||
+	if (b.err || !sign(secret, auth, buf_str(&b), req->cache, sig) ||
 	    CRYPTO_memcmp(sig, given, HASH_LEN) != 0)
 		ret = fail_auth(e);
 out:

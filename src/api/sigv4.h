@@ -25,6 +25,17 @@ struct http_header {
 };
 #endif
 
+/*
+ * The last signing key derived, so that a client's requests of one day,
+ * region and service do not each repeat the four-step HMAC chain. Owned by
+ * the caller; zero it before first use.
+ */
+struct sigv4_key_cache {
+	char secret[LIMIT_SIGV4_SECRET_BYTES];
+	char scope[128];		/* "20261126/us-east-1/ec2"; "" when empty */
+	unsigned char key[32];
+};
+
 /* A view of one HTTP request; everything is borrowed. */
 struct sigv4_req {
 	struct str method;		/* "POST", compared as sent */
@@ -33,6 +44,7 @@ struct sigv4_req {
 	const struct http_header *headers;
 	size_t n_headers;		/* at most LIMIT_HTTP_HEADERS */
 	struct str body;		/* for the payload hash */
+	struct sigv4_key_cache *cache;	/* may be NULL */
 };
 
 /*

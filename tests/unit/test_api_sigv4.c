@@ -629,6 +629,36 @@ static void test_date(void)
 	CHECK_EQ(sigv4_parse_date(STR_LIT("20261126T120000Z "), &t), -EINVAL);
 }
 
+/* The signing-key cache gives the same verdicts as deriving every time. */
+static void test_key_cache(void)
+{
+	struct http_header h[] = {
+		H("Host", HOST),
+		H("Content-Type", CTYPE),
+		H("X-Amz-Date", "20261126T120000Z"),
+		H("Authorization", POST_AUTH),
+	};
+	struct sigv4_key_cache cache = { .scope = "" };
+	struct sigv4_req req = {
+		.method = STR_LIT("POST"), .path = STR_LIT("/"), .headers = h,
+		.n_headers = ARRAY_SIZE(h), .body = STR_LIT(BODY), .cache = &cache,
+	};
+	struct sigv4_result res;
+	struct err e = { 0 };
+
+	CHECK_EQ(sigv4_verify(&req, NOW, secret_test, NULL, &res, &e), 0);
+	CHECK_STREQ(cache.scope, "20261126/us-east-1/ec2");
+	CHECK_EQ(sigv4_verify(&req, NOW, secret_test, NULL, &res, &e), 0);
+	/* Another secret does not use the key cached for "test". */
+	CHECK(sigv4_verify(&req, NOW, secret_arg, (void *)"other", &res, &e) < 0);
+	CHECK_STREQ(e.code, "AuthFailure");
+	CHECK_STREQ(cache.secret, "other");
+	CHECK_EQ(sigv4_verify(&req, NOW, secret_test, NULL, &res, &e), 0);
+	/* A tampered body fails with the key cached. */
+	req.body = STR_LIT("Action=DescribeVpcs&Version=2016-11-16");
+	CHECK(sigv4_verify(&req, NOW, secret_test, NULL, &res, &e) < 0);
+}
+
 void test_api_sigv4(void);
 
 void test_api_sigv4(void)
@@ -644,4 +674,5 @@ void test_api_sigv4(void)
 	test_aws_examples();
 	test_parse();
 	test_date();
+	test_key_cache();
 }
