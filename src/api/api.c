@@ -468,3 +468,10 @@ void resp_end(struct call *c)
 	snprintf(root, sizeof(root), "%sResponse", c->action);
 	xml_doc_end(c->out, root);
 }
+
+void resp_return_true(struct call *c)
+{
+	resp_begin(c);
+	xml_bool(c->out, "return", true);
+	resp_end(c);
+}

@@ -105,6 +105,8 @@ int fail_not_found(struct call *c, enum res_kind kind, const char *id);
 /* Starts the response document of the current action. */
 void resp_begin(struct call *c);
 void resp_end(struct call *c);
+/* The whole answer of actions that answer only <return>true</return>. */
+void resp_return_true(struct call *c);
 
 /* --- describe support (api/describe.c) --- */
 /* The values a filter 'name' sees on 'r'; appends to 'vals'. -1: unknown filter. */
@@ -163,8 +165,10 @@ int describe_run(struct call *c, const struct describe *d);
 void filter_val_fmt(struct filter_vals *vals, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* The tag filters every kind has: tag:K, tag-key, tag-value. */
 int filter_tags(const struct res *r, const char *name, struct filter_vals *vals);
-/* <tagSet> of 'r' (nothing when it has no tags, as EC2). */
+/* <tagSet> of 'r' (nothing when it has no tags, as EC2 does for most kinds). */
 void render_tags(struct call *c, const struct res *r);
+/* <tagSet> of 'r', empty when it has no tags (internet gateways show "Tags": []). */
+void render_tag_set(struct call *c, const struct res *r);
 /* ISO 8601 with milliseconds, as EC2 writes timestamps. */
 void fmt_time(int64_t ms, char dst[static 32]);
 

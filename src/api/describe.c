@@ -163,8 +163,12 @@ static int check_filters(struct call *c, const struct describe *d,
 
 void render_tags(struct call *c, const struct res *r)
 {
-	if (!r->n_tags)
-		return;
+	if (r->n_tags)
+		render_tag_set(c, r);
+}
+
+void render_tag_set(struct call *c, const struct res *r)
+{
 	xml_open(c->out, "tagSet");
 	for (size_t i = 0; i < r->n_tags; i++) {
 		xml_open(c->out, "item");

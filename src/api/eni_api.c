@@ -348,9 +348,7 @@ static int describe_network_interfaces(struct call *c)
 
 static void resp_true(struct call *c)
 {
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
+	resp_return_true(c);
 }
 
 /* Reads 'key'.Value as a boolean into '*out' (-1 when absent). */

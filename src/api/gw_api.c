@@ -7,26 +7,6 @@
 #include "core/net_ops.h"
 #include "core/region.h"
 
-static void resp_return_true(struct call *c)
-{
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
-}
-
-/* <tagSet> even when empty: EC2 shows internet gateways with "Tags": []. */
-static void render_tag_set(struct call *c, const struct res *r)
-{
-	xml_open(c->out, "tagSet");
-	for (size_t i = 0; i < r->n_tags; i++) {
-		xml_open(c->out, "item");
-		xml_text(c->out, "key", r->tags[i].key);
-		xml_text(c->out, "value", r->tags[i].value);
-		xml_close(c->out, "item");
-	}
-	xml_close(c->out, "tagSet");
-}
-
 static void add_val(struct filter_vals *vals, const char *v)
 {
 	if (v && vals->n < ARRAY_SIZE(vals->v))

@@ -591,9 +591,7 @@ static int modify_instance_attribute(struct call *c)
 	ret = instance_modify(c->w, &c->cx, id, groups, n_groups, sdc, &c->err);
 	if (ret < 0)
 		return ret;
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
+	resp_return_true(c);
 	return 0;
 }
 

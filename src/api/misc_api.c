@@ -175,9 +175,7 @@ static int create_tags(struct call *c)
 			res_tag_set(rs[i], tags[j].key.p, tags[j].value.p);
 		world_touch(c->w, rs[i]);
 	}
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
+	resp_return_true(c);
 	return 0;
 }
 
@@ -201,9 +199,7 @@ static int delete_tags(struct call *c)
 				    tags[j].has_value ? tags[j].value.p : NULL);
 		world_touch(c->w, rs[i]);
 	}
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
+	resp_return_true(c);
 	return 0;
 }
 

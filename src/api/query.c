@@ -50,17 +50,6 @@ static void *arena_array(struct arena *a, size_t n, size_t size)
 	return arena_alloc(a, n * size);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one key or value of a form into 'a'. */
 static int decode(struct str in, struct arena *a, struct str *out, struct err *e)
 {
@@ -77,8 +66,8 @@ static int decode(struct str in, struct arena *a, struct str *out, struct err *e
 		} else if (c == '%') {
 			int hi, lo;
 
-			if (in.len - i < 3 || (hi = hexval(in.p[i + 1])) < 0 ||
-			    (lo = hexval(in.p[i + 2])) < 0)
+			if (in.len - i < 3 || (hi = str_hex_digit(in.p[i + 1])) < 0 ||
+			    (lo = str_hex_digit(in.p[i + 2])) < 0)
 				return err_fail(e, "MalformedQueryString",
 						"The query string contains a syntax error: "
 						"'%%' must be followed by two hex digits");

@@ -12,13 +12,6 @@ static const char *const origin_names[] = {
 	[ORIGIN_ENABLE_VGW_PROPAGATION] = "EnableVgwRoutePropagation",
 };
 
-static void resp_return_true(struct call *c)
-{
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
-}
-
 /* The instance a route leads to: its own, or the one its ENI is attached to. */
 static const struct instance *route_instance(const struct call *c, const struct route *r)
 {

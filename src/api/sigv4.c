@@ -87,17 +87,6 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 3986 2.3 */
 static bool is_unreserved(unsigned char c)
 {
@@ -157,8 +146,8 @@ static int pct_byte(struct str s, size_t *i, unsigned char *c)
 	}
 	if (s.len - *i < 3)
 		return -EBADMSG;
-	hi = hex_val(s.p[*i + 1]);
-	lo = hex_val(s.p[*i + 2]);
+	hi = str_hex_digit(s.p[*i + 1]);
+	lo = str_hex_digit(s.p[*i + 2]);
 	if (hi < 0 || lo < 0)
 		return -EILSEQ;
 	*c = (unsigned char)(hi << 4 | lo);
@@ -331,7 +320,7 @@ static int signature_parse(struct str sig, struct sigv4_auth *out, struct err *e
 	bool ok = sig.len == HEX_LEN;
 
 	for (size_t i = 0; ok && i < sig.len; i++)
-		ok = hex_val(sig.p[i]) >= 0;
+		ok = str_hex_digit(sig.p[i]) >= 0;
 	if (!ok)
 		return err_fail(e, "IncompleteSignature",
 				"Signature must be %d hexadecimal digits, got '%.*s'",
@@ -911,8 +900,8 @@ static int signature_check(const struct sigv4_req *req, const struct sigv4_auth 
 		 STR_FMT(amz_date), STR_FMT(auth->date), STR_FMT(auth->region),
 		 STR_FMT(auth->service), hex);
 	for (size_t i = 0; i < HASH_LEN; i++)
-		given[i] = (unsigned char)(hex_val(auth->signature.p[2 * i]) << 4 |
-					   hex_val(auth->signature.p[2 * i + 1]));
+		given[i] = (unsigned char)(str_hex_digit(auth->signature.p[2 * i]) << 4 |
+					   str_hex_digit(auth->signature.p[2 * i + 1]));
 	if (b.err || !sign(secret, auth, buf_str(&b), req->cache, sig) ||
 	    CRYPTO_memcmp(sig, given, HASH_LEN) != 0)
 		ret = fail_auth(e);

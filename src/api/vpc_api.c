@@ -83,13 +83,6 @@ static int create_vpc(struct call *c)
 	return 0;
 }
 
-static void resp_return_true(struct call *c)
-{
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
-}
-
 static int delete_vpc(struct call *c)
 {
 	const char *id;

@@ -207,9 +207,7 @@ static int modify_vpc_endpoint(struct call *c)
 	ret = vpce_modify(c->w, &c->cx, &req, &c->err);
 	if (ret < 0)
 		return ret;
-	resp_begin(c);
-	xml_bool(c->out, "return", true);
-	resp_end(c);
+	resp_return_true(c);
 	return 0;
 }
 

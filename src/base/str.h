@@ -40,6 +40,18 @@ static inline bool str_eq_c(struct str a, const char *b)
 	return str_eq(a, str_c(b));
 }
 
+/* The value of the hex digit 'c' (either case), or -1. */
+static inline int str_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* True when 'a' and 'b' are equal ignoring ASCII case. */
 bool str_eq_nocase(struct str a, struct str b);
 bool str_starts_with(struct str s, struct str prefix);
