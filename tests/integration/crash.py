@@ -108,23 +108,31 @@ def check(ec2):
 
 
 kills = 0
-for rnd in range(ROUNDS):
+proc = None
+try:
+    for rnd in range(ROUNDS):
+        proc, ec2 = start()
+        if rnd:
+            check(ec2)
+        stop.clear()
+        t = threading.Thread(target=writer, args=(ec2,))
+        t.start()
+        time.sleep(rng.uniform(0.05, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        kills += 1
+        stop.set()
+        t.join()
     proc, ec2 = start()
-    if rnd:
-        check(ec2)
-    stop.clear()
-    t = threading.Thread(target=writer, args=(ec2,))
-    t.start()
-    time.sleep(rng.uniform(0.05, 0.6))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    kills += 1
+    nv, ne = check(ec2)
+    proc.send_signal(signal.SIGTERM)
+    rc = proc.wait(timeout=10)
+    assert rc == 0, f"vpced exited {rc} on SIGTERM"
+finally:
+    # Whatever failed, no daemon outlives the test.
     stop.set()
-    t.join()
-proc, ec2 = start()
-nv, ne = check(ec2)
-proc.send_signal(signal.SIGTERM)
-rc = proc.wait(timeout=10)
-assert rc == 0, f"vpced exited {rc} on SIGTERM"
+    if proc is not None and proc.poll() is None:
+        proc.kill()
+        proc.wait()
 print(f"{kills} kills, {len(acked)} acknowledged creates, {len(deleted)} deletes, "
       f"{nv} vpcs and {ne} endpoints verified")
