@@ -82,12 +82,6 @@ struct eni_spec {
 /* Makes an ENI; its address must have been checked or be 0 (allocate). */
 int eni_create(struct world *w, struct ctx *cx, const struct eni_spec *spec,
 	       struct eni **out, struct err *e);
-/*
- * Checks that every ID in 'groups' is a security group of 'vpc_id' owned by
- * the caller; InvalidGroup.NotFound or InvalidGroupId.Malformed otherwise.
- */
-int groups_check(const struct world *w, const struct ctx *cx, const char *vpc_id,
-		 char (*groups)[ID_SIZE], size_t n, struct err *e);
 
 
 /* --- VPC endpoints (core/vpce_ops.c) --- */

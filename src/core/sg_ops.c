@@ -40,22 +40,6 @@ struct sg *sg_lookup(const struct world *w, const struct ctx *cx, const char *id
 	return AS_SG(r);
 }
 
-int groups_check(const struct world *w, const struct ctx *cx, const char *vpc_id,
-		 char (*groups)[ID_SIZE], size_t n, struct err *e)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct sg *g = sg_lookup(w, cx, groups[i], e);
-
-		if (!g)
-			return -EINVAL;
-		if (strcmp(g->vpc_id, vpc_id))
-			return err_fail(e, "InvalidParameter",
-					"Security group %s and subnet belong to different "
-					"networks.", groups[i]);
-	}
-	return 0;
-}
-
 static bool ascii(const char *s)
 {
 	for (; *s; s++)
