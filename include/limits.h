@@ -45,6 +45,14 @@
 /* Policy documents */
 #define LIMIT_ENDPOINT_POLICY_CHARS 20480	/* AWS: 20,480 characters */
 #define LIMIT_POLICY_JSON_DEPTH 32
+#define LIMIT_POLICY_DOC_BYTES (1 << 20)	/* any policy document read */
+/* Memory a compiled policy may use: generous, and bounded by its size. */
+#define LIMIT_POLICY_COMPILED_BYTES(doc_len) (64 * (size_t)(doc_len) + 65536)
+/* A decision's scratch arena: expanded variables and the matched list. */
+#define LIMIT_POLICY_SCRATCH_BYTES (256 * 1024)
+/* `vpce policy eval`: one input object (a --jsonl line) and its parts. */
+#define LIMIT_POLICY_INPUT_BYTES (8 << 20)
+#define LIMIT_POLICY_CONTEXT_KEYS 1024
 
 /* Model */
 #define LIMIT_RESOURCES 1000000		/* objects in one state file */

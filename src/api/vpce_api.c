@@ -6,7 +6,7 @@
 #include "api/xml.h"
 #include "core/catalog.h"
 #include "core/region.h"
-#include "policy/validate.h"
+#include "policy/policy.h"
 
 static const char *const vpce_state_names[] = {
 	[VPCE_PENDING] = "pending",
@@ -116,9 +116,8 @@ static int policy_param(struct call *c, bool gateway, const char **out)
 	*out = param(c, "PolicyDocument");
 	if (!*out)
 		return 0;
-	return policy_validate(*out, strlen(*out),
-			       gateway ? POLICY_ENDPOINT_GATEWAY : POLICY_ENDPOINT_INTERFACE,
-			       &c->err);
+	return policy_check(*out, strlen(*out),
+			    gateway ? POL_TYPE_GATEWAY_ENDPOINT : POL_TYPE_ENDPOINT, &c->err);
 }
 
 static void respond_vpce(struct call *c, const struct vpce *v)

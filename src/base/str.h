@@ -52,6 +52,12 @@ static inline int str_hex_digit(char c)
 	return -1;
 }
 
+/* 'c' in lower case if it is an ASCII capital (no locale). */
+static inline char str_ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
 /* True when 'a' and 'b' are equal ignoring ASCII case. */
 bool str_eq_nocase(struct str a, struct str b);
 bool str_starts_with(struct str s, struct str prefix);

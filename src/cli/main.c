@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "core/model.h"
 #include "store/store.h"
 
@@ -158,6 +159,7 @@ static int cmd_env(int argc, char **argv)
 static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "show the state file, the daemon and what is stored" },
 	{ "env", cmd_env, "print the AWS_* variables that point the aws CLI at vpced" },
+	{ "policy", cmd_policy, "evaluate requests against policies, or validate a policy" },
 	{ "help", cmd_help, "show this help" },
 };
 

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* The subcommands of vpce that live outside main.c. */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+/* vpce policy eval|validate ... ('argv[0]' is "policy"). */
+int cmd_policy(int argc, char **argv);
+
+#endif

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Condition operators: the value types they read (numbers, dates, booleans,
+ * IP blocks, base64) and the evaluation of one condition against the request
+ * context, with AWS's rules for missing keys, IfExists, negation and sets.
+ */
+#include "compat.h"
+#include "policy/internal.h"
+
+#include <arpa/inet.h>
+#include <openssl/evp.h>
+
+bool cond_parse_number(const char *s, double *out)
+{
+	const char *p = s;
+	size_t digits = 0;
+	char *end;
+
+	if (*p == '-' || *p == '+')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++, digits++;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++, digits++;
+	}
+	if (*p || !digits)
+		return false;
+	*out = strtod(s, &end);
+	return *end == '\0';
+}
+
+void pol_real_text(double d, char *out, size_t size)
+{
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(out, size, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
+}
+
+/* Reads exactly 'n' digits at '*p'. */
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's method). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * ISO 8601 as AWS writes and reads it: a date, optionally a time to the
+ * minute, second or fraction, optionally 'Z' or an offset; or epoch seconds.
+ */
+bool cond_parse_date(const char *s, int64_t *ms)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, off = 0;
+
+	if (*s && strspn(s, "0123456789") == strlen(s)) {
+		if (strlen(s) > 12)
+			return false;
+		*ms = (int64_t)strtoll(s, NULL, 10) * 1000;
+		return true;
+	}
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap(y)))
+		return false;
+	if (*p == 'T' || *p == 't') {
+		p++;
+		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+			return false;
+		if (*p == ':') {
+			p++;
+			if (!digits(&p, 2, &sec))
+				return false;
+			if (*p == '.') {
+				int scale = 100;
+
+				p++;
+				if (*p < '0' || *p > '9')
+					return false;
+				for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
+					frac += (*p - '0') * scale;
+			}
+		}
+		if (h > 23 || mi > 59 || sec > 60)
+			return false;
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p++ == '-' ? -1 : 1, oh, om;
+
+			if (!digits(&p, 2, &oh))
+				return false;
+			if (*p == ':')
+				p++;
+			if (!digits(&p, 2, &om) || oh > 23 || om > 59)
+				return false;
+			off = sign * (oh * 60 + om);
+		}
+	}
+	if (*p)
+		return false;
+	*ms = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60) *
+	       1000) + frac;
+	return true;
+}
+
+bool cond_parse_bool(const char *s, bool *out)
+{
+	if (strcasecmp(s, "true") == 0)
+		*out = true;
+	else if (strcasecmp(s, "false") == 0)
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t hlen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned max;
+	uint64_t prefix;
+
+	if (hlen >= sizeof(host) || (slash && !allow_prefix))
+		return false;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, host, out->addr) == 1) {
+		out->family = 4;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, out->addr) == 1) {
+		out->family = 6;
+		max = 128;
+	} else {
+		return false;
+	}
+	prefix = max;
+	if (slash && str_to_u64(str_c(slash + 1), max, &prefix) < 0)
+		return false;
+	out->prefix = (uint8_t)prefix;
+	for (unsigned bit = out->prefix; bit < 128; bit++)
+		out->addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	return true;
+}
+
+static bool ip_in(const struct ipnet *net, const struct ipnet *ip)
+{
+	unsigned full = net->prefix / 8, rest = net->prefix % 8;
+
+	if (net->family != ip->family || memcmp(net->addr, ip->addr, full) != 0)
+		return false;
+	return !rest || ((net->addr[full] ^ ip->addr[full]) & (0xFF00u >> rest)) == 0;
+}
+
+bool cond_parse_base64(const char *in, struct arena *a, const uint8_t **out, size_t *n)
+{
+	size_t len = strlen(in), pad = 0;
+	uint8_t *buf;
+	int got;
+
+	if (len % 4 || len > INT_MAX)
+		return false;
+	buf = arena_alloc(a, len / 4 * 3 + 1);
+	if (!buf)
+		return false;
+	got = EVP_DecodeBlock(buf, (const unsigned char *)in, (int)len);
+	if (got < 0)
+		return false;
+	while (pad < len && pad < 2 && in[len - 1 - pad] == '=')
+		pad++;
+	*out = buf;
+	*n = (size_t)got - pad;
+	return true;
+}
+
+/* Folds an expanded pattern (in the scratch arena) as the compiler folds. */
+static void fold_in_place(uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s[i] = (uint8_t)str_ascii_lower((char)s[i]);
+}
+
+static bool compare(enum cond_cmp cmp, double a, double b)
+{
+	switch (cmp) {
+	case CMP_EQ: return a == b;
+	case CMP_LT: return a < b;
+	case CMP_LE: return a <= b;
+	case CMP_GT: return a > b;
+	case CMP_GE: return a >= b;
+	}
+	return false;
+}
+
+static bool compare_i64(enum cond_cmp cmp, int64_t a, int64_t b)
+{
+	switch (cmp) {
+	case CMP_EQ: return a == b;
+	case CMP_LT: return a < b;
+	case CMP_LE: return a <= b;
+	case CMP_GT: return a > b;
+	case CMP_GE: return a >= b;
+	}
+	return false;
+}
+
+/*
+ * Whether one context value matches any of the condition's values: 1 or 0,
+ * -1 when the value cannot be read as the operator's type, -ENOMEM.
+ */
+static int value_match(const struct policy *pol, const struct cond *c, const char *v,
+		       const struct rreq *req, struct arena *scratch)
+{
+	size_t vlen = strlen(v);
+	struct str f[ARN_FIELDS];
+	struct ipnet ip;
+	const uint8_t *bin;
+	size_t bin_n;
+	double num;
+	int64_t ms;
+	bool b;
+
+	switch (c->family) {
+	case COND_STRING:
+	case COND_STRING_ICASE:
+		for (uint32_t i = 0; i < c->n_vals; i++) {
+			struct pat p = c->vals[i].u.pat;
+
+			if ((p.flags & PAT_VARS) && !pat_expand(pol, req, &p, scratch, &p)) {
+				if (scratch->err)
+					return -ENOMEM;
+				continue;
+			}
+			if ((c->vals[i].u.pat.flags & PAT_VARS) && c->family == COND_STRING_ICASE)
+				fold_in_place((uint8_t *)p.s, p.len);
+			if (pat_match(&p, (const uint8_t *)v, vlen, c->family == COND_STRING_ICASE))
+				return 1;
+		}
+		return 0;
+	case COND_ARN:
+		if (!arn_split((const uint8_t *)v, vlen, f))
+			return -1;
+		for (uint32_t i = 0; i < c->n_vals; i++) {
+			struct arnpat p;
+
+			if (!arnpat_resolve(pol, req, &c->vals[i].u.arn, scratch, &p)) {
+				if (scratch->err)
+					return -ENOMEM;
+				continue;
+			}
+			if (arnpat_match(&p, f, true, (const uint8_t *)v, vlen))
+				return 1;
+		}
+		return 0;
+	case COND_NUMERIC:
+		if (!cond_parse_number(v, &num))
+			return -1;
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (compare(c->cmp, num, c->vals[i].u.num))
+				return 1;
+		return 0;
+	case COND_DATE:
+		if (!cond_parse_date(v, &ms))
+			return -1;
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (compare_i64(c->cmp, ms, c->vals[i].u.ms))
+				return 1;
+		return 0;
+	case COND_BOOL:
+		if (!cond_parse_bool(v, &b))
+			return -1;
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (c->vals[i].u.b == b)
+				return 1;
+		return 0;
+	case COND_BINARY:
+		if (!cond_parse_base64(v, scratch, &bin, &bin_n))
+			return scratch->err ? -ENOMEM : -1;
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (c->vals[i].u.bin.n == bin_n && memcmp(c->vals[i].u.bin.p, bin, bin_n) == 0)
+				return 1;
+		return 0;
+	case COND_IP:
+		if (!cond_parse_ip(v, false, &ip))
+			return -1;
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (ip_in(&c->vals[i].u.ip, &ip))
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
+int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq *req,
+	      struct arena *scratch)
+{
+	const struct rkey *k = rreq_key(req, c->key, c->hash);
+	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
+	bool all;
+
+	if (c->family == COND_NULL) {
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (c->vals[i].u.b == !present)
+				return 1;
+		return 0;
+	}
+	if (!present) {
+		if (c->flags & (COND_F_IFEXISTS | COND_F_FORALL))
+			return 1;
+		if (c->flags & COND_F_FORANY)
+			return 0;
+		return neg;
+	}
+	/*
+	 * Per context value: holds when it matches some policy value (negated
+	 * operators: none). ForAllValues and a negated operator without a
+	 * qualifier need every value to hold; the rest need one.
+	 */
+	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
+	for (size_t i = 0; i < k->n; i++) {
+		int m = value_match(pol, c, k->values[i], req, scratch);
+		bool holds;
+
+		if (m == -ENOMEM)
+			return m;
+		holds = m >= 0 && (neg ? !m : m);
+		if (all && !holds)
+			return 0;
+		if (!all && holds)
+			return 1;
+	}
+	return all;
+}

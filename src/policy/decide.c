@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decision: which statements of which policies apply to a request, and
+ * how AWS's evaluation logic combines them (docs/policy.md, "Decision").
+ */
+#include "compat.h"
+#include "policy/internal.h"
+
+/* How a statement's principal named the caller; the order matters. */
+enum strength {
+	S_NONE,
+	S_ACCOUNT,	/* through the account: delegates to IAM */
+	S_DIRECT,	/* "*", a role, a service, NotPrincipal */
+	S_EXACT,	/* the caller's user ARN or exact session ARN */
+};
+
+static const char *const decision_names[] = {
+	[POL_IMPLICIT_DENY] = "ImplicitDeny",
+	[POL_EXPLICIT_DENY] = "ExplicitDeny",
+	[POL_ALLOW] = "Allow",
+};
+
+const char *pol_decision_name(enum pol_decision d)
+{
+	return decision_names[d];
+}
+
+static void prep_principal(const char *p, struct arena *a, struct rprin *out)
+{
+	struct str f[ARN_FIELDS];
+
+	*out = (struct rprin){ .str = p ? p : "anonymous" };
+	if (!p || strcmp(p, "anonymous") == 0) {
+		out->anonymous = true;
+		return;
+	}
+	if (!arn_split((const uint8_t *)p, strlen(p), f) || !str_eq_c(f[0], "arn"))
+		return;		/* a service or other non-ARN caller: no account */
+	if (f[4].len)
+		out->account = arena_strdup(a, f[4]);
+	if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("user/"))) {
+		out->user_or_session = true;
+	} else if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("role/"))) {
+		out->role = strrchr(f[5].p, '/') + 1;
+	} else if (str_eq_c(f[2], "sts") && str_starts_with(f[5], STR_LIT("assumed-role/"))) {
+		struct str rest = f[5], head;
+
+		str_cut(&rest, '/', &head);
+		if (str_cut(&rest, '/', &head)) {
+			out->role = arena_strdup(a, head);
+			out->user_or_session = true;
+		}
+	}
+}
+
+static int prep(const struct pol_request *req, struct arena *a, struct rreq *r)
+{
+	size_t alen = strlen(req->action);
+	char *act = arena_alloc(a, alen + 1);
+	struct rkey *keys = arena_alloc(a, (req->n_context + 1) * sizeof(*keys));
+
+	if (!act || !keys)
+		return -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < alen; i++)
+		act[i] = str_ascii_lower(req->action[i]);
+	r->action = act;
+	r->action_len = alen;
+	r->resource = req->resource;
+	r->resource_len = strlen(req->resource);
+	r->res_is_arn = arn_split((const uint8_t *)r->resource, r->resource_len, r->res_f);
+	prep_principal(req->principal, a, &r->prin);
+	for (size_t i = 0; i < req->n_context; i++) {
+		size_t len = strlen(req->context[i].name);
+		char *name = arena_alloc(a, len + 1);
+
+		if (!name)
+			return -ENOMEM;
+		for (size_t k = 0; k < len; k++)
+			name[k] = str_ascii_lower(req->context[i].name[k]);
+		keys[i] = (struct rkey){ .name = name, .hash = pol_hash(name, len),
+					 .values = req->context[i].values, .n = req->context[i].n };
+	}
+	r->keys = keys;
+	r->n_keys = req->n_context;
+	if (req->resource_account)
+		r->resource_account = req->resource_account;
+	else if (r->res_is_arn && r->res_f[4].len)
+		r->resource_account = arena_strdup(a, r->res_f[4]);
+	else
+		r->resource_account = r->prin.account;
+	return a->err ? -ENOMEM : 0;
+}
+
+static enum strength prin_match(const struct prin *p, const struct rprin *c)
+{
+	if (p->kind == PRIN_ANY)
+		return S_DIRECT;
+	if (c->anonymous)
+		return S_NONE;
+	switch (p->kind) {
+	case PRIN_ACCOUNT:
+		return c->account && strcmp(c->account, p->str) == 0 ? S_ACCOUNT : S_NONE;
+	case PRIN_USER:
+	case PRIN_SESSION:
+		return strcmp(c->str, p->str) == 0 ? S_EXACT : S_NONE;
+	case PRIN_ROLE:
+		if (strcmp(c->str, p->str) == 0)
+			return S_DIRECT;
+		return c->role && c->account && strcmp(c->role, p->role) == 0 &&
+		       strcmp(c->account, p->account) == 0 ? S_DIRECT : S_NONE;
+	default:
+		return strcmp(c->str, p->str) == 0 ? S_DIRECT : S_NONE;
+	}
+}
+
+/*
+ * Whether statement 'st' of 'pol' applies to 'r': 1 (with how its principal
+ * named the caller in '*strength'), 0, or -ENOMEM.
+ */
+static int stmt_applies(const struct policy *pol, const struct stmt *st, const struct rreq *r,
+			struct arena *a, enum strength *strength)
+{
+	bool m = false;
+
+	for (uint32_t i = 0; i < st->n_actions && !m; i++)
+		m = pat_match(&st->actions[i], (const uint8_t *)r->action, r->action_len, false);
+	if (m == !!(st->flags & STMT_NOT_ACTION))
+		return 0;
+	m = false;
+	for (uint32_t i = 0; i < st->n_resources && !m; i++) {
+		struct arnpat p;
+
+		if (!arnpat_resolve(pol, r, &st->resources[i], a, &p)) {
+			if (a->err)
+				return -ENOMEM;
+			continue;
+		}
+		m = arnpat_match(&p, r->res_f, r->res_is_arn, (const uint8_t *)r->resource,
+				 r->resource_len);
+	}
+	if (m == !!(st->flags & STMT_NOT_RESOURCE))
+		return 0;
+	*strength = S_DIRECT;
+	if (st->flags & STMT_PRINCIPAL) {
+		enum strength best = S_NONE;
+
+		for (uint32_t i = 0; i < st->n_prins; i++) {
+			enum strength s = prin_match(&st->prins[i], &r->prin);
+
+			best = s > best ? s : best;
+		}
+		if (st->flags & STMT_NOT_PRINCIPAL)
+			best = best == S_NONE ? S_DIRECT : S_NONE;
+		if (best == S_NONE)
+			return 0;
+		*strength = best;
+	}
+	for (uint32_t i = 0; i < st->n_conds; i++) {
+		int ret = cond_eval(pol, &st->conds[i], r, a);
+
+		if (ret <= 0)
+			return ret;
+	}
+	return 1;
+}
+
+/* What the statements of the set said, layer by layer. */
+struct tally {
+	struct pol_match *deny, *allow;
+	size_t n_deny, n_allow;
+	size_t allowing[POL_LAYERS];	/* policies of the layer with a matching Allow */
+	enum strength resource_best;
+};
+
+static int tally_layer(const struct pol_set *set, enum pol_layer layer, const struct rreq *r,
+		       struct arena *a, struct tally *t)
+{
+	for (size_t i = 0; i < set->n[layer]; i++) {
+		const struct policy *pol = set->p[layer][i];
+		bool allowed = false;
+
+		for (uint32_t s = 0; s < pol->n_stmts; s++) {
+			const struct stmt *st = &pol->stmts[s];
+			struct pol_match m = { (uint8_t)layer, (uint16_t)i, s };
+			enum strength strength = S_NONE;
+			int ret = stmt_applies(pol, st, r, a, &strength);
+
+			if (ret < 0)
+				return ret;
+			if (!ret)
+				continue;
+			if (st->flags & STMT_DENY) {
+				t->deny[t->n_deny++] = m;
+				continue;
+			}
+			t->allow[t->n_allow++] = m;
+			allowed = true;
+			if (layer == POL_LAYER_RESOURCE && strength > t->resource_best)
+				t->resource_best = strength;
+		}
+		t->allowing[layer] += allowed;
+	}
+	return 0;
+}
+
+static bool layer_all(const struct pol_set *set, const struct tally *t, enum pol_layer l)
+{
+	return t->allowing[l] == set->n[l];
+}
+
+int policy_decide(const struct pol_set *set, const struct pol_request *req,
+		  struct arena *scratch, struct pol_result *out)
+{
+	struct tally t = { 0 };
+	struct rreq r;
+	size_t total = 0;
+	bool principal_less, same, I, B, grant;
+	int ret;
+
+	*out = (struct pol_result){ .decision = POL_IMPLICIT_DENY };
+	for (int l = 0; l < POL_LAYERS; l++)
+		for (size_t i = 0; i < set->n[l]; i++)
+			total += set->p[l][i]->n_stmts;
+	t.deny = arena_alloc(scratch, (total + 1) * sizeof(*t.deny));
+	t.allow = arena_alloc(scratch, (total + 1) * sizeof(*t.allow));
+	if (!t.deny || !t.allow)
+		return -ENOMEM;
+	ret = prep(req, scratch, &r);
+	if (ret < 0)
+		return ret;
+	/* Identity policies, SCPs and boundaries belong to a principal with an account. */
+	principal_less = r.prin.anonymous || !r.prin.account;
+	for (int l = 0; l < POL_LAYERS; l++) {
+		if (principal_less && l != POL_LAYER_RESOURCE && l != POL_LAYER_ENDPOINT)
+			continue;
+		ret = tally_layer(set, (enum pol_layer)l, &r, scratch, &t);
+		if (ret < 0) {
+			out->missing = 0;
+			return ret;
+		}
+	}
+	if (t.n_deny) {
+		out->decision = POL_EXPLICIT_DENY;
+		out->matched = t.deny;
+		out->n_matched = t.n_deny;
+		return 0;
+	}
+	out->matched = t.allow;
+	out->n_matched = t.n_allow;
+	if (!principal_less && !layer_all(set, &t, POL_LAYER_SCP))
+		out->missing |= 1u << POL_LAYER_SCP;
+	if (!layer_all(set, &t, POL_LAYER_ENDPOINT))
+		out->missing |= 1u << POL_LAYER_ENDPOINT;
+	I = t.allowing[POL_LAYER_IDENTITY] > 0;
+	B = layer_all(set, &t, POL_LAYER_BOUNDARY);
+	if (principal_less) {
+		grant = t.resource_best > S_NONE;
+		if (!grant)
+			out->missing |= 1u << POL_LAYER_RESOURCE;
+	} else {
+		same = r.resource_account && strcmp(r.resource_account, r.prin.account) == 0;
+		if (same) {
+			grant = (I && B) || t.resource_best == S_EXACT ||
+				(t.resource_best == S_DIRECT && B);
+			if (!grant)
+				out->missing |= 1u << (I ? POL_LAYER_BOUNDARY : POL_LAYER_IDENTITY);
+		} else {
+			grant = I && B && t.resource_best > S_NONE;
+			if (!I)
+				out->missing |= 1u << POL_LAYER_IDENTITY;
+			if (!B)
+				out->missing |= 1u << POL_LAYER_BOUNDARY;
+			if (t.resource_best == S_NONE)
+				out->missing |= 1u << POL_LAYER_RESOURCE;
+		}
+	}
+	if (!out->missing)
+		out->decision = POL_ALLOW;
+	return 0;
+}

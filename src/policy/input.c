@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "policy/input.h"
+
+#include <jansson.h>
+
+#include "base/xalloc.h"
+#include "limits.h"
+
+/* Where each input list goes, and the rules its documents are read by. */
+static const struct {
+	const char *name;
+	enum pol_layer layer;
+	enum pol_type type;
+	size_t max;
+} lists[] = {
+	{ "identity", POL_LAYER_IDENTITY, POL_TYPE_IDENTITY, 256 },
+	{ "resource", POL_LAYER_RESOURCE, POL_TYPE_RESOURCE, 1 },
+	{ "endpoint", POL_LAYER_ENDPOINT, POL_TYPE_ENDPOINT, 16 },
+	{ "scp", POL_LAYER_SCP, POL_TYPE_SCP, 16 },
+	{ "boundary", POL_LAYER_BOUNDARY, POL_TYPE_BOUNDARY, 1 },
+};
+
+ATTR_PRINTF(3, 4)
+static int fail(char *msg, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, size, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int add_list(struct pol_input *in, size_t which, json_t *v, char *msg, size_t size)
+{
+	enum pol_layer layer = lists[which].layer;
+	size_t i;
+	json_t *x;
+
+	if (!json_is_array(v))
+		return fail(msg, size, "policies.%s must be a list", lists[which].name);
+	if (json_array_size(v) > lists[which].max)
+		return fail(msg, size, "policies.%s holds at most %zu", lists[which].name,
+			    lists[which].max);
+	in->layer[layer] = xcalloc(json_array_size(v) + 1, sizeof(*in->layer[layer]));
+	json_array_foreach(v, i, x) {
+		struct pol_problems probs = { 0 };
+		struct policy *p;
+		char *text = NULL;
+		const char *doc;
+		int ret;
+
+		if (json_is_string(x)) {
+			doc = json_string_value(x);
+		} else if (json_is_object(x)) {
+			text = json_dumps(x, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			doc = text;
+		} else {
+			return fail(msg, size, "policies.%s[%zu] must be a policy object or a string",
+				    lists[which].name, i);
+		}
+		ret = doc ? policy_compile(doc, strlen(doc), lists[which].type, &p, &probs) : -EINVAL;
+		free(text);
+		if (ret < 0) {
+			fail(msg, size, "policies.%s[%zu]: %s: %s", lists[which].name, i,
+			     probs.n ? probs.v[0].path : "(document)",
+			     probs.n ? probs.v[0].msg : "cannot be read");
+			pol_problems_release(&probs);
+			return -EINVAL;
+		}
+		in->owned[in->n_owned++] = p;
+		in->layer[layer][i] = p;
+	}
+	in->set.p[layer] = in->layer[layer];
+	in->set.n[layer] = json_array_size(v);
+	return 0;
+}
+
+static const char *copy_text(struct pol_input *in, json_t *v)
+{
+	char tmp[40];
+
+	if (json_is_string(v))
+		return arena_strdup(&in->strings, str_from(json_string_value(v),
+							   json_string_length(v)));
+	if (json_is_true(v) || json_is_false(v))
+		return json_is_true(v) ? "true" : "false";
+	if (json_is_integer(v))
+		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		pol_real_text(json_real_value(v), tmp, sizeof(tmp));
+	else
+		return NULL;
+	return arena_strdup(&in->strings, str_c(tmp));
+}
+
+static int parse_context(struct pol_input *in, json_t *ctx, char *msg, size_t size)
+{
+	const char *key;
+	json_t *v;
+	size_t k = 0;
+
+	if (!ctx)
+		return 0;
+	if (!json_is_object(ctx))
+		return fail(msg, size, "request.context must be an object");
+	if (json_object_size(ctx) > LIMIT_POLICY_CONTEXT_KEYS)
+		return fail(msg, size, "request.context holds at most %d keys",
+			    LIMIT_POLICY_CONTEXT_KEYS);
+	in->keys = xcalloc(json_object_size(ctx) + 1, sizeof(*in->keys));
+	json_object_foreach(ctx, key, v) {
+		size_t n = json_is_array(v) ? json_array_size(v) : 1;
+		const char **vals = arena_alloc(&in->strings, (n + 1) * sizeof(*vals));
+
+		if (!vals)
+			return fail(msg, size, "request.context is too large");
+		for (size_t i = 0; i < n; i++) {
+			json_t *x = json_is_array(v) ? json_array_get(v, i) : v;
+
+			vals[i] = copy_text(in, x);
+			if (!vals[i])
+				return fail(msg, size, "request.context.%.60s must be a string or a "
+					    "list of strings", key);
+		}
+		in->keys[k++] = (struct pol_key){ .name = arena_strdup(&in->strings, str_c(key)),
+						  .values = vals, .n = n };
+	}
+	in->req.context = in->keys;
+	in->req.n_context = k;
+	return in->strings.err ? fail(msg, size, "request.context is too large") : 0;
+}
+
+static int parse_request(struct pol_input *in, json_t *r, char *msg, size_t size)
+{
+	static const char *const fields[] = { "principal", "action", "resource",
+					      "resourceAccount", "context" };
+	const char **dst[] = { &in->req.principal, &in->req.action, &in->req.resource,
+			       &in->req.resource_account };
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(r))
+		return fail(msg, size, "request must be an object");
+	json_object_foreach(r, key, v) {
+		bool known = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+			known |= strcmp(key, fields[i]) == 0;
+		if (!known)
+			return fail(msg, size, "request.%.60s is not a request field", key);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dst); i++) {
+		v = json_object_get(r, fields[i]);
+		if (!v && i < 3)
+			return fail(msg, size, "request.%s is required", fields[i]);
+		if (v && !json_is_string(v))
+			return fail(msg, size, "request.%s must be a string", fields[i]);
+		*dst[i] = v ? arena_strdup(&in->strings, str_c(json_string_value(v))) : NULL;
+	}
+	return parse_context(in, json_object_get(r, "context"), msg, size);
+}
+
+int pol_input_parse(const char *text, size_t len, struct pol_input *in, char *msg,
+		    size_t msg_size)
+{
+	json_error_t jerr;
+	json_t *root, *pols, *v;
+	const char *key;
+	size_t total = 0;
+	int ret = -EINVAL;
+
+	memset(in, 0, sizeof(*in));
+	arena_init(&in->strings, LIMIT_POLICY_INPUT_BYTES);
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return fail(msg, msg_size, "not valid JSON: %s (line %d, column %d)", jerr.text,
+			    jerr.line, jerr.column);
+	if (!json_is_object(root)) {
+		fail(msg, msg_size, "the input must be an object with policies and request");
+		goto out;
+	}
+	json_object_foreach(root, key, v) {
+		if (strcmp(key, "policies") && strcmp(key, "request")) {
+			fail(msg, msg_size, "%.60s is not an input field (policies, request)", key);
+			goto out;
+		}
+	}
+	pols = json_object_get(root, "policies");
+	if (!json_is_object(pols)) {
+		fail(msg, msg_size, "policies must be an object");
+		goto out;
+	}
+	json_object_foreach(pols, key, v) {
+		bool known = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+			known |= strcmp(key, lists[i].name) == 0;
+		if (!known) {
+			fail(msg, msg_size, "policies.%.60s is not a policy list (identity, "
+			     "resource, endpoint, scp, boundary)", key);
+			goto out;
+		}
+		total += json_is_array(v) ? json_array_size(v) : 0;
+	}
+	in->owned = xcalloc(total + 1, sizeof(*in->owned));
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		v = json_object_get(pols, lists[i].name);
+		if (v && add_list(in, i, v, msg, msg_size) < 0)
+			goto out;
+	}
+	ret = parse_request(in, json_object_get(root, "request"), msg, msg_size);
+	if (ret == 0 && in->strings.err)
+		ret = fail(msg, msg_size, "the request is too large");
+out:
+	json_decref(root);
+	return ret;
+}
+
+void pol_input_release(struct pol_input *in)
+{
+	for (size_t i = 0; i < in->n_owned; i++)
+		policy_free(in->owned[i]);
+	free(in->owned);
+	for (int l = 0; l < POL_LAYERS; l++)
+		free(in->layer[l]);
+	free(in->keys);
+	arena_release(&in->strings);
+	memset(in, 0, sizeof(*in));
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			buf_addf(b, "\\u%04x", c);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
+void pol_result_json(const struct pol_set *set, const struct pol_result *res, struct buf *out)
+{
+	static const enum pol_layer missing_order[] = {
+		POL_LAYER_SCP, POL_LAYER_ENDPOINT, POL_LAYER_IDENTITY, POL_LAYER_BOUNDARY,
+		POL_LAYER_RESOURCE,
+	};
+	bool first = true;
+
+	buf_adds(out, "{\"decision\": ");
+	json_str(out, pol_decision_name(res->decision));
+	buf_adds(out, ", \"matched\": [");
+	for (size_t i = 0; i < res->n_matched; i++) {
+		const struct pol_match *m = &res->matched[i];
+		const char *sid = policy_sid(set->p[m->layer][m->index], m->statement);
+
+		buf_addf(out, "%s{\"policy\": \"%s\", \"index\": %u, \"statement\": %u",
+			 i ? ", " : "", pol_layer_name(m->layer), m->index, m->statement);
+		if (sid) {
+			buf_adds(out, ", \"sid\": ");
+			json_str(out, sid);
+		}
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+	if (res->decision == POL_IMPLICIT_DENY) {
+		buf_adds(out, ", \"missing\": [");
+		for (size_t i = 0; i < ARRAY_SIZE(missing_order); i++) {
+			if (!(res->missing & (1u << missing_order[i])))
+				continue;
+			buf_addf(out, "%s\"%s\"", first ? "" : ", ",
+				 pol_layer_name(missing_order[i]));
+			first = false;
+		}
+		buf_addc(out, ']');
+	}
+	buf_addc(out, '}');
+}
+
+void pol_error_json(const char *msg, struct buf *out)
+{
+	buf_adds(out, "{\"error\": ");
+	json_str(out, msg);
+	buf_addc(out, '}');
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compiled form of a policy, shared by the compiler (compile.c), the
+ * condition operators (cond.c) and the decision (decide.c). Everything a
+ * policy holds lives in its own arena and is freed with it.
+ *
+ * Patterns are byte strings in which PAT_STAR and PAT_QMARK are wildcards
+ * and PAT_VAR is followed by one byte naming a policy variable. These bytes
+ * never occur in UTF-8, which jansson checks, so a literal '*' (from ${*},
+ * from StringEquals or from a variable's value) stays an ordinary byte.
+ */
+#ifndef POLICY_INTERNAL_H
+#define POLICY_INTERNAL_H
+
+#include "compat.h"
+#include "base/arena.h"
+#include "policy/policy.h"
+
+#define PAT_STAR 0xFF
+#define PAT_QMARK 0xFE
+#define PAT_VAR 0xFD
+
+enum {
+	PAT_WILD = 1 << 0,	/* holds PAT_STAR or PAT_QMARK */
+	PAT_VARS = 1 << 1,	/* holds PAT_VAR */
+	PAT_ALL = 1 << 2,	/* exactly one PAT_STAR: matches anything */
+};
+
+struct pat {
+	const uint8_t *s;
+	uint32_t len;
+	uint8_t flags;
+};
+
+/* Fields of an ARN: arn, partition, service, region, account, resource. */
+#define ARN_FIELDS 6
+
+struct arnpat {
+	struct pat whole;
+	struct pat f[ARN_FIELDS];	/* valid when 'is_arn' */
+	bool is_arn;
+};
+
+/* A policy variable: ${key} or ${key, 'default'}. */
+struct pvar {
+	const char *key;		/* lowercased */
+	uint32_t hash;
+	const char *def;		/* NULL: none */
+	uint32_t def_len;
+};
+
+enum prin_kind {
+	PRIN_ANY,		/* "*", {"AWS": "*"} */
+	PRIN_ACCOUNT,		/* 123456789012, arn:aws:iam::123456789012:root */
+	PRIN_USER,		/* arn:...:iam::A:user/[path/]name: exact */
+	PRIN_ROLE,		/* arn:...:iam::A:role/[path/]name: the role and its sessions */
+	PRIN_SESSION,		/* arn:...:sts::A:assumed-role/R/s: exact */
+	PRIN_EXACT,		/* any other ARN, Service, Federated, CanonicalUser */
+};
+
+struct prin {
+	uint8_t kind;
+	const char *str;	/* the value as written; PRIN_ACCOUNT: the account */
+	const char *role;	/* PRIN_ROLE: the role's name */
+	const char *account;	/* PRIN_ROLE: its account */
+};
+
+enum cond_family {
+	COND_STRING,		/* Equals / Like: see COND_F_LIKE */
+	COND_STRING_ICASE,
+	COND_NUMERIC,
+	COND_DATE,
+	COND_BOOL,
+	COND_BINARY,
+	COND_IP,
+	COND_ARN,
+	COND_NULL,
+};
+
+enum cond_cmp { CMP_EQ, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+
+enum {
+	COND_F_NEG = 1 << 0,		/* a Not operator: values are NOR'd */
+	COND_F_IFEXISTS = 1 << 1,
+	COND_F_FORALL = 1 << 2,
+	COND_F_FORANY = 1 << 3,
+};
+
+struct ipnet {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t prefix;
+	uint8_t addr[16];	/* masked */
+};
+
+struct cval {
+	union {
+		struct pat pat;			/* COND_STRING, COND_STRING_ICASE */
+		struct arnpat arn;		/* COND_ARN */
+		double num;			/* COND_NUMERIC */
+		int64_t ms;			/* COND_DATE */
+		bool b;				/* COND_BOOL, COND_NULL */
+		struct ipnet ip;		/* COND_IP */
+		struct { const uint8_t *p; size_t n; } bin;	/* COND_BINARY */
+	} u;
+};
+
+struct cond {
+	uint8_t family;
+	uint8_t cmp;
+	uint8_t flags;
+	const char *key;	/* lowercased */
+	uint32_t hash;
+	struct cval *vals;
+	uint32_t n_vals;
+};
+
+enum {
+	STMT_DENY = 1 << 0,
+	STMT_NOT_ACTION = 1 << 1,
+	STMT_NOT_RESOURCE = 1 << 2,
+	STMT_PRINCIPAL = 1 << 3,	/* a Principal or NotPrincipal element */
+	STMT_NOT_PRINCIPAL = 1 << 4,
+};
+
+struct stmt {
+	uint8_t flags;
+	const char *sid;
+	struct pat *actions;		/* lowercased */
+	uint32_t n_actions;
+	struct arnpat *resources;
+	uint32_t n_resources;
+	struct prin *prins;
+	uint32_t n_prins;
+	struct cond *conds;
+	uint32_t n_conds;
+};
+
+struct policy {
+	struct arena arena;
+	enum pol_type type;
+	struct stmt *stmts;
+	uint32_t n_stmts;
+	struct pvar *vars;
+	uint32_t n_vars;
+};
+
+/* The request as the matchers want it, prepared once per decision. */
+struct rkey {
+	const char *name;	/* lowercased */
+	uint32_t hash;
+	const char *const *values;
+	size_t n;
+};
+
+struct rprin {
+	bool anonymous;
+	const char *str;	/* the caller as given */
+	const char *account;	/* NULL: none */
+	const char *role;	/* a session's role name */
+	bool user_or_session;	/* names a user or an exact session */
+};
+
+struct rreq {
+	struct rprin prin;
+	const char *action;	/* lowercased */
+	size_t action_len;
+	struct str res_f[ARN_FIELDS];
+	bool res_is_arn;
+	const char *resource;
+	size_t resource_len;
+	const char *resource_account;
+	const struct rkey *keys;
+	size_t n_keys;
+};
+
+/* glob.c */
+uint32_t pol_hash(const char *s, size_t len);
+bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bool fold);
+/* Splits 's' into ARN fields; false when it has fewer than six. */
+bool arn_split(const uint8_t *s, size_t n, struct str f[ARN_FIELDS]);
+bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool is_arn,
+		  const uint8_t *s, size_t n);
+/*
+ * Replaces the variables of 'p' with their values from 'req' into 'scratch'.
+ * Returns false when a variable has no single value and no default (the
+ * pattern then matches nothing) or the arena is full (sets scratch->err).
+ */
+bool pat_expand(const struct policy *pol, const struct rreq *req, const struct pat *p,
+		struct arena *scratch, struct pat *out);
+/* An ARN pattern with its variables replaced, as pat_expand(). */
+bool arnpat_resolve(const struct policy *pol, const struct rreq *req, const struct arnpat *p,
+		    struct arena *scratch, struct arnpat *out);
+const struct rkey *rreq_key(const struct rreq *req, const char *name, uint32_t hash);
+
+/* cond.c: value parsers shared with the compiler, and the operators. */
+bool cond_parse_number(const char *s, double *out);
+bool cond_parse_date(const char *s, int64_t *ms);
+bool cond_parse_bool(const char *s, bool *out);
+bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out);
+/* Decodes base64 'in' into arena memory. */
+bool cond_parse_base64(const char *in, struct arena *a, const uint8_t **out, size_t *n);
+/*
+ * Evaluates one condition. Returns 1 (holds), 0 (does not) or -ENOMEM when
+ * 'scratch' is full.
+ */
+int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq *req,
+	      struct arena *scratch);
+
+#endif
