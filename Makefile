@@ -77,6 +77,11 @@ $(B)/bench/api_load: $(call obj,bench/api_load.c src/base/str.c src/base/xalloc.
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs libcrypto)
 
+# The policy benchmark of bench/policy/run.sh: compiled decisions against policy.h.
+$(B)/bench/bench_policy: $(call obj,bench/policy/bench_policy.c) $(PURE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	@scripts/deps.sh
 

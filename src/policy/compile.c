@@ -77,7 +77,7 @@ static void problem(struct cc *cc, const char *path, const char *fmt, ...)
 		return;
 	ALLOC_GROW(cc->probs->v, cc->probs->n + 1, cc->probs->alloc);
 	p = &cc->probs->v[cc->probs->n++];
-	str_lcpy(p->path, path, sizeof(p->path));
+	str_lcpy(p->path, *path ? path : "(document)", sizeof(p->path));
 	va_start(ap, fmt);
 	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
 	va_end(ap);

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The policy engine's parts: patterns, value parsers, principals and the
+ * decision. The public corpus (tests/cases/policy) and the differential test
+ * (tests/policy/diff.py) cover the language end to end; these pin the edges
+ * of each piece.
+ */
+#include "compat.h"
+#include "check.h"
+
+#include "limits.h"
+#include "policy/input.h"
+#include "policy/internal.h"
+
+void test_policy(void);
+
+static bool glob(const char *pattern, const char *s, bool nocase)
+{
+	uint8_t enc[128];
+	size_t n = 0;
+	struct pat p;
+
+	for (const char *c = pattern; *c && n < sizeof(enc); c++)
+		enc[n++] = *c == '*' ? PAT_STAR : *c == '?' ? PAT_QMARK : (uint8_t)*c;
+	p = (struct pat){ .s = enc, .len = (uint32_t)n };
+	for (size_t i = 0; i < n; i++)
+		if (enc[i] == PAT_STAR || enc[i] == PAT_QMARK)
+			p.flags |= PAT_WILD;
+	if (n == 1 && enc[0] == PAT_STAR)
+		p.flags |= PAT_ALL;
+	return pat_match(&p, (const uint8_t *)s, strlen(s), nocase);
+}
+
+static void test_glob(void)
+{
+	CHECK(glob("*", "", false));
+	CHECK(glob("a*", "a", false));
+	CHECK(glob("a*c", "abbbc", false));
+	CHECK(!glob("a*c", "abbbd", false));
+	CHECK(glob("a*b*c", "aXbYbZc", false));
+	CHECK(glob("*/*", "reports/2026/q3.csv", false));
+	CHECK(glob("?", "\xc3\xa9", false));		/* one character, two bytes */
+	CHECK(!glob("??", "\xc3\xa9", false));
+	CHECK(!glob("?", "", false));
+	CHECK(glob("s3:get*", "s3:getobject", true));
+	CHECK(glob("s3:getobject", "S3:GetObject", true));
+	CHECK(!glob("s3:getobject", "S3:GetObject", false));
+	CHECK(glob("**a", "bbba", false));
+	CHECK(!glob("a?", "abc", false));
+	CHECK(glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaab", false));
+	CHECK(!glob("*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaa", false));
+}
+
+static void test_values(void)
+{
+	struct ipnet net, ip;
+	int64_t ms;
+	double d;
+	bool b;
+
+	CHECK(cond_parse_number("10", &d) && d == 10);
+	CHECK(cond_parse_number("-1.5", &d) && d == -1.5);
+	CHECK(!cond_parse_number("1e3", &d));
+	CHECK(!cond_parse_number("", &d));
+	CHECK(!cond_parse_number("0x10", &d));
+	CHECK(!cond_parse_number("nan", &d));
+	CHECK(cond_parse_date("1970-01-02", &ms) && ms == 86400000);
+	CHECK(cond_parse_date("86400", &ms) && ms == 86400000);
+	CHECK(cond_parse_date("2026-11-27T01:02:03Z", &ms) && ms == 1795741323000);
+	CHECK(cond_parse_date("2026-11-27T02:02:03+01:00", &ms) && ms == 1795741323000);
+	CHECK(cond_parse_date("2026-11-27T01:02:03.25Z", &ms) && ms == 1795741323250);
+	CHECK(cond_parse_date("2024-02-29", &ms));
+	CHECK(!cond_parse_date("2023-02-29", &ms));
+	CHECK(!cond_parse_date("2026-13-01", &ms));
+	CHECK(!cond_parse_date("2026-11-27T25:00:00Z", &ms));
+	CHECK(!cond_parse_date("yesterday", &ms));
+	CHECK(cond_parse_bool("TRUE", &b) && b);
+	CHECK(!cond_parse_bool("yes", &b));
+	CHECK(cond_parse_ip("10.0.0.0/8", true, &net) && net.prefix == 8);
+	CHECK(cond_parse_ip("10.200.3.4", false, &ip));
+	CHECK(cond_parse_ip("192.0.2.77/24", true, &net) && net.addr[3] == 0);
+	CHECK(!cond_parse_ip("10.0.0.0/33", true, &net));
+	CHECK(!cond_parse_ip("10.0.0.0/8", false, &net));
+	CHECK(cond_parse_ip("2001:db8::/32", true, &net) && net.family == 6);
+	CHECK(!cond_parse_ip("2001:db8::/129", true, &net));
+	CHECK(!cond_parse_ip("10.0.0", true, &net));
+}
+
+/* Decides one `vpce policy eval` input; returns the result line or the error. */
+static const char *decide(const char *json)
+{
+	static char line[2048];
+	struct pol_input in;
+	struct pol_result res;
+	struct arena scratch;
+	struct buf out;
+	char msg[512];
+
+	arena_init(&scratch, LIMIT_POLICY_SCRATCH_BYTES);
+	buf_init(&out, sizeof(line) - 1);
+	if (pol_input_parse(json, strlen(json), &in, msg, sizeof(msg)) < 0)
+		pol_error_json(msg, &out);
+	else if (policy_decide(&in.set, &in.req, &scratch, &res) < 0)
+		buf_adds(&out, "ENOMEM");
+	else
+		pol_result_json(&in.set, &res, &out);
+	str_lcpy(line, out.p, sizeof(line));
+	buf_release(&out);
+	pol_input_release(&in);
+	arena_release(&scratch);
+	return line;
+}
+
+static bool decided(const char *json, const char *decision)
+{
+	const char *line = decide(json);
+	char want[64];
+
+	snprintf(want, sizeof(want), "{\"decision\": \"%s\"", decision);
+	if (strncmp(line, want, strlen(want)) == 0)
+		return true;
+	fprintf(stderr, "    got %s\n", line);
+	return false;
+}
+
+#define ALICE "arn:aws:iam::111122223333:user/alice"
+#define ALLOW_ALL "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"
+#define REQ(principal, action, resource, ctx)                                        \
+	"\"request\": {\"principal\": \"" principal "\", \"action\": \"" action "\", " \
+	"\"resource\": \"" resource "\", \"resourceAccount\": \"111122223333\", "     \
+	"\"context\": {" ctx "}}"
+
+static void test_decisions(void)
+{
+	/* Identity allow, same account. */
+	CHECK(decided("{\"policies\": {\"identity\": [" ALLOW_ALL "]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "Allow"));
+	/* No policy: implicit deny. */
+	CHECK(decided("{\"policies\": {}, " REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}",
+		      "ImplicitDeny"));
+	/* The endpoint policy never grants alone. */
+	CHECK(decided("{\"policies\": {\"endpoint\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		      "\"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "ImplicitDeny"));
+	/* Leaky bucket closed: deny unless our endpoint. */
+	CHECK(decided("{\"policies\": {\"identity\": [" ALLOW_ALL "], \"resource\": [{\"Statement\": "
+		      "{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", "
+		      "\"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"StringNotEquals\": "
+		      "{\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "ExplicitDeny"));
+	CHECK(decided("{\"policies\": {\"identity\": [" ALLOW_ALL "], \"resource\": [{\"Statement\": "
+		      "{\"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", "
+		      "\"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"StringNotEquals\": "
+		      "{\"aws:SourceVpce\": \"vpce-1a2b3c4d\"}}}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k",
+			  "\"AWS:sourcevpce\": \"vpce-1a2b3c4d\"") "}", "Allow"));
+	/* The account principal delegates: no identity allow, no grant. */
+	CHECK(decided("{\"policies\": {\"resource\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		      "\"Principal\": {\"AWS\": \"111122223333\"}, \"Action\": \"s3:*\", "
+		      "\"Resource\": \"*\"}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "ImplicitDeny"));
+	/* A role names its sessions. */
+	CHECK(decided("{\"policies\": {\"resource\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		      "\"Principal\": {\"AWS\": \"arn:aws:iam::111122223333:role/path/Reader\"}, "
+		      "\"Action\": \"s3:*\", \"Resource\": \"*\"}}]}, "
+		      REQ("arn:aws:sts::111122223333:assumed-role/Reader/s1", "s3:GetObject",
+			  "arn:aws:s3:::b/k", "") "}", "Allow"));
+	/* Variables: live under 2012-10-17, literal under 2008-10-17. */
+	CHECK(decided("{\"policies\": {\"identity\": [{\"Version\": \"2012-10-17\", \"Statement\": "
+		      "{\"Effect\": \"Allow\", \"Action\": \"s3:*\", "
+		      "\"Resource\": \"arn:aws:s3:::b/${aws:username}/*\"}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/alice/k", "\"aws:username\": \"alice\"")
+		      "}", "Allow"));
+	CHECK(decided("{\"policies\": {\"identity\": [{\"Version\": \"2008-10-17\", \"Statement\": "
+		      "{\"Effect\": \"Allow\", \"Action\": \"s3:*\", "
+		      "\"Resource\": \"arn:aws:s3:::b/${aws:username}/*\"}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/alice/k", "\"aws:username\": \"alice\"")
+		      "}", "ImplicitDeny"));
+	/* ${*} is a literal star. */
+	CHECK(decided("{\"policies\": {\"identity\": [{\"Version\": \"2012-10-17\", \"Statement\": "
+		      "{\"Effect\": \"Allow\", \"Action\": \"s3:*\", "
+		      "\"Resource\": \"arn:aws:s3:::b/${*}\"}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "ImplicitDeny"));
+	/* ForAllValues holds on a missing key; ForAnyValue does not. */
+	CHECK(decided("{\"policies\": {\"identity\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		      "\"Action\": \"*\", \"Resource\": \"*\", \"Condition\": "
+		      "{\"ForAllValues:StringEquals\": {\"aws:TagKeys\": \"a\"}}}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "Allow"));
+	CHECK(decided("{\"policies\": {\"identity\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		      "\"Action\": \"*\", \"Resource\": \"*\", \"Condition\": "
+		      "{\"ForAnyValue:StringEquals\": {\"aws:TagKeys\": \"a\"}}}}]}, "
+		      REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}", "ImplicitDeny"));
+	/* A policy that fails validation is an error, not a decision. */
+	CHECK(strstr(decide("{\"policies\": {\"identity\": [{\"Statement\": {\"Effect\": \"Allow\", "
+			    "\"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}}]}, "
+			    REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "") "}"),
+		     "policies.identity[0]: Statement[0].Principal") != NULL);
+}
+
+static void test_validation(void)
+{
+	static const struct {
+		enum pol_type type;
+		const char *doc, *path;
+	} bad[] = {
+		{ POL_TYPE_IDENTITY, "[]", "(document)" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": []}", "Statement" },
+		{ POL_TYPE_IDENTITY, "{\"Version\": \"2012-10-18\", \"Statement\": {\"Effect\": "
+		  "\"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}}", "Version" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": {\"Effect\": \"allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\"}}", "Statement[0].Effect" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\"}, {\"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": "
+		  "\"*\", \"Resource\": \"*\"}]}", "Statement[1].NotAction" },
+		{ POL_TYPE_ENDPOINT, "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\"}}", "Statement[0]" },
+		{ POL_TYPE_GATEWAY_ENDPOINT, "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": "
+		  "{\"AWS\": \"111122223333\"}, \"Action\": \"*\", \"Resource\": \"*\"}}",
+		  "Statement[0].Principal" },
+		{ POL_TYPE_RESOURCE, "{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": "
+		  "{\"AWS\": \"arn:aws:iam::111122223333:user/*\"}, \"Action\": \"*\", "
+		  "\"Resource\": \"*\"}}", "Statement[0].Principal.AWS" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\", \"Condition\": {\"StringEqualz\": {\"a:b\": \"c\"}}}}",
+		  "Statement[0].Condition.StringEqualz" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\", \"Condition\": {\"NumericLessThan\": {\"a:b\": \"ten\"}}}}",
+		  "Statement[0].Condition.NumericLessThan.a:b" },
+		{ POL_TYPE_IDENTITY, "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", "
+		  "\"Resource\": \"*\", \"Condition\": {\"NullIfExists\": {\"a:b\": \"true\"}}}}",
+		  "Statement[0].Condition.NullIfExists" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct pol_problems probs = { 0 };
+		struct policy *p;
+
+		CHECK_EQ(policy_compile(bad[i].doc, strlen(bad[i].doc), bad[i].type, &p, &probs),
+			 -EINVAL);
+		CHECK(probs.n > 0);
+		if (probs.n)
+			CHECK_STREQ(probs.v[0].path, bad[i].path);
+		pol_problems_release(&probs);
+	}
+}
+
+void test_policy(void)
+{
+	test_glob();
+	test_values();
+	test_decisions();
+	test_validation();
+}
