@@ -20,6 +20,7 @@ struct cc {
 	struct pol_problems *probs;
 	size_t n_probs;
 	bool v2012;		/* Version 2012-10-17: variables are live */
+	bool endpoint;		/* an endpoint policy: AWS's extra wildcard rules */
 	size_t vars_alloc;
 };
 
@@ -104,6 +105,69 @@ static const char *arena_str(struct cc *cc, const char *s)
 		cc->n_probs++;
 	return d;
 }
+
+/*
+ * AWS's extra rules for endpoint policies (PrivateLink guide, "Control
+ * access to VPC endpoints using endpoint policies", Considerations): no
+ * wildcards or numeric operators on keys that hold system-made IDs; six
+ * literal characters next to each wildcard of a string operator; an ARN's
+ * account field holds an ID or wildcards, not both.
+ */
+static const char *const system_id_keys[] = {
+	"aws:principalaccount", "aws:principalorgid", "aws:resourceaccount",
+	"aws:resourceorgid", "aws:sourceaccount", "aws:sourceorgid", "aws:sourcevpc",
+	"aws:sourcevpce", "aws:vpceaccount", "aws:vpceorgid",
+};
+
+static bool is_system_id_key(const char *lowered)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(system_id_keys); i++)
+		if (strcmp(lowered, system_id_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_wild(char c)
+{
+	return c == '*' || c == '?';
+}
+
+/* Every wildcard of 's' has six literal characters just before or after it. */
+static bool wildcards_anchored(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t before = 0, after = 0;
+
+		if (!is_wild(s[i]))
+			continue;
+		while (before < i && !is_wild(s[i - 1 - before]))
+			before++;
+		while (i + 1 + after < n && !is_wild(s[i + 1 + after]))
+			after++;
+		if (before < 6 && after < 6)
+			return false;
+	}
+	return true;
+}
+
+/* An ARN's account field is an account ID or wildcards, not a mix. */
+static bool arn_account_plain(const char *s)
+{
+	struct str f[ARN_FIELDS];
+	bool wild = false, literal = false;
+
+	if (strncmp(s, "arn:", 4) != 0 || !arn_split((const uint8_t *)s, strlen(s), f))
+		return true;
+	for (size_t i = 0; i < f[4].len; i++) {
+		wild |= is_wild(f[4].p[i]);
+		literal |= !is_wild(f[4].p[i]);
+	}
+	return !(wild && literal);
+}
+
+#define ENDPOINT_ARN_RULE "in an endpoint policy, an ARN's account is an account ID or a wildcard, not both"
 
 static bool is_policy_type(enum pol_type t, bool want_principal)
 {
@@ -367,6 +431,8 @@ static void compile_resources(struct cc *cc, const char *path, json_t *v, struct
 			problem(cc, path, "'%.60s' is not '*' or an ARN", items[i]);
 			continue;
 		}
+		if (cc->endpoint && !arn_account_plain(items[i]))
+			problem(cc, path, "'%.60s': " ENDPOINT_ARN_RULE, items[i]);
 		compile_arnpat(cc, items[i], M_WILD | M_VARS, &st->resources[st->n_resources++]);
 	}
 }
@@ -590,6 +656,23 @@ static const char *const family_wants[] = {
 	[COND_BINARY] = "base64",
 };
 
+static void check_endpoint_value(struct cc *cc, const char *path, const struct op_desc *op,
+				 const char *key, const char *v)
+{
+	bool text = op->family == COND_STRING || op->family == COND_STRING_ICASE ||
+		    op->family == COND_ARN;
+
+	if (is_system_id_key(key) && op->family == COND_NUMERIC)
+		problem(cc, path, "in an endpoint policy, %s takes no numeric operator", key);
+	else if (is_system_id_key(key) && text && strpbrk(v, "*?"))
+		problem(cc, path, "'%.40s': in an endpoint policy, %s takes no wildcards", v, key);
+	else if ((op->mode & M_WILD) && op->family != COND_ARN && !wildcards_anchored(v))
+		problem(cc, path, "'%.40s': in an endpoint policy, each wildcard needs six "
+			"characters before or after it", v);
+	if (text && !arn_account_plain(v))
+		problem(cc, path, "'%.40s': " ENDPOINT_ARN_RULE, v);
+}
+
 static void compile_condition(struct cc *cc, const char *path, json_t *v, struct stmt *st)
 {
 	char opath[256], kpath[384];
@@ -644,10 +727,13 @@ static void compile_condition(struct cc *cc, const char *path, json_t *v, struct
 			*c = (struct cond){ .family = op->family, .cmp = op->cmp, .flags = flags,
 					    .key = lk, .hash = pol_hash(lk, klen), .vals = c->vals,
 					    .n_vals = (uint32_t)n };
-			for (long i = 0; i < n; i++)
+			for (long i = 0; i < n; i++) {
 				if (!compile_cval(cc, op, items[i], &c->vals[i]))
 					problem(cc, kpath, "'%.40s' is not %s", items[i],
 						family_wants[op->family]);
+				if (cc->endpoint)
+					check_endpoint_value(cc, kpath, op, lk, items[i]);
+			}
 			st->n_conds++;
 		}
 	}
@@ -816,6 +902,7 @@ int policy_compile(const char *doc, size_t len, enum pol_type type, struct polic
 	*out = NULL;
 	cc.pol = xcalloc(1, sizeof(*cc.pol));
 	cc.pol->type = type;
+	cc.endpoint = type == POL_TYPE_ENDPOINT || type == POL_TYPE_GATEWAY_ENDPOINT;
 	if ((type == POL_TYPE_ENDPOINT || type == POL_TYPE_GATEWAY_ENDPOINT) &&
 	    chars > LIMIT_ENDPOINT_POLICY_CHARS)
 		problem(&cc, "(document)", "the policy is %zu characters; at most %d are allowed",

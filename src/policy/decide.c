@@ -150,8 +150,13 @@ static int stmt_applies(const struct policy *pol, const struct stmt *st, const s
 
 			best = s > best ? s : best;
 		}
+		/*
+		 * A Deny with NotPrincipal always denies a caller that has a
+		 * permissions boundary (IAM guide, "Permissions boundaries").
+		 */
 		if (st->flags & STMT_NOT_PRINCIPAL)
-			best = best == S_NONE ? S_DIRECT : S_NONE;
+			best = best == S_NONE || ((st->flags & STMT_DENY) && r->has_boundary) ?
+				       S_DIRECT : S_NONE;
 		if (best == S_NONE)
 			return 0;
 		*strength = best;
@@ -231,6 +236,7 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 		return ret;
 	/* Identity policies, SCPs and boundaries belong to a principal with an account. */
 	principal_less = r.prin.anonymous || !r.prin.account;
+	r.has_boundary = !principal_less && set->n[POL_LAYER_BOUNDARY] > 0;
 	for (int l = 0; l < POL_LAYERS; l++) {
 		if (principal_less && l != POL_LAYER_RESOURCE && l != POL_LAYER_ENDPOINT)
 			continue;

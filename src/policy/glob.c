@@ -137,9 +137,10 @@ static bool var_value(const struct pvar *v, const struct rreq *req, struct str *
 	return true;
 }
 
-bool pat_expand(const struct policy *pol, const struct rreq *req, const struct pat *p,
+bool pat_expand(const struct policy *pol, const struct rreq *req, const struct pat *in,
 		struct arena *scratch, struct pat *out)
 {
+	const struct pat copy = *in, *p = &copy;	/* 'out' may be 'in' */
 	size_t len = 0;
 	uint8_t *d;
 

@@ -171,6 +171,7 @@ struct rreq {
 	const char *resource_account;
 	const struct rkey *keys;
 	size_t n_keys;
+	bool has_boundary;	/* a boundary applies to the caller */
 };
 
 /* glob.c */
