@@ -50,6 +50,9 @@
 #define LIMIT_POLICY_COMPILED_BYTES(doc_len) (64 * (size_t)(doc_len) + 65536)
 /* A decision's scratch arena: expanded variables and the matched list. */
 #define LIMIT_POLICY_SCRATCH_BYTES (256 * 1024)
+/* A decision keeps this many context keys and action bytes on the stack. */
+#define LIMIT_POLICY_STACK_KEYS 32
+#define LIMIT_POLICY_STACK_ACTION 128
 /* `vpce policy eval`: one input object (a --jsonl line) and its parts. */
 #define LIMIT_POLICY_INPUT_BYTES (8 << 20)
 #define LIMIT_POLICY_CONTEXT_KEYS 1024

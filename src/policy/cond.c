@@ -148,34 +148,57 @@ bool cond_parse_bool(const char *s, bool *out)
 	return true;
 }
 
+/* Dotted-quad IPv4 as inet_pton(3) reads it (no leading zeros), without a call. */
+static bool parse_ipv4(const char *s, size_t n, uint8_t out[4])
+{
+	unsigned octet = 0, digits = 0, parts = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		char c = i < n ? s[i] : '.';
+
+		if (c >= '0' && c <= '9') {
+			if (digits && octet == 0)
+				return false;
+			octet = octet * 10 + (unsigned)(c - '0');
+			if (++digits > 3 || octet > 255)
+				return false;
+		} else if (c == '.' && digits && parts < 4) {
+			out[parts++] = (uint8_t)octet;
+			octet = digits = 0;
+		} else {
+			return false;
+		}
+	}
+	return parts == 4;
+}
+
 bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out)
 {
 	char host[INET6_ADDRSTRLEN + 1];
 	const char *slash = strchr(s, '/');
 	size_t hlen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned max;
 	uint64_t prefix;
 
 	if (hlen >= sizeof(host) || (slash && !allow_prefix))
 		return false;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
 	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, host, out->addr) == 1) {
+	if (parse_ipv4(s, hlen, out->addr)) {
 		out->family = 4;
-		max = 32;
-	} else if (inet_pton(AF_INET6, host, out->addr) == 1) {
-		out->family = 6;
-		max = 128;
 	} else {
-		return false;
+		memcpy(host, s, hlen);
+		host[hlen] = '\0';
+		if (!memchr(host, ':', hlen) || inet_pton(AF_INET6, host, out->addr) != 1)
+			return false;
+		out->family = 6;
 	}
-	prefix = max;
-	if (slash && str_to_u64(str_c(slash + 1), max, &prefix) < 0)
+	prefix = out->family == 4 ? 32 : 128;
+	if (slash && str_to_u64(str_c(slash + 1), prefix, &prefix) < 0)
 		return false;
 	out->prefix = (uint8_t)prefix;
-	for (unsigned bit = out->prefix; bit < 128; bit++)
-		out->addr[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+	if (prefix % 8)
+		out->addr[prefix / 8] &= (uint8_t)(0xFF00u >> (prefix % 8));
+	for (size_t i = (prefix + 7) / 8; i < 16; i++)
+		out->addr[i] = 0;
 	return true;
 }
 
@@ -317,8 +340,13 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 				return 1;
 		return 0;
 	case COND_IP:
-		if (!cond_parse_ip(v, false, &ip))
+		/* Most context addresses are IPv4: read them without the general parser. */
+		if (parse_ipv4(v, vlen, ip.addr)) {
+			ip.family = 4;
+			ip.prefix = 32;
+		} else if (!cond_parse_ip(v, false, &ip)) {
 			return -1;
+		}
 		for (uint32_t i = 0; i < c->n_vals; i++)
 			if (ip_in(&c->vals[i].u.ip, &ip))
 				return 1;
@@ -330,7 +358,7 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq *req,
 	      struct arena *scratch)
 {
-	const struct rkey *k = rreq_key(req, c->key, c->hash);
+	const struct rkey *k = rreq_key(req, &c->key);
 	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
 	bool all;
 

@@ -6,6 +6,8 @@
 #include "compat.h"
 #include "policy/internal.h"
 
+#include "limits.h"
+
 /* How a statement's principal named the caller; the order matters. */
 enum strength {
 	S_NONE,
@@ -25,7 +27,7 @@ const char *pol_decision_name(enum pol_decision d)
 	return decision_names[d];
 }
 
-static void prep_principal(const char *p, struct arena *a, struct rprin *out)
+static void prep_principal(const char *p, struct rprin *out)
 {
 	struct str f[ARN_FIELDS];
 
@@ -36,60 +38,73 @@ static void prep_principal(const char *p, struct arena *a, struct rprin *out)
 	}
 	if (!arn_split((const uint8_t *)p, strlen(p), f) || !str_eq_c(f[0], "arn"))
 		return;		/* a service or other non-ARN caller: no account */
-	if (f[4].len)
-		out->account = arena_strdup(a, f[4]);
+	out->account = f[4];
 	if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("user/"))) {
 		out->user_or_session = true;
 	} else if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("role/"))) {
-		out->role = strrchr(f[5].p, '/') + 1;
+		out->role = str_c(strrchr(f[5].p, '/') + 1);
 	} else if (str_eq_c(f[2], "sts") && str_starts_with(f[5], STR_LIT("assumed-role/"))) {
 		struct str rest = f[5], head;
 
 		str_cut(&rest, '/', &head);
 		if (str_cut(&rest, '/', &head)) {
-			out->role = arena_strdup(a, head);
+			out->role = head;
 			out->user_or_session = true;
 		}
 	}
 }
 
-static int prep(const struct pol_request *req, struct arena *a, struct rreq *r)
+/*
+ * Prepares the request: the action folded into 'action' (of 'size' bytes,
+ * else the arena), the context keys into 'keys' (room for 'room', else the
+ * arena), the resource's ARN fields and the caller's parts.
+ */
+static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
+		char *action, size_t size, struct rkey *keys, size_t room)
 {
 	size_t alen = strlen(req->action);
-	char *act = arena_alloc(a, alen + 1);
-	struct rkey *keys = arena_alloc(a, (req->n_context + 1) * sizeof(*keys));
 
-	if (!act || !keys)
-		return -ENOMEM;
 	memset(r, 0, sizeof(*r));
+	if (alen >= size)
+		action = arena_alloc(a, alen + 1);
+	if (req->n_context > room)
+		keys = arena_alloc(a, req->n_context * sizeof(*keys));
+	if (!action || !keys)
+		return -ENOMEM;
 	for (size_t i = 0; i < alen; i++)
-		act[i] = str_ascii_lower(req->action[i]);
-	r->action = act;
+		action[i] = str_ascii_lower(req->action[i]);
+	action[alen] = '\0';
+	r->action = action;
 	r->action_len = alen;
 	r->resource = req->resource;
 	r->resource_len = strlen(req->resource);
 	r->res_is_arn = arn_split((const uint8_t *)r->resource, r->resource_len, r->res_f);
-	prep_principal(req->principal, a, &r->prin);
+	prep_principal(req->principal, &r->prin);
 	for (size_t i = 0; i < req->n_context; i++) {
 		size_t len = strlen(req->context[i].name);
-		char *name = arena_alloc(a, len + 1);
 
-		if (!name)
-			return -ENOMEM;
-		for (size_t k = 0; k < len; k++)
-			name[k] = str_ascii_lower(req->context[i].name[k]);
-		keys[i] = (struct rkey){ .name = name, .hash = pol_hash(name, len),
+		keys[i] = (struct rkey){ .name = req->context[i].name, .len = len,
+					 .tag = kname_tag(req->context[i].name, len),
 					 .values = req->context[i].values, .n = req->context[i].n };
 	}
 	r->keys = keys;
 	r->n_keys = req->n_context;
+	if (r->n_keys <= RREQ_SLOTTED_KEYS) {
+		for (size_t i = 0; i < r->n_keys; i++) {
+			unsigned h = rkey_slot(keys[i].tag);
+
+			while (r->slots[h])
+				h = (h + 1) & 63;
+			r->slots[h] = (uint8_t)(i + 1);
+		}
+	}
 	if (req->resource_account)
-		r->resource_account = req->resource_account;
+		r->resource_account = str_c(req->resource_account);
 	else if (r->res_is_arn && r->res_f[4].len)
-		r->resource_account = arena_strdup(a, r->res_f[4]);
+		r->resource_account = r->res_f[4];
 	else
 		r->resource_account = r->prin.account;
-	return a->err ? -ENOMEM : 0;
+	return 0;
 }
 
 static enum strength prin_match(const struct prin *p, const struct rprin *c)
@@ -100,15 +115,15 @@ static enum strength prin_match(const struct prin *p, const struct rprin *c)
 		return S_NONE;
 	switch (p->kind) {
 	case PRIN_ACCOUNT:
-		return c->account && strcmp(c->account, p->str) == 0 ? S_ACCOUNT : S_NONE;
+		return str_eq_c(c->account, p->str) ? S_ACCOUNT : S_NONE;
 	case PRIN_USER:
 	case PRIN_SESSION:
 		return strcmp(c->str, p->str) == 0 ? S_EXACT : S_NONE;
 	case PRIN_ROLE:
 		if (strcmp(c->str, p->str) == 0)
 			return S_DIRECT;
-		return c->role && c->account && strcmp(c->role, p->role) == 0 &&
-		       strcmp(c->account, p->account) == 0 ? S_DIRECT : S_NONE;
+		return c->role.len && str_eq_c(c->role, p->role) &&
+		       str_eq_c(c->account, p->account) ? S_DIRECT : S_NONE;
 	default:
 		return strcmp(c->str, p->str) == 0 ? S_DIRECT : S_NONE;
 	}
@@ -218,6 +233,8 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 		  struct arena *scratch, struct pol_result *out)
 {
 	struct tally t = { 0 };
+	struct rkey keys[LIMIT_POLICY_STACK_KEYS];
+	char action[LIMIT_POLICY_STACK_ACTION];
 	struct rreq r;
 	size_t total = 0;
 	bool principal_less, same, I, B, grant;
@@ -227,15 +244,15 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 	for (int l = 0; l < POL_LAYERS; l++)
 		for (size_t i = 0; i < set->n[l]; i++)
 			total += set->p[l][i]->n_stmts;
-	t.deny = arena_alloc(scratch, (total + 1) * sizeof(*t.deny));
-	t.allow = arena_alloc(scratch, (total + 1) * sizeof(*t.allow));
-	if (!t.deny || !t.allow)
+	t.deny = arena_alloc(scratch, 2 * (total + 1) * sizeof(*t.deny));
+	if (!t.deny)
 		return -ENOMEM;
-	ret = prep(req, scratch, &r);
+	t.allow = t.deny + total + 1;
+	ret = prep(req, scratch, &r, action, sizeof(action), keys, ARRAY_SIZE(keys));
 	if (ret < 0)
 		return ret;
 	/* Identity policies, SCPs and boundaries belong to a principal with an account. */
-	principal_less = r.prin.anonymous || !r.prin.account;
+	principal_less = r.prin.anonymous || !r.prin.account.len;
 	r.has_boundary = !principal_less && set->n[POL_LAYER_BOUNDARY] > 0;
 	for (int l = 0; l < POL_LAYERS; l++) {
 		if (principal_less && l != POL_LAYER_RESOURCE && l != POL_LAYER_ENDPOINT)
@@ -265,7 +282,7 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 		if (!grant)
 			out->missing |= 1u << POL_LAYER_RESOURCE;
 	} else {
-		same = r.resource_account && strcmp(r.resource_account, r.prin.account) == 0;
+		same = str_eq(r.resource_account, r.prin.account);
 		if (same) {
 			grant = (I && B) || t.resource_best == S_EXACT ||
 				(t.resource_best == S_DIRECT && B);

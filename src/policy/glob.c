@@ -6,17 +6,6 @@
 #include "compat.h"
 #include "policy/internal.h"
 
-uint32_t pol_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static inline uint8_t fold(uint8_t c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
@@ -37,7 +26,7 @@ static inline size_t utf8_len(uint8_t c)
 static bool literal_eq(const uint8_t *p, const uint8_t *s, size_t n, bool nocase)
 {
 	if (!nocase)
-		return memcmp(p, s, n) == 0;
+		return n == 0 || (p[0] == s[0] && memcmp(p, s, n) == 0);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] != fold(s[i]))
 			return false;
@@ -49,7 +38,7 @@ static bool literal_eq(const uint8_t *p, const uint8_t *s, size_t n, bool nocase
  * takes one more character and matching resumes. Patterns are folded at
  * compile time, so only the subject is folded here.
  */
-bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
+bool pat_glob(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
 {
 	const uint8_t *ps = p->s;
 	size_t plen = p->len, pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
@@ -85,17 +74,17 @@ bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
 
 bool arn_split(const uint8_t *s, size_t n, struct str f[ARN_FIELDS])
 {
-	size_t start = 0, k = 0;
+	const uint8_t *p = s, *end = s + n;
 
-	for (size_t i = 0; i < n && k < ARN_FIELDS - 1; i++) {
-		if (s[i] == ':') {
-			f[k++] = str_from((const char *)s + start, i - start);
-			start = i + 1;
-		}
+	for (size_t k = 0; k < ARN_FIELDS - 1; k++) {
+		const uint8_t *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (!colon)
+			return false;
+		f[k] = (struct str){ (const char *)p, (size_t)(colon - p) };
+		p = colon + 1;
 	}
-	if (k < ARN_FIELDS - 1)
-		return false;
-	f[k] = str_from((const char *)s + start, n - start);
+	f[ARN_FIELDS - 1] = (struct str){ (const char *)p, (size_t)(end - p) };
 	return true;
 }
 
@@ -104,7 +93,7 @@ bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool i
 {
 	if (p->whole.flags & PAT_ALL)
 		return true;
-	if (!p->is_arn || !is_arn)
+	if (!p->by_field || !is_arn)
 		return pat_match(&p->whole, s, n, false);
 	for (size_t i = 0; i < ARN_FIELDS; i++)
 		if (!pat_match(&p->f[i], (const uint8_t *)f[i].p, f[i].len, false))
@@ -112,18 +101,52 @@ bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool i
 	return true;
 }
 
-const struct rkey *rreq_key(const struct rreq *req, const char *name, uint32_t hash)
+/* Whether 'name' folded equals 'lowered', 'n' bytes each, eight at a time. */
+static bool key_eq(const char *name, const char *lowered, size_t n)
 {
-	for (size_t i = 0; i < req->n_keys; i++)
-		if (req->keys[i].hash == hash && strcmp(req->keys[i].name, name) == 0)
-			return &req->keys[i];
+	uint64_t a, b;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (fold((uint8_t)name[i]) != (uint8_t)lowered[i])
+				return false;
+		return true;
+	}
+	/* Whole words, then the last eight bytes (overlapping the rest). */
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&a, name + i, 8);
+		memcpy(&b, lowered + i, 8);
+		if (fold8(a) != b)
+			return false;
+	}
+	memcpy(&a, name + n - 8, 8);
+	memcpy(&b, lowered + n - 8, 8);
+	return fold8(a) == b;
+}
+
+const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
+{
+	if (req->n_keys > RREQ_SLOTTED_KEYS) {
+		for (size_t i = 0; i < req->n_keys; i++)
+			if (req->keys[i].tag == key->tag &&
+			    key_eq(req->keys[i].name, key->s, key->len))
+				return &req->keys[i];
+		return NULL;
+	}
+	for (unsigned h = rkey_slot(key->tag); req->slots[h]; h = (h + 1) & 63) {
+		const struct rkey *k = &req->keys[req->slots[h] - 1];
+
+		/* The tag holds the length and the last four bytes. */
+		if (k->tag == key->tag && (key->len <= 4 || key_eq(k->name, key->s, key->len - 4)))
+			return k;
+	}
 	return NULL;
 }
 
 /* The value a variable stands for, or false when it stands for none. */
 static bool var_value(const struct pvar *v, const struct rreq *req, struct str *out)
 {
-	const struct rkey *k = rreq_key(req, v->key, v->hash);
+	const struct rkey *k = rreq_key(req, &v->key);
 
 	if (k && k->n == 1) {
 		*out = str_c(k->values[0]);
@@ -183,7 +206,7 @@ bool arnpat_resolve(const struct policy *pol, const struct rreq *req, const stru
 		return true;
 	if (!pat_expand(pol, req, &p->whole, scratch, &out->whole))
 		return false;
-	if (p->is_arn)
+	if (p->by_field)
 		for (size_t i = 0; i < ARN_FIELDS; i++)
 			if ((p->f[i].flags & PAT_VARS) &&
 			    !pat_expand(pol, req, &p->f[i], scratch, &out->f[i]))

@@ -24,6 +24,7 @@ enum {
 	PAT_WILD = 1 << 0,	/* holds PAT_STAR or PAT_QMARK */
 	PAT_VARS = 1 << 1,	/* holds PAT_VAR */
 	PAT_ALL = 1 << 2,	/* exactly one PAT_STAR: matches anything */
+	PAT_PREFIX = 1 << 3,	/* literal bytes, then one PAT_STAR at the end */
 };
 
 struct pat {
@@ -37,14 +38,60 @@ struct pat {
 
 struct arnpat {
 	struct pat whole;
-	struct pat f[ARN_FIELDS];	/* valid when 'is_arn' */
-	bool is_arn;
+	struct pat f[ARN_FIELDS];	/* when the pattern has six fields */
+	bool by_field;			/* wildcards in the first five: match field by field */
 };
+
+/*
+ * A context key's name in a policy, lowercased. Lookups compare tags first:
+ * the length and the last four bytes, folded (keys share their "aws:" start
+ * and differ at the end).
+ */
+struct kname {
+	const char *s;
+	uint32_t len;
+	uint64_t tag;
+};
+
+/* Eight bytes with their ASCII capitals lowered, all at once. */
+static inline uint64_t fold8(uint64_t x)
+{
+	uint64_t b = x & 0x7F7F7F7F7F7F7F7FULL;
+	uint64_t ge_a = b + 0x3F3F3F3F3F3F3F3FULL;	/* high bit: byte >= 'A' */
+	uint64_t gt_z = b + 0x2525252525252525ULL;	/* high bit: byte > 'Z' */
+
+	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ULL) >> 2);
+}
+
+static inline uint64_t kname_tag(const char *s, size_t len)
+{
+	uint32_t last = 0;
+
+	if (len >= 4)
+		memcpy(&last, s + len - 4, 4);
+	else
+		for (size_t i = 0; i < len; i++)
+			last = last << 8 | (uint8_t)s[i];
+	return (uint64_t)len << 32 | (fold8(last) & 0xFFFFFFFF);
+}
+
+/* memcmp(a, b, n) == 0, inline for the short strings policies hold. */
+static inline bool bytes_eq(const void *a, const void *b, size_t n)
+{
+	uint64_t x, y, x2, y2;
+
+	if (n > 16 || n < 8)
+		return memcmp(a, b, n) == 0;
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	memcpy(&x2, (const char *)a + n - 8, 8);
+	memcpy(&y2, (const char *)b + n - 8, 8);
+	return ((x ^ y) | (x2 ^ y2)) == 0;
+}
 
 /* A policy variable: ${key} or ${key, 'default'}. */
 struct pvar {
-	const char *key;		/* lowercased */
-	uint32_t hash;
+	struct kname key;
 	const char *def;		/* NULL: none */
 	uint32_t def_len;
 };
@@ -108,8 +155,7 @@ struct cond {
 	uint8_t family;
 	uint8_t cmp;
 	uint8_t flags;
-	const char *key;	/* lowercased */
-	uint32_t hash;
+	struct kname key;
 	struct cval *vals;
 	uint32_t n_vals;
 };
@@ -146,8 +192,9 @@ struct policy {
 
 /* The request as the matchers want it, prepared once per decision. */
 struct rkey {
-	const char *name;	/* lowercased */
-	uint32_t hash;
+	const char *name;	/* as the caller wrote it */
+	size_t len;
+	uint64_t tag;		/* kname_tag() */
 	const char *const *values;
 	size_t n;
 };
@@ -155,8 +202,8 @@ struct rkey {
 struct rprin {
 	bool anonymous;
 	const char *str;	/* the caller as given */
-	const char *account;	/* NULL: none */
-	const char *role;	/* a session's role name */
+	struct str account;	/* empty: none */
+	struct str role;	/* a role's or a session's role name */
 	bool user_or_session;	/* names a user or an exact session */
 };
 
@@ -168,15 +215,34 @@ struct rreq {
 	bool res_is_arn;
 	const char *resource;
 	size_t resource_len;
-	const char *resource_account;
+	struct str resource_account;
 	const struct rkey *keys;
 	size_t n_keys;
+	uint8_t slots[64];	/* by tag, open addressing: key index + 1 */
 	bool has_boundary;	/* a boundary applies to the caller */
 };
 
+#define RREQ_SLOTTED_KEYS 48	/* past this, keys are looked up one by one */
+
+static inline unsigned rkey_slot(uint64_t tag)
+{
+	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+}
+
 /* glob.c */
-uint32_t pol_hash(const char *s, size_t len);
-bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bool fold);
+bool pat_glob(const struct pat *p, const uint8_t *s, size_t n, bool nocase);
+
+/* Whether 's' ('n' bytes; with 'nocase', folded as the pattern was) matches 'p'. */
+static inline bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
+{
+	if (p->flags & PAT_ALL)
+		return true;
+	if (!nocase && !(p->flags & PAT_WILD))
+		return p->len == n && (n == 0 || (p->s[0] == s[0] && bytes_eq(p->s, s, n)));
+	if (!nocase && (p->flags & PAT_PREFIX))
+		return n >= p->len - 1u && bytes_eq(p->s, s, p->len - 1u);
+	return pat_glob(p, s, n, nocase);
+}
 /* Splits 's' into ARN fields; false when it has fewer than six. */
 bool arn_split(const uint8_t *s, size_t n, struct str f[ARN_FIELDS]);
 bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool is_arn,
@@ -191,7 +257,7 @@ bool pat_expand(const struct policy *pol, const struct rreq *req, const struct p
 /* An ARN pattern with its variables replaced, as pat_expand(). */
 bool arnpat_resolve(const struct policy *pol, const struct rreq *req, const struct arnpat *p,
 		    struct arena *scratch, struct arnpat *out);
-const struct rkey *rreq_key(const struct rreq *req, const char *name, uint32_t hash);
+const struct rkey *rreq_key(const struct rreq *req, const struct kname *key);
 
 /* cond.c: value parsers shared with the compiler, and the operators. */
 bool cond_parse_number(const char *s, double *out);
