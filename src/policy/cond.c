@@ -300,14 +300,16 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 		if (!arn_split((const uint8_t *)v, vlen, f))
 			return -1;
 		for (uint32_t i = 0; i < c->n_vals; i++) {
-			struct arnpat p;
+			struct arnpat tmp;
+			const struct arnpat *p = arnpat_resolve(pol, req, &c->vals[i].u.arn, scratch,
+								&tmp);
 
-			if (!arnpat_resolve(pol, req, &c->vals[i].u.arn, scratch, &p)) {
+			if (!p) {
 				if (scratch->err)
 					return -ENOMEM;
 				continue;
 			}
-			if (arnpat_match(&p, f, true, (const uint8_t *)v, vlen))
+			if (arnpat_match(p, f, true, (const uint8_t *)v, vlen))
 				return 1;
 		}
 		return 0;

@@ -75,18 +75,40 @@ static inline uint64_t kname_tag(const char *s, size_t len)
 	return (uint64_t)len << 32 | (fold8(last) & 0xFFFFFFFF);
 }
 
-/* memcmp(a, b, n) == 0, inline for the short strings policies hold. */
+/*
+ * memcmp(a, b, n) == 0, inline: the strings policies compare are short, and
+ * a call costs more than the comparison.
+ */
 static inline bool bytes_eq(const void *a, const void *b, size_t n)
 {
-	uint64_t x, y, x2, y2;
+	const char *p = a, *q = b;
+	uint64_t x, y;
+	uint32_t u, v;
 
-	if (n > 16 || n < 8)
-		return memcmp(a, b, n) == 0;
-	memcpy(&x, a, 8);
-	memcpy(&y, b, 8);
-	memcpy(&x2, (const char *)a + n - 8, 8);
-	memcpy(&y2, (const char *)b + n - 8, 8);
-	return ((x ^ y) | (x2 ^ y2)) == 0;
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, p + i, 8);
+			memcpy(&y, q + i, 8);
+			if (x != y)
+				return false;
+		}
+		memcpy(&x, p + n - 8, 8);	/* the last eight, overlapping */
+		memcpy(&y, q + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, p, 4);
+		memcpy(&v, q, 4);
+		if (u != v)
+			return false;
+		memcpy(&u, p + n - 4, 4);
+		memcpy(&v, q + n - 4, 4);
+		return u == v;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != q[i])
+			return false;
+	return true;
 }
 
 /* A policy variable: ${key} or ${key, 'default'}. */
@@ -254,9 +276,13 @@ bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool i
  */
 bool pat_expand(const struct policy *pol, const struct rreq *req, const struct pat *p,
 		struct arena *scratch, struct pat *out);
-/* An ARN pattern with its variables replaced, as pat_expand(). */
-bool arnpat_resolve(const struct policy *pol, const struct rreq *req, const struct arnpat *p,
-		    struct arena *scratch, struct arnpat *out);
+/*
+ * An ARN pattern with its variables replaced, as pat_expand(): 'p' itself
+ * when it has none, else 'out'; NULL when it matches nothing.
+ */
+const struct arnpat *arnpat_resolve(const struct policy *pol, const struct rreq *req,
+				    const struct arnpat *p, struct arena *scratch,
+				    struct arnpat *out);
 const struct rkey *rreq_key(const struct rreq *req, const struct kname *key);
 
 /* cond.c: value parsers shared with the compiler, and the operators. */
