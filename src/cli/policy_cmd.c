@@ -43,22 +43,22 @@ static int read_all(const char *path, size_t max, struct buf *out)
 }
 
 /* Evaluates one input; appends its result (or error) to 'out'. False on error. */
-static bool eval_one(const char *text, size_t len, struct arena *scratch, struct buf *out,
-		     char *msg, size_t msg_size)
+static bool eval_one(const char *text, size_t len, struct pol_cache *cache,
+		     struct arena *scratch, struct buf *out, char *msg, size_t msg_size)
 {
 	struct pol_input in;
 	struct pol_result res;
 	bool ok = false;
 
 	arena_reset(scratch);
-	if (pol_input_parse(text, len, &in, msg, msg_size) < 0) {
+	if (pol_input_parse(text, len, cache, &in, msg, msg_size) < 0) {
 		pol_error_json(msg, out);
-	} else if (policy_decide(&in.set, &in.req, scratch, &res) < 0) {
+	} else if (policy_decide(&in.bundle->set, &in.req, scratch, &res) < 0) {
 		snprintf(msg, msg_size, "the request needs more than %d bytes of scratch memory",
 			 LIMIT_POLICY_SCRATCH_BYTES);
 		pol_error_json(msg, out);
 	} else {
-		pol_result_json(&in.set, &res, out);
+		pol_result_json(&in.bundle->set, &res, out);
 		ok = true;
 	}
 	pol_input_release(&in);
@@ -67,6 +67,7 @@ static bool eval_one(const char *text, size_t len, struct arena *scratch, struct
 
 static int eval_jsonl(FILE *f)
 {
+	struct pol_cache cache = { 0 };
 	struct arena scratch;
 	struct buf out;
 	char msg[512];
@@ -85,7 +86,7 @@ static int eval_jsonl(FILE *f)
 				 LIMIT_POLICY_INPUT_BYTES);
 			pol_error_json(msg, &out);
 		} else {
-			eval_one(line, (size_t)n, &scratch, &out, msg, sizeof(msg));
+			eval_one(line, (size_t)n, &cache, &scratch, &out, msg, sizeof(msg));
 		}
 		buf_addc(&out, '\n');
 		if (out.len >= 1 << 16) {
@@ -103,6 +104,7 @@ static int eval_jsonl(FILE *f)
 	free(line);
 	buf_release(&out);
 	arena_release(&scratch);
+	pol_cache_release(&cache);
 	return ret;
 }
 
@@ -151,7 +153,7 @@ static int cmd_eval(int argc, char **argv)
 	}
 	arena_init(&scratch, LIMIT_POLICY_SCRATCH_BYTES);
 	buf_init(&out, SIZE_MAX / 2);
-	if (eval_one(in.p, in.len, &scratch, &out, msg, sizeof(msg))) {
+	if (eval_one(in.p, in.len, NULL, &scratch, &out, msg, sizeof(msg))) {
 		printf("%s\n", out.p);
 		ret = 0;
 	} else {

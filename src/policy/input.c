@@ -32,7 +32,7 @@ static int fail(char *msg, size_t size, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int add_list(struct pol_input *in, size_t which, json_t *v, char *msg, size_t size)
+static int add_list(struct pol_bundle *in, size_t which, json_t *v, char *msg, size_t size)
 {
 	enum pol_layer layer = lists[which].layer;
 	size_t i;
@@ -161,35 +161,28 @@ static int parse_request(struct pol_input *in, json_t *r, char *msg, size_t size
 	return parse_context(in, json_object_get(r, "context"), msg, size);
 }
 
-int pol_input_parse(const char *text, size_t len, struct pol_input *in, char *msg,
-		    size_t msg_size)
+static void bundle_free(struct pol_bundle *b)
 {
-	json_error_t jerr;
-	json_t *root, *pols, *v;
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n_owned; i++)
+		policy_free(b->owned[i]);
+	free(b->owned);
+	for (int l = 0; l < POL_LAYERS; l++)
+		free(b->layer[l]);
+	free(b);
+}
+
+static struct pol_bundle *bundle_compile(json_t *pols, char *msg, size_t msg_size)
+{
+	struct pol_bundle *b;
 	const char *key;
 	size_t total = 0;
-	int ret = -EINVAL;
+	json_t *v;
 
-	memset(in, 0, sizeof(*in));
-	arena_init(&in->strings, LIMIT_POLICY_INPUT_BYTES);
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		return fail(msg, msg_size, "not valid JSON: %s (line %d, column %d)", jerr.text,
-			    jerr.line, jerr.column);
-	if (!json_is_object(root)) {
-		fail(msg, msg_size, "the input must be an object with policies and request");
-		goto out;
-	}
-	json_object_foreach(root, key, v) {
-		if (strcmp(key, "policies") && strcmp(key, "request")) {
-			fail(msg, msg_size, "%.60s is not an input field (policies, request)", key);
-			goto out;
-		}
-	}
-	pols = json_object_get(root, "policies");
 	if (!json_is_object(pols)) {
 		fail(msg, msg_size, "policies must be an object");
-		goto out;
+		return NULL;
 	}
 	json_object_foreach(pols, key, v) {
 		bool known = false;
@@ -199,15 +192,199 @@ int pol_input_parse(const char *text, size_t len, struct pol_input *in, char *ms
 		if (!known) {
 			fail(msg, msg_size, "policies.%.60s is not a policy list (identity, "
 			     "resource, endpoint, scp, boundary)", key);
-			goto out;
+			return NULL;
 		}
 		total += json_is_array(v) ? json_array_size(v) : 0;
 	}
-	in->owned = xcalloc(total + 1, sizeof(*in->owned));
+	b = xcalloc(1, sizeof(*b));
+	b->owned = xcalloc(total + 1, sizeof(*b->owned));
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
 		v = json_object_get(pols, lists[i].name);
-		if (v && add_list(in, i, v, msg, msg_size) < 0)
+		if (v && add_list(b, i, v, msg, msg_size) < 0) {
+			bundle_free(b);
+			return NULL;
+		}
+	}
+	return b;
+}
+
+/*
+ * Skips the JSON value at 'p'. The text may be anything: the result is
+ * never past 'end', and a wrong answer on bad JSON only costs a cache miss
+ * (pol_input_parse() has jansson check the whole line either way).
+ */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+
+	if (p >= end)
+		return end;
+	do {
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			p++;
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+			p++;
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+			p++;
+		} else if (depth > 0) {
+			p++;
+		} else {
+			while (p < end && !strchr(",}] \t\r\n", *p))
+				p++;
+		}
+	} while (p < end && depth > 0);
+	return p < end ? p : end;
+}
+
+/*
+ * Finds the text of the top-level "policies" value in 'text' (any bytes).
+ * False when there is none written plainly (an escaped key, say).
+ */
+static bool policies_text(const char *text, size_t len, const char **out, size_t *n)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end && *p != '{')
+		p++;
+	for (p++; p < end;) {
+		const char *key, *val;
+		size_t klen;
+
+		while (p < end && *p != '"' && *p != '}')
+			p++;
+		if (p >= end || *p == '}')
+			return false;
+		key = p + 1;
+		p = skip_value(p, end);
+		klen = (size_t)(p - key - 1);
+		while (p < end && *p != ':')
+			p++;
+		for (p++; p < end && strchr(" \t\r\n", *p); p++)
+			;
+		val = p;
+		p = skip_value(p, end);
+		if (klen == 8 && memcmp(key, "policies", 8) == 0) {
+			*out = val;
+			*n = (size_t)(p - val);
+			return true;
+		}
+		while (p < end && *p != ',' && *p != '}')
+			p++;
+		if (p < end && *p == '}')
+			return false;
+		p++;
+	}
+	return false;
+}
+
+static struct pol_bundle *cache_find(struct pol_cache *c, const char *text, size_t len)
+{
+	for (size_t i = 0; i < POL_CACHE_SLOTS; i++)
+		if (c->slot[i].bundle && c->slot[i].len == len &&
+		    memcmp(c->slot[i].text, text, len) == 0)
+			return c->slot[i].bundle;
+	return NULL;
+}
+
+static void cache_put(struct pol_cache *c, const char *text, size_t len, struct pol_bundle *b)
+{
+	size_t i = c->next++ % POL_CACHE_SLOTS;
+
+	free(c->slot[i].text);
+	bundle_free(c->slot[i].bundle);
+	c->slot[i].text = xmalloc(len);
+	memcpy(c->slot[i].text, text, len);
+	c->slot[i].len = len;
+	c->slot[i].bundle = b;
+}
+
+void pol_cache_release(struct pol_cache *c)
+{
+	for (size_t i = 0; i < POL_CACHE_SLOTS; i++) {
+		free(c->slot[i].text);
+		bundle_free(c->slot[i].bundle);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* Checks the top level of an input: an object of "policies" and "request". */
+static int check_top(json_t *root, char *msg, size_t msg_size)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(root))
+		return fail(msg, msg_size, "the input must be an object with policies and request");
+	json_object_foreach(root, key, v)
+		if (strcmp(key, "policies") && strcmp(key, "request"))
+			return fail(msg, msg_size, "%.60s is not an input field (policies, request)",
+				    key);
+	return 0;
+}
+
+/*
+ * The fast path of a cache hit: the line with its policies text (known good
+ * JSON, byte for byte a cached one) replaced by null must parse, and hold
+ * that null as its policies; then the whole line is good JSON and the cached
+ * bundle is its policies. Returns the parsed line, or NULL to take the slow
+ * path.
+ */
+static json_t *parse_around(const char *text, size_t len, const char *ptext, size_t plen)
+{
+	size_t head = (size_t)(ptext - text), tail = len - head - plen;
+	char *m = xmalloc(head + 4 + tail);
+	json_t *root;
+
+	memcpy(m, text, head);
+	memcpy(m + head, "null", 4);
+	memcpy(m + head + 4, ptext + plen, tail);
+	root = json_loadb(m, head + 4 + tail, JSON_REJECT_DUPLICATES, NULL);
+	free(m);
+	if (root && (!json_is_object(root) || !json_is_null(json_object_get(root, "policies")))) {
+		json_decref(root);
+		root = NULL;
+	}
+	return root;
+}
+
+int pol_input_parse(const char *text, size_t len, struct pol_cache *cache,
+		    struct pol_input *in, char *msg, size_t msg_size)
+{
+	const char *ptext = NULL;
+	size_t plen = 0;
+	json_error_t jerr;
+	json_t *root = NULL;
+	int ret = -EINVAL;
+
+	memset(in, 0, sizeof(*in));
+	arena_init(&in->strings, LIMIT_POLICY_INPUT_BYTES);
+	if (cache && policies_text(text, len, &ptext, &plen)) {
+		in->bundle = cache_find(cache, ptext, plen);
+		if (in->bundle && !(root = parse_around(text, len, ptext, plen)))
+			in->bundle = NULL;
+		in->cached = in->bundle != NULL;
+	}
+	if (!root) {
+		root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!root)
+			return fail(msg, msg_size, "not valid JSON: %s (line %d, column %d)",
+				    jerr.text, jerr.line, jerr.column);
+	}
+	if (check_top(root, msg, msg_size) < 0)
+		goto out;
+	if (!in->bundle) {
+		in->bundle = bundle_compile(json_object_get(root, "policies"), msg, msg_size);
+		if (!in->bundle)
 			goto out;
+		if (cache && ptext) {
+			cache_put(cache, ptext, plen, in->bundle);
+			in->cached = true;
+		}
 	}
 	ret = parse_request(in, json_object_get(root, "request"), msg, msg_size);
 	if (ret == 0 && in->strings.err)
@@ -219,11 +396,8 @@ out:
 
 void pol_input_release(struct pol_input *in)
 {
-	for (size_t i = 0; i < in->n_owned; i++)
-		policy_free(in->owned[i]);
-	free(in->owned);
-	for (int l = 0; l < POL_LAYERS; l++)
-		free(in->layer[l]);
+	if (!in->cached)
+		bundle_free(in->bundle);
 	free(in->keys);
 	arena_release(&in->strings);
 	memset(in, 0, sizeof(*in));

@@ -98,12 +98,12 @@ static const char *decide(const char *json)
 
 	arena_init(&scratch, LIMIT_POLICY_SCRATCH_BYTES);
 	buf_init(&out, sizeof(line) - 1);
-	if (pol_input_parse(json, strlen(json), &in, msg, sizeof(msg)) < 0)
+	if (pol_input_parse(json, strlen(json), NULL, &in, msg, sizeof(msg)) < 0)
 		pol_error_json(msg, &out);
-	else if (policy_decide(&in.set, &in.req, &scratch, &res) < 0)
+	else if (policy_decide(&in.bundle->set, &in.req, &scratch, &res) < 0)
 		buf_adds(&out, "ENOMEM");
 	else
-		pol_result_json(&in.set, &res, &out);
+		pol_result_json(&in.bundle->set, &res, &out);
 	str_lcpy(line, out.p, sizeof(line));
 	buf_release(&out);
 	pol_input_release(&in);
