@@ -835,6 +835,8 @@ static void compile_statement(struct cc *cc, size_t i, json_t *s, enum pol_type 
 	} else if (!v && is_policy_type(type, true) &&
 		   !(json_object_get(s, "Principal") && json_object_get(s, "NotPrincipal"))) {
 		problem(cc, path, "%s policies need a Principal", type_names[type]);
+	} else if (v && neg && !(st->flags & STMT_DENY)) {
+		problem(cc, p, "NotPrincipal is supported only with \"Effect\": \"Deny\"");
 	} else if (v) {
 		st->flags |= STMT_PRINCIPAL | (neg ? STMT_NOT_PRINCIPAL : 0);
 		compile_principal(cc, p, v, st);

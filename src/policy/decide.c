@@ -12,8 +12,8 @@
 enum strength {
 	S_NONE,
 	S_ACCOUNT,	/* through the account: delegates to IAM */
-	S_DIRECT,	/* "*", a role, a service, NotPrincipal */
-	S_EXACT,	/* the caller's user ARN or exact session ARN */
+	S_DIRECT,	/* a role (for its sessions), a service, NotPrincipal */
+	S_EXACT,	/* "*", the caller's user ARN or exact session ARN */
 };
 
 static const char *const decision_names[] = {
@@ -112,7 +112,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 static enum strength prin_match(const struct prin *p, const struct rprin *c)
 {
 	if (p->kind == PRIN_ANY)
-		return S_DIRECT;
+		return S_EXACT;
 	if (c->anonymous)
 		return S_NONE;
 	switch (p->kind) {
