@@ -101,9 +101,11 @@ fuzz: deps
 bench: deps all
 	@bench/run.sh
 
-# Runs one aws CLI scenario against vpced and moto_server; writes docs/compat.md.
+# Runs one aws CLI scenario against vpced and moto_server (docs/compat.md), and
+# the policy corpus through iam-simulate from npm (docs/policy-compat.md).
 compat: all
 	@B=$(B) tests/compat/run.sh
+	@tests/compat/policy/run.sh
 
 run: deps all
 	$(B)/vpced

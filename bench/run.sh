@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs every benchmark; 'make bench' calls it. Today that is bench/api.sh
-# (vpced against moto_server); its settings come from the environment
-# (DUR, RUNS, CONNS, SCENARIOS, OUT: see the top of bench/api.sh).
+# Runs every benchmark; 'make bench' calls it: bench/api.sh (vpced against
+# moto_server; settings DUR, RUNS, CONNS, SCENARIOS, OUT: see its top) and
+# bench/policy/run.sh (the policy engine against iam-simulate; settings at
+# its top). BENCH=api or BENCH=policy runs one.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build}
-make --no-print-directory "$B/vpced" "$B/vpce" "$B/bench/api_load"
-B=$B bench/api.sh
+case ${BENCH:-all} in
+all|api)
+	make --no-print-directory "$B/vpced" "$B/vpce" "$B/bench/api_load"
+	B=$B bench/api.sh ;;
+esac
+case ${BENCH:-all} in
+all|policy) B=$B bench/policy/run.sh ;;
+esac

@@ -91,13 +91,14 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	r->keys = keys;
 	r->n_keys = req->n_context;
 	if (r->n_keys <= RREQ_SLOTTED_KEYS) {
-		memset(r->slots, 0, sizeof(r->slots));
+		memset(r->slot_tag, 0, sizeof(r->slot_tag));
 		for (size_t i = 0; i < r->n_keys; i++) {
 			unsigned h = rkey_slot(keys[i].tag);
 
-			while (r->slots[h])
+			while (r->slot_tag[h])
 				h = (h + 1) & 63;
-			r->slots[h] = (uint8_t)(i + 1);
+			r->slot_tag[h] = keys[i].tag;
+			r->slot_key[h] = (uint8_t)i;
 		}
 	}
 	if (req->resource_account)

@@ -134,11 +134,14 @@ const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 				return &req->keys[i];
 		return NULL;
 	}
-	for (unsigned h = rkey_slot(key->tag); req->slots[h]; h = (h + 1) & 63) {
-		const struct rkey *k = &req->keys[req->slots[h] - 1];
+	for (unsigned h = rkey_slot(key->tag); req->slot_tag[h]; h = (h + 1) & 63) {
+		const struct rkey *k;
 
+		if (req->slot_tag[h] != key->tag)
+			continue;
 		/* The tag holds the length and the last four bytes. */
-		if (k->tag == key->tag && (key->len <= 4 || key_eq(k->name, key->s, key->len - 4)))
+		k = &req->keys[req->slot_key[h]];
+		if (key->len <= 4 || key_eq(k->name, key->s, key->len - 4))
 			return k;
 	}
 	return NULL;

@@ -72,7 +72,7 @@ static inline uint64_t kname_tag(const char *s, size_t len)
 	else
 		for (size_t i = 0; i < len; i++)
 			last = last << 8 | (uint8_t)s[i];
-	return (uint64_t)len << 32 | (fold8(last) & 0xFFFFFFFF);
+	return 1ULL << 63 | (uint64_t)len << 32 | (fold8(last) & 0xFFFFFFFF);
 }
 
 /*
@@ -240,7 +240,9 @@ struct rreq {
 	struct str resource_account;
 	const struct rkey *keys;
 	size_t n_keys;
-	uint8_t slots[64];	/* by tag, open addressing: key index + 1 */
+	/* By tag, open addressing: the tag (0: empty) and the key's index. */
+	uint64_t slot_tag[64];
+	uint8_t slot_key[64];
 	bool has_boundary;	/* a boundary applies to the caller */
 };
 
