@@ -344,7 +344,7 @@ static void compile_arnpat(struct cc *cc, const char *text, unsigned mode, struc
  */
 static const char *scalar_text(struct cc *cc, json_t *v)
 {
-	char tmp[40];
+	char tmp[POL_REAL_TEXT_MAX];
 	char *out;
 
 	if (json_is_string(v))

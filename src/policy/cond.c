@@ -10,34 +10,112 @@
 #include <arpa/inet.h>
 #include <openssl/evp.h>
 
-bool cond_parse_number(const char *s, double *out)
+static bool is_digit(char c)
 {
-	const char *p = s;
-	size_t digits = 0;
-	char *end;
+	return c >= '0' && c <= '9';
+}
 
+/* [+-]digits[.digits], compared exactly: no exponent, no bare dot. */
+bool cond_parse_number(const char *s, struct decnum *out)
+{
+	const char *p = s, *w, *f = "";
+	size_t wl, fl = 0;
+
+	out->neg = *p == '-';
 	if (*p == '-' || *p == '+')
 		p++;
-	while (*p >= '0' && *p <= '9')
-		p++, digits++;
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++, digits++;
-	}
-	if (*p || !digits)
+	for (w = p; is_digit(*p); p++)
+		;
+	wl = (size_t)(p - w);
+	if (!wl)
 		return false;
-	*out = strtod(s, &end);
-	return *end == '\0';
+	if (*p == '.') {
+		for (f = ++p; is_digit(*p); p++)
+			;
+		fl = (size_t)(p - f);
+		if (!fl)
+			return false;
+	}
+	if (*p || wl > UINT32_MAX || fl > UINT32_MAX)
+		return false;
+	while (wl && *w == '0')
+		w++, wl--;
+	while (fl && f[fl - 1] == '0')
+		fl--;
+	out->whole = w;
+	out->whole_len = (uint32_t)wl;
+	out->frac = f;
+	out->frac_len = (uint32_t)fl;
+	if (!wl && !fl)
+		out->neg = false;	/* -0 is 0 */
+	return true;
+}
+
+/* -1, 0 or 1 as |a| is below, at or above |b|. */
+static int decnum_cmp_abs(const struct decnum *a, const struct decnum *b)
+{
+	uint32_t n = MIN(a->frac_len, b->frac_len);
+	int c;
+
+	if (a->whole_len != b->whole_len)
+		return a->whole_len < b->whole_len ? -1 : 1;
+	c = memcmp(a->whole, b->whole, a->whole_len);
+	if (!c)
+		c = memcmp(a->frac, b->frac, n);
+	if (!c)
+		c = a->frac_len == b->frac_len ? 0 : a->frac_len < b->frac_len ? -1 : 1;
+	return c < 0 ? -1 : c > 0;
+}
+
+static int decnum_cmp(const struct decnum *a, const struct decnum *b)
+{
+	if (a->neg != b->neg)
+		return a->neg ? -1 : 1;
+	return a->neg ? -decnum_cmp_abs(a, b) : decnum_cmp_abs(a, b);
 }
 
 void pol_real_text(double d, char *out, size_t size)
 {
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(out, size, "%.*g", prec, d);
-		if (strtod(out, NULL) == d)
-			return;
+	char sci[40], dg[24], buf[POL_REAL_TEXT_MAX];
+	int prec, e, n = 0, len = 0;
+
+	/* The fewest significant digits that read back as 'd'... */
+	for (prec = 0; prec < 16; prec++) {
+		snprintf(sci, sizeof(sci), "%.*e", prec, d);
+		if (strtod(sci, NULL) == d)
+			break;
 	}
+	snprintf(sci, sizeof(sci), "%.*e", prec, d);
+	for (const char *p = sci; *p && *p != 'e'; p++)
+		if (is_digit(*p))
+			dg[n++] = *p;
+	e = (int)strtol(strchr(sci, 'e') + 1, NULL, 10);
+	/* ...written out without an exponent: d.ddd x 10^e. */
+	if (d < 0)
+		buf[len++] = '-';
+	if (e < 0) {
+		buf[len++] = '0';
+		buf[len++] = '.';
+		for (int i = 0; i < -e - 1; i++)
+			buf[len++] = '0';
+		for (int i = 0; i < n; i++)
+			buf[len++] = dg[i];
+	} else {
+		for (int i = 0; i <= e; i++)
+			buf[len++] = i < n ? dg[i] : '0';
+		if (n - 1 > e) {
+			buf[len++] = '.';
+			for (int i = e + 1; i < n; i++)
+				buf[len++] = dg[i];
+		}
+	}
+	if (memchr(buf, '.', (size_t)len)) {
+		while (buf[len - 1] == '0')
+			len--;
+		if (buf[len - 1] == '.')
+			len--;
+	}
+	snprintf(out, size, "%.*s", len, buf);
 }
 
 /* Reads exactly 'n' digits at '*p'. */
@@ -76,8 +154,10 @@ static bool leap(int y)
 }
 
 /*
- * ISO 8601 as AWS writes and reads it: a date, optionally a time to the
- * minute, second or fraction, optionally 'Z' or an offset; or epoch seconds.
+ * The two forms AWS documents: ISO 8601, as a date (2026-11-27) or a date
+ * and time to the second with an optional fraction and a zone
+ * (2026-11-27T01:02:03.250Z, ...T02:02:03+01:00); or epoch seconds (at
+ * most 12 digits). Fractions below a millisecond are dropped.
  */
 bool cond_parse_date(const char *s, int64_t *ms)
 {
@@ -96,38 +176,33 @@ bool cond_parse_date(const char *s, int64_t *ms)
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap(y)))
 		return false;
-	if (*p == 'T' || *p == 't') {
-		p++;
-		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
-			return false;
-		if (*p == ':') {
-			p++;
-			if (!digits(&p, 2, &sec))
-				return false;
-			if (*p == '.') {
-				int scale = 100;
+	if (*p == 'T') {
+		int oh, om;
 
-				p++;
-				if (*p < '0' || *p > '9')
-					return false;
-				for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
-					frac += (*p - '0') * scale;
-			}
-		}
-		if (h > 23 || mi > 59 || sec > 60)
+		p++;
+		if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
+		    !digits(&p, 2, &sec) || h > 23 || mi > 59 || sec > 59)
 			return false;
-		if (*p == 'Z' || *p == 'z') {
+		if (*p == '.') {
+			int scale = 100;
+
+			p++;
+			if (!is_digit(*p))
+				return false;
+			for (; is_digit(*p); p++, scale /= 10)
+				frac += (*p - '0') * scale;
+		}
+		if (*p == 'Z') {
 			p++;
 		} else if (*p == '+' || *p == '-') {
-			int sign = *p++ == '-' ? -1 : 1, oh, om;
+			int sign = *p++ == '-' ? -1 : 1;
 
-			if (!digits(&p, 2, &oh))
-				return false;
-			if (*p == ':')
-				p++;
-			if (!digits(&p, 2, &om) || oh > 23 || om > 59)
+			if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om) || oh > 23 ||
+			    om > 59)
 				return false;
 			off = sign * (oh * 60 + om);
+		} else {
+			return false;
 		}
 	}
 	if (*p)
@@ -239,18 +314,6 @@ static void fold_in_place(uint8_t *s, size_t n)
 		s[i] = (uint8_t)str_ascii_lower((char)s[i]);
 }
 
-static bool compare(enum cond_cmp cmp, double a, double b)
-{
-	switch (cmp) {
-	case CMP_EQ: return a == b;
-	case CMP_LT: return a < b;
-	case CMP_LE: return a <= b;
-	case CMP_GT: return a > b;
-	case CMP_GE: return a >= b;
-	}
-	return false;
-}
-
 static bool compare_i64(enum cond_cmp cmp, int64_t a, int64_t b)
 {
 	switch (cmp) {
@@ -275,7 +338,7 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 	struct ipnet ip;
 	const uint8_t *bin;
 	size_t bin_n;
-	double num;
+	struct decnum num;
 	int64_t ms;
 	bool b;
 
@@ -317,7 +380,7 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 		if (!cond_parse_number(v, &num))
 			return -1;
 		for (uint32_t i = 0; i < c->n_vals; i++)
-			if (compare(c->cmp, num, c->vals[i].u.num))
+			if (compare_i64(c->cmp, decnum_cmp(&num, &c->vals[i].u.num), 0))
 				return 1;
 		return 0;
 	case COND_DATE:
@@ -389,7 +452,9 @@ int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq 
 
 		if (m == -ENOMEM)
 			return m;
-		holds = m >= 0 && (neg ? !m : m);
+		if (m < 0)	/* a value of the wrong type: the key fails */
+			return 0;
+		holds = neg ? !m : m;
 		if (all && !holds)
 			return 0;
 		if (!all && holds)

@@ -41,8 +41,6 @@ static void prep_principal(const char *p, struct rprin *out)
 	out->account = f[4];
 	if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("user/"))) {
 		out->user_or_session = true;
-	} else if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("role/"))) {
-		out->role = str_c(strrchr(f[5].p, '/') + 1);
 	} else if (str_eq_c(f[2], "sts") && str_starts_with(f[5], STR_LIT("assumed-role/"))) {
 		struct str rest = f[5], head;
 

@@ -79,7 +79,7 @@ static int add_list(struct pol_bundle *in, size_t which, json_t *v, char *msg, s
 
 static const char *copy_text(struct pol_input *in, json_t *v)
 {
-	char tmp[40];
+	char tmp[POL_REAL_TEXT_MAX];
 
 	if (json_is_string(v))
 		return arena_strdup(&in->strings, str_from(json_string_value(v),

@@ -155,6 +155,17 @@ enum {
 	COND_F_FORANY = 1 << 3,
 };
 
+/*
+ * A decimal number as written, for exact comparison: the digits of its
+ * whole part without leading zeros and of its fraction without trailing
+ * zeros, pointing into the text it was read from.
+ */
+struct decnum {
+	const char *whole, *frac;
+	uint32_t whole_len, frac_len;
+	bool neg;
+};
+
 struct ipnet {
 	uint8_t family;		/* 4 or 6 */
 	uint8_t prefix;
@@ -165,7 +176,7 @@ struct cval {
 	union {
 		struct pat pat;			/* COND_STRING, COND_STRING_ICASE */
 		struct arnpat arn;		/* COND_ARN */
-		double num;			/* COND_NUMERIC */
+		struct decnum num;		/* COND_NUMERIC */
 		int64_t ms;			/* COND_DATE */
 		bool b;				/* COND_BOOL, COND_NULL */
 		struct ipnet ip;		/* COND_IP */
@@ -225,7 +236,7 @@ struct rprin {
 	bool anonymous;
 	const char *str;	/* the caller as given */
 	struct str account;	/* empty: none */
-	struct str role;	/* a role's or a session's role name */
+	struct str role;	/* a session's role name (empty: not a session) */
 	bool user_or_session;	/* names a user or an exact session */
 };
 
@@ -288,7 +299,7 @@ const struct arnpat *arnpat_resolve(const struct policy *pol, const struct rreq 
 const struct rkey *rreq_key(const struct rreq *req, const struct kname *key);
 
 /* cond.c: value parsers shared with the compiler, and the operators. */
-bool cond_parse_number(const char *s, double *out);
+bool cond_parse_number(const char *s, struct decnum *out);
 bool cond_parse_date(const char *s, int64_t *ms);
 bool cond_parse_bool(const char *s, bool *out);
 bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out);

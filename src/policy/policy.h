@@ -41,7 +41,12 @@ const char *pol_layer_name(enum pol_layer layer);
 
 struct policy;
 
-/* A JSON number that is not an integer as policy text: its shortest exact form. */
+/*
+ * A JSON number that is not an integer as policy text: the fewest digits
+ * that read back as the same double, without an exponent (10.0 is "10",
+ * 1e-7 is "0.0000001"). 'out' should hold POL_REAL_TEXT_MAX bytes.
+ */
+#define POL_REAL_TEXT_MAX 400
 void pol_real_text(double d, char *out, size_t size);
 
 /* One problem found in a document: where, and what. */

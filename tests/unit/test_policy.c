@@ -54,16 +54,29 @@ static void test_glob(void)
 static void test_values(void)
 {
 	struct ipnet net, ip;
+	struct decnum d;
+	char text[POL_REAL_TEXT_MAX];
 	int64_t ms;
-	double d;
 	bool b;
 
-	CHECK(cond_parse_number("10", &d) && d == 10);
-	CHECK(cond_parse_number("-1.5", &d) && d == -1.5);
+	CHECK(cond_parse_number("0010.500", &d) && d.whole_len == 2 && d.frac_len == 1);
+	CHECK(cond_parse_number("-0.0", &d) && !d.neg && d.whole_len == 0 && d.frac_len == 0);
 	CHECK(!cond_parse_number("1e3", &d));
 	CHECK(!cond_parse_number("", &d));
+	CHECK(!cond_parse_number(".5", &d));
+	CHECK(!cond_parse_number("1.", &d));
 	CHECK(!cond_parse_number("0x10", &d));
 	CHECK(!cond_parse_number("nan", &d));
+	pol_real_text(10.0, text, sizeof(text));
+	CHECK_STREQ(text, "10");
+	pol_real_text(1e-7, text, sizeof(text));
+	CHECK_STREQ(text, "0.0000001");
+	pol_real_text(-2.5, text, sizeof(text));
+	CHECK_STREQ(text, "-2.5");
+	pol_real_text(0.1, text, sizeof(text));
+	CHECK_STREQ(text, "0.1");
+	pol_real_text(1e21, text, sizeof(text));
+	CHECK_STREQ(text, "1000000000000000000000");
 	CHECK(cond_parse_date("1970-01-02", &ms) && ms == 86400000);
 	CHECK(cond_parse_date("86400", &ms) && ms == 86400000);
 	CHECK(cond_parse_date("2026-11-27T01:02:03Z", &ms) && ms == 1795741323000);
@@ -73,6 +86,10 @@ static void test_values(void)
 	CHECK(!cond_parse_date("2023-02-29", &ms));
 	CHECK(!cond_parse_date("2026-13-01", &ms));
 	CHECK(!cond_parse_date("2026-11-27T25:00:00Z", &ms));
+	CHECK(!cond_parse_date("2026-11-27T01:02Z", &ms));		/* seconds are required */
+	CHECK(!cond_parse_date("2026-11-27T01:02:03", &ms));		/* and a zone */
+	CHECK(!cond_parse_date("2026-11-27T01:02:03+0100", &ms));
+	CHECK(!cond_parse_date("1234567890123", &ms));			/* 13 digits */
 	CHECK(!cond_parse_date("yesterday", &ms));
 	CHECK(cond_parse_bool("TRUE", &b) && b);
 	CHECK(!cond_parse_bool("yes", &b));
