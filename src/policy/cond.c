@@ -425,7 +425,7 @@ int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq 
 {
 	const struct rkey *k = rreq_key(req, &c->key);
 	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
-	bool all;
+	bool all, result;
 
 	if (c->family == COND_NULL) {
 		for (uint32_t i = 0; i < c->n_vals; i++)
@@ -443,9 +443,11 @@ int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq 
 	/*
 	 * Per context value: holds when it matches some policy value (negated
 	 * operators: none). ForAllValues and a negated operator without a
-	 * qualifier need every value to hold; the rest need one.
+	 * qualifier need every value to hold; the rest need one. Every value
+	 * is read, since one of the wrong type fails the key.
 	 */
 	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
+	result = all;
 	for (size_t i = 0; i < k->n; i++) {
 		int m = value_match(pol, c, k->values[i], req, scratch);
 		bool holds;
@@ -455,10 +457,7 @@ int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq 
 		if (m < 0)	/* a value of the wrong type: the key fails */
 			return 0;
 		holds = neg ? !m : m;
-		if (all && !holds)
-			return 0;
-		if (!all && holds)
-			return 1;
+		result = all ? result && holds : result || holds;
 	}
-	return all;
+	return result;
 }
