@@ -14,12 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const tag_values[] = { "team", "cost" };
 static const struct pol_key context[] = {
-	{ "aws:SourceVpce", (const char *const[]){ "vpce-0a1b2c3d4e5f60718" }, 1 },
-	{ "aws:username", (const char *const[]){ "alice" }, 1 },
-	{ "aws:SourceIp", (const char *const[]){ "10.1.2.3" }, 1 },
-	{ "aws:CurrentTime", (const char *const[]){ "2026-11-27T01:02:03Z" }, 1 },
-	{ "aws:SecureTransport", (const char *const[]){ "true" }, 1 },
-	{ "aws:TagKeys", tag_values, 2 },
+	{ .name = "aws:SourceVpce", .values = (const char *const[]){ "vpce-0a1b2c3d4e5f60718" },
+	  .n = 1 },
+	{ .name = "aws:username", .values = (const char *const[]){ "alice" }, .n = 1 },
+	{ .name = "aws:SourceIp", .values = (const char *const[]){ "10.1.2.3" }, .n = 1 },
+	{ .name = "aws:CurrentTime", .values = (const char *const[]){ "2026-11-27T01:02:03Z" },
+	  .n = 1 },
+	{ .name = "aws:SecureTransport", .values = (const char *const[]){ "true" }, .n = 1 },
+	{ .name = "aws:TagKeys", .values = tag_values, .n = 2 },
 };
 static const struct pol_request requests[] = {
 	{ "arn:aws:iam::111122223333:user/alice", "s3:GetObject", "arn:aws:s3:::reports/q3.csv",

@@ -184,6 +184,7 @@ static void load(struct bench_input *in, const char *path)
 		if (in->req.n_context == MAX_KEYS)
 			die("more than 64 context keys", path);
 		k->name = key;
+		k->name_len = strlen(key);	/* as a service front's constant keys */
 		k->values = in->values[in->req.n_context];
 		if (json_is_array(v)) {
 			size_t i;

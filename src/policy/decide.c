@@ -32,7 +32,7 @@ static void prep_principal(const char *p, struct rprin *out)
 	struct str f[ARN_FIELDS];
 
 	*out = (struct rprin){ .str = p ? p : "anonymous" };
-	if (!p || strcmp(p, "anonymous") == 0) {
+	if (!p || (p[0] == 'a' && strcmp(p, "anonymous") == 0)) {
 		out->anonymous = true;
 		return;
 	}
@@ -80,7 +80,8 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	r->res_is_arn = arn_split((const uint8_t *)r->resource, r->resource_len, r->res_f);
 	prep_principal(req->principal, &r->prin);
 	for (size_t i = 0; i < req->n_context; i++) {
-		size_t len = strlen(req->context[i].name);
+		size_t len = req->context[i].name_len ? req->context[i].name_len :
+							strlen(req->context[i].name);
 
 		keys[i] = (struct rkey){ .name = req->context[i].name, .len = len,
 					 .tag = kname_tag(req->context[i].name, len),
@@ -94,7 +95,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 			unsigned h = rkey_slot(keys[i].tag);
 
 			while (r->slot_tag[h])
-				h = (h + 1) & 63;
+				h = (h + 1) & (RREQ_SLOTS - 1);
 			r->slot_tag[h] = keys[i].tag;
 			r->slot_key[h] = (uint8_t)i;
 		}

@@ -134,7 +134,7 @@ const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 				return &req->keys[i];
 		return NULL;
 	}
-	for (unsigned h = rkey_slot(key->tag); req->slot_tag[h]; h = (h + 1) & 63) {
+	for (unsigned h = rkey_slot(key->tag); req->slot_tag[h]; h = (h + 1) & (RREQ_SLOTS - 1)) {
 		const struct rkey *k;
 
 		if (req->slot_tag[h] != key->tag)

@@ -124,6 +124,7 @@ static int parse_context(struct pol_input *in, json_t *ctx, char *msg, size_t si
 					    "list of strings", key);
 		}
 		in->keys[k++] = (struct pol_key){ .name = arena_strdup(&in->strings, str_c(key)),
+						  .name_len = strlen(key),
 						  .values = vals, .n = n };
 	}
 	in->req.context = in->keys;

@@ -240,6 +240,10 @@ struct rprin {
 	bool user_or_session;	/* names a user or an exact session */
 };
 
+/* Requests with up to RREQ_SLOTTED_KEYS context keys find them by hash. */
+#define RREQ_SLOTS 32
+#define RREQ_SLOTTED_KEYS 24
+
 struct rreq {
 	struct rprin prin;
 	const char *action;	/* lowercased */
@@ -252,16 +256,14 @@ struct rreq {
 	const struct rkey *keys;
 	size_t n_keys;
 	/* By tag, open addressing: the tag (0: empty) and the key's index. */
-	uint64_t slot_tag[64];
-	uint8_t slot_key[64];
+	uint64_t slot_tag[RREQ_SLOTS];
+	uint8_t slot_key[RREQ_SLOTS];
 	bool has_boundary;	/* a boundary applies to the caller */
 };
 
-#define RREQ_SLOTTED_KEYS 48	/* past this, keys are looked up one by one */
-
 static inline unsigned rkey_slot(uint64_t tag)
 {
-	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
 }
 
 /* glob.c */

@@ -81,9 +81,14 @@ const char *policy_sid(const struct policy *p, size_t statement);
  */
 int policy_check(const char *doc, size_t len, enum pol_type type, struct err *e);
 
-/* A context key and its values; n == 0 is a key present with no values. */
+/*
+ * A context key and its values; n == 0 is a key present with no values.
+ * 'name_len' is strlen(name) when the caller knows it (the keys a service
+ * front sets are constants), 0 to have it counted.
+ */
 struct pol_key {
 	const char *name;
+	size_t name_len;
 	const char *const *values;
 	size_t n;
 };
