@@ -89,7 +89,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	}
 	r->keys = keys;
 	r->n_keys = req->n_context;
-	if (r->n_keys <= RREQ_SLOTTED_KEYS) {
+	if (r->n_keys > RREQ_LINEAR_KEYS && r->n_keys <= RREQ_SLOTTED_KEYS) {
 		memset(r->slot_tag, 0, sizeof(r->slot_tag));
 		for (size_t i = 0; i < r->n_keys; i++) {
 			unsigned h = rkey_slot(keys[i].tag);

@@ -127,10 +127,10 @@ static inline bool key_eq(const char *name, const char *lowered, size_t n)
 
 const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 {
-	if (req->n_keys > RREQ_SLOTTED_KEYS) {
+	if (req->n_keys <= RREQ_LINEAR_KEYS || req->n_keys > RREQ_SLOTTED_KEYS) {
 		for (size_t i = 0; i < req->n_keys; i++)
 			if (req->keys[i].tag == key->tag &&
-			    key_eq(req->keys[i].name, key->s, key->len))
+			    (key->len <= 4 || key_eq(req->keys[i].name, key->s, key->len - 4)))
 				return &req->keys[i];
 		return NULL;
 	}

@@ -240,9 +240,14 @@ struct rprin {
 	bool user_or_session;	/* names a user or an exact session */
 };
 
-/* Requests with up to RREQ_SLOTTED_KEYS context keys find them by hash. */
-#define RREQ_SLOTS 32
-#define RREQ_SLOTTED_KEYS 24
+/*
+ * Context keys are found by comparing tags one by one, which is fastest for
+ * the dozen keys a request usually has; requests with more find them
+ * through a hash of the tags (RREQ_SLOTS slots, up to 3/4 full).
+ */
+#define RREQ_LINEAR_KEYS 16
+#define RREQ_SLOTS 64
+#define RREQ_SLOTTED_KEYS 48
 
 struct rreq {
 	struct rprin prin;
@@ -263,7 +268,7 @@ struct rreq {
 
 static inline unsigned rkey_slot(uint64_t tag)
 {
-	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
+	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 58);
 }
 
 /* glob.c */

@@ -214,6 +214,51 @@ static void test_decisions(void)
 		     "policies.identity[0]: Statement[0].Principal") != NULL);
 }
 
+/* Requests with few, some and many context keys find each of them. */
+static void test_many_keys(void)
+{
+	static const char doc[] =
+		"{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\", "
+		"\"Condition\": {\"StringEquals\": {\"aws:SourceVpce\": \"vpce-1\", "
+		"\"x:KEY7\": \"v7\", \"x:key%zu\": \"v%zu\"}}}}";
+	static const size_t counts[] = { 3, 12, 16, 17, 30, 48, 49, 100 };
+	char names[100][16], values[100][16], text[512];
+	const char *vals[100];
+	struct pol_key keys[100];
+	struct arena scratch;
+
+	arena_init(&scratch, LIMIT_POLICY_SCRATCH_BYTES);
+	for (size_t i = 0; i < 100; i++) {
+		snprintf(names[i], sizeof(names[i]), i == 0 ? "AWS:sourcevpce" : "x:key%zu", i);
+		snprintf(values[i], sizeof(values[i]), i == 0 ? "vpce-1" : "v%zu", i);
+		vals[i] = values[i];
+		keys[i] = (struct pol_key){ .name = names[i], .values = &vals[i], .n = 1 };
+	}
+	for (size_t c = 0; c < ARRAY_SIZE(counts); c++) {
+		size_t n = counts[c], last = n - 1;
+		struct pol_request req = { "arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+					   "arn:aws:s3:::b/k", NULL, keys, n };
+		const struct policy *one[1];
+		struct pol_set set = { 0 };
+		struct pol_result res;
+		struct policy *p;
+		bool want = n > 7;
+
+		snprintf(text, sizeof(text), doc, last, last);
+		CHECK_EQ(policy_compile(text, strlen(text), POL_TYPE_IDENTITY, &p, NULL), 0);
+		one[0] = p;
+		set.p[POL_LAYER_IDENTITY] = one;
+		set.n[POL_LAYER_IDENTITY] = 1;
+		arena_reset(&scratch);
+		CHECK_EQ(policy_decide(&set, &req, &scratch, &res), 0);
+		if ((res.decision == POL_ALLOW) != want)
+			check_fail(__FILE__, __LINE__, "%zu keys: %s", n,
+				   pol_decision_name(res.decision));
+		policy_free(p);
+	}
+	arena_release(&scratch);
+}
+
 static void test_validation(void)
 {
 	static const struct {
@@ -266,5 +311,6 @@ void test_policy(void)
 	test_glob();
 	test_values();
 	test_decisions();
+	test_many_keys();
 	test_validation();
 }
