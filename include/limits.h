@@ -44,7 +44,6 @@
 
 /* Policy documents */
 #define LIMIT_ENDPOINT_POLICY_CHARS 20480	/* AWS: 20,480 characters */
-#define LIMIT_POLICY_JSON_DEPTH 32
 #define LIMIT_POLICY_DOC_BYTES (1 << 20)	/* any policy document read */
 /* Memory a compiled policy may use: generous, and bounded by its size. */
 #define LIMIT_POLICY_COMPILED_BYTES(doc_len) (64 * (size_t)(doc_len) + 65536)
