@@ -32,21 +32,54 @@ for replay in "$B"/fuzz/replay_*; do
 	fi
 done
 
-for t in tests/integration/[0-9]*.sh tests/netns/[0-9]*.sh; do
-	[ -e "$t" ] || continue
-	[ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
-	log=$(mktemp)
+# One script: its output goes to $dir/NAME.log, its exit code and seconds to
+# $dir/NAME.rc ("rc secs").
+run_one() {
+	local t=$1 dir=$2 name start rc
+	name=${t//\//_}
 	start=$(date +%s.%N)
-	timeout 300 bash "$t" >"$log" 2>&1
+	timeout 300 bash "$t" >"$dir/$name.log" 2>&1
 	rc=$?
-	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
+	printf '%s %.1f\n' "$rc" "$(echo "$(date +%s.%N) - $start" | bc)" >"$dir/$name.rc"
+}
+
+report() {
+	local t=$1 dir=$2 name rc secs
+	name=${t//\//_}
+	read -r rc secs <"$dir/$name.rc"
 	case $rc in
 	0) pass=$((pass + 1)); note PASS "$t (${secs}s)" ;;
-	77) skip=$((skip + 1)); note SKIP "$t: $(tail -1 "$log")" ;;
+	77) skip=$((skip + 1)); note SKIP "$t: $(tail -1 "$dir/$name.log")" ;;
 	*) fail=$((fail + 1)); failed+=("$t"); note FAIL "$t (exit $rc, ${secs}s)"
-	   tail -30 "$log" | sed 's/^/       /' ;;
+	   tail -30 "$dir/$name.log" | sed 's/^/       /' ;;
 	esac
-	rm -f "$log"
+}
+
+# Integration scripts run TEST_JOBS at a time (2: this machine's cores; each
+# has its own daemon, port and state directory); the network-namespace
+# scripts run one at a time. Results are reported in file order.
+jobs_max=${TEST_JOBS:-2}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+scripts=()
+for t in tests/integration/[0-9]*.sh; do
+	[ -e "$t" ] || continue
+	[ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+	scripts+=("$t")
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n
+	done
+	run_one "$t" "$dir" &
+done
+wait
+for t in tests/netns/[0-9]*.sh; do
+	[ -e "$t" ] || continue
+	[ -n "${TESTS:-}" ] && [[ "$t" != *$TESTS* ]] && continue
+	scripts+=("$t")
+	run_one "$t" "$dir"
+done
+for t in "${scripts[@]}"; do
+	report "$t" "$dir"
 done
 
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[*]}"

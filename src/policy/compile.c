@@ -422,7 +422,9 @@ static void compile_actions(struct cc *cc, const char *path, json_t *v, struct s
 			problem(cc, path, "'%.60s' is not '*' or 'service:action'", items[i]);
 			continue;
 		}
-		compile_pat(cc, items[i], M_WILD | M_FOLD, &st->actions[st->n_actions++]);
+		compile_pat(cc, items[i], M_WILD | M_FOLD, &st->actions[st->n_actions]);
+		if (st->actions[st->n_actions++].flags & PAT_ALL)
+			st->flags |= STMT_ANY_ACTION;
 	}
 }
 
@@ -443,7 +445,9 @@ static void compile_resources(struct cc *cc, const char *path, json_t *v, struct
 		}
 		if (cc->endpoint && !arn_account_plain(items[i]))
 			problem(cc, path, "'%.60s': " ENDPOINT_ARN_RULE, items[i]);
-		compile_arnpat(cc, items[i], M_WILD | M_VARS, &st->resources[st->n_resources++]);
+		compile_arnpat(cc, items[i], M_WILD | M_VARS, &st->resources[st->n_resources]);
+		if (st->resources[st->n_resources++].whole.flags & PAT_ALL)
+			st->flags |= STMT_ANY_RESOURCE;
 	}
 }
 
@@ -532,7 +536,7 @@ static void compile_principal(struct cc *cc, const char *path, json_t *v, struct
 		}
 		st->prins = cc_alloc(cc, 1, sizeof(*st->prins));
 		if (st->prins) {
-			st->prins[0] = (struct prin){ .kind = PRIN_ANY, .str = "*" };
+			st->prins[0] = (struct prin){ .kind = PRIN_ANY, .str = "*", .len = 1 };
 			st->n_prins = 1;
 		}
 		return;
@@ -560,8 +564,12 @@ static void compile_principal(struct cc *cc, const char *path, json_t *v, struct
 			continue;
 		}
 		n = string_list(cc, sub, x, false, &items);
-		for (long i = 0; i < n; i++)
-			compile_prin(cc, sub, key, items[i], &st->prins[st->n_prins++]);
+		for (long i = 0; i < n; i++) {
+			struct prin *p = &st->prins[st->n_prins++];
+
+			compile_prin(cc, sub, key, items[i], p);
+			p->len = p->str ? (uint32_t)strlen(p->str) : 0;
+		}
 	}
 }
 

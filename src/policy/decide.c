@@ -32,11 +32,12 @@ static void prep_principal(const char *p, struct rprin *out)
 	struct str f[ARN_FIELDS];
 
 	*out = (struct rprin){ .str = p ? p : "anonymous" };
-	if (!p || (p[0] == 'a' && strcmp(p, "anonymous") == 0)) {
+	out->len = strlen(out->str);
+	if (!p || (out->len == 9 && memcmp(p, "anonymous", 9) == 0)) {
 		out->anonymous = true;
 		return;
 	}
-	if (!arn_split((const uint8_t *)p, strlen(p), f) || !str_eq_c(f[0], "arn"))
+	if (!arn_split((const uint8_t *)p, out->len, f) || !str_eq_c(f[0], "arn"))
 		return;		/* a service or other non-ARN caller: no account */
 	out->account = f[4];
 	if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("user/"))) {
@@ -77,7 +78,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	r->action_len = alen;
 	r->resource = req->resource;
 	r->resource_len = strlen(req->resource);
-	r->res_is_arn = arn_split((const uint8_t *)r->resource, r->resource_len, r->res_f);
+	r->res_split = false;
 	prep_principal(req->principal, &r->prin);
 	for (size_t i = 0; i < req->n_context; i++) {
 		size_t len = req->context[i].name_len ? req->context[i].name_len :
@@ -102,7 +103,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	}
 	if (req->resource_account)
 		r->resource_account = str_c(req->resource_account);
-	else if (r->res_is_arn && r->res_f[4].len)
+	else if (rreq_split_resource(r) && r->res_f[4].len)
 		r->resource_account = r->res_f[4];
 	else
 		r->resource_account = r->prin.account;
@@ -120,14 +121,14 @@ static enum strength prin_match(const struct prin *p, const struct rprin *c)
 		return str_eq_c(c->account, p->str) ? S_ACCOUNT : S_NONE;
 	case PRIN_USER:
 	case PRIN_SESSION:
-		return strcmp(c->str, p->str) == 0 ? S_EXACT : S_NONE;
+		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_EXACT : S_NONE;
 	case PRIN_ROLE:
-		if (strcmp(c->str, p->str) == 0)
-			return S_DIRECT;
-		return c->role.len && str_eq_c(c->role, p->role) &&
-		       str_eq_c(c->account, p->account) ? S_DIRECT : S_NONE;
+		if (c->role.len)	/* a session: of this role? */
+			return str_eq_c(c->role, p->role) && str_eq_c(c->account, p->account) ?
+				       S_DIRECT : S_NONE;
+		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_DIRECT : S_NONE;
 	default:
-		return strcmp(c->str, p->str) == 0 ? S_DIRECT : S_NONE;
+		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_DIRECT : S_NONE;
 	}
 }
 
@@ -135,26 +136,31 @@ static enum strength prin_match(const struct prin *p, const struct rprin *c)
  * Whether statement 'st' of 'pol' applies to 'r': 1 (with how its principal
  * named the caller in '*strength'), 0, or -ENOMEM.
  */
-static int stmt_applies(const struct policy *pol, const struct stmt *st, const struct rreq *r,
+static int stmt_applies(const struct policy *pol, const struct stmt *st, struct rreq *r,
 			struct arena *a, enum strength *strength)
 {
-	bool m = false;
+	bool m = st->flags & STMT_ANY_ACTION;
 
 	for (uint32_t i = 0; i < st->n_actions && !m; i++)
 		m = pat_match(&st->actions[i], (const uint8_t *)r->action, r->action_len, false);
 	if (m == !!(st->flags & STMT_NOT_ACTION))
 		return 0;
-	m = false;
+	m = st->flags & STMT_ANY_RESOURCE;
 	for (uint32_t i = 0; i < st->n_resources && !m; i++) {
+		const struct arnpat *p = &st->resources[i];
 		struct arnpat tmp;
-		const struct arnpat *p = arnpat_resolve(pol, r, &st->resources[i], a, &tmp);
 
+		if (!(p->whole.flags & PAT_VARS) && !p->by_field) {
+			m = pat_match(&p->whole, (const uint8_t *)r->resource, r->resource_len, false);
+			continue;
+		}
+		p = arnpat_resolve(pol, r, p, a, &tmp);
 		if (!p) {
 			if (a->err)
 				return -ENOMEM;
 			continue;
 		}
-		m = arnpat_match(p, r->res_f, r->res_is_arn, (const uint8_t *)r->resource,
+		m = arnpat_match(p, r->res_f, rreq_split_resource(r), (const uint8_t *)r->resource,
 				 r->resource_len);
 	}
 	if (m == !!(st->flags & STMT_NOT_RESOURCE))
@@ -196,7 +202,7 @@ struct tally {
 	enum strength resource_best;
 };
 
-static int tally_layer(const struct pol_set *set, enum pol_layer layer, const struct rreq *r,
+static int tally_layer(const struct pol_set *set, enum pol_layer layer, struct rreq *r,
 		       struct arena *a, struct tally *t)
 {
 	for (size_t i = 0; i < set->n[layer]; i++) {

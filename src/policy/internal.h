@@ -129,6 +129,7 @@ enum prin_kind {
 
 struct prin {
 	uint8_t kind;
+	uint32_t len;		/* of 'str' */
 	const char *str;	/* the value as written; PRIN_ACCOUNT: the account */
 	const char *role;	/* PRIN_ROLE: the role's name */
 	const char *account;	/* PRIN_ROLE: its account */
@@ -199,6 +200,8 @@ enum {
 	STMT_NOT_RESOURCE = 1 << 2,
 	STMT_PRINCIPAL = 1 << 3,	/* a Principal or NotPrincipal element */
 	STMT_NOT_PRINCIPAL = 1 << 4,
+	STMT_ANY_ACTION = 1 << 5,	/* an Action (or NotAction) of "*" */
+	STMT_ANY_RESOURCE = 1 << 6,	/* a Resource (or NotResource) of "*" */
 };
 
 struct stmt {
@@ -235,6 +238,7 @@ struct rkey {
 struct rprin {
 	bool anonymous;
 	const char *str;	/* the caller as given */
+	size_t len;
 	struct str account;	/* empty: none */
 	struct str role;	/* a session's role name (empty: not a session) */
 	bool user_or_session;	/* names a user or an exact session */
@@ -253,8 +257,8 @@ struct rreq {
 	struct rprin prin;
 	const char *action;	/* lowercased */
 	size_t action_len;
-	struct str res_f[ARN_FIELDS];
-	bool res_is_arn;
+	struct str res_f[ARN_FIELDS];	/* once split: see rreq_split_resource() */
+	bool res_split, res_is_arn;
 	const char *resource;
 	size_t resource_len;
 	struct str resource_account;
@@ -287,6 +291,16 @@ static inline bool pat_match(const struct pat *p, const uint8_t *s, size_t n, bo
 }
 /* Splits 's' into ARN fields; false when it has fewer than six. */
 bool arn_split(const uint8_t *s, size_t n, struct str f[ARN_FIELDS]);
+
+/* Splits the resource into its ARN fields on first use; whether it is an ARN. */
+static inline bool rreq_split_resource(struct rreq *r)
+{
+	if (!r->res_split) {
+		r->res_is_arn = arn_split((const uint8_t *)r->resource, r->resource_len, r->res_f);
+		r->res_split = true;
+	}
+	return r->res_is_arn;
+}
 bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool is_arn,
 		  const uint8_t *s, size_t n);
 /*
