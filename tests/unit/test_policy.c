@@ -8,6 +8,8 @@
 #include "compat.h"
 #include "check.h"
 
+#include <pthread.h>
+
 #include "limits.h"
 #include "policy/input.h"
 #include "policy/internal.h"
@@ -259,6 +261,78 @@ static void test_many_keys(void)
 	arena_release(&scratch);
 }
 
+/* Compiled policies are immutable: two threads deciding at once agree with one. */
+struct decider {
+	const struct pol_set *set;
+	const struct pol_request *reqs;
+	size_t n;
+	enum pol_decision *out;
+};
+
+static void *decide_many(void *arg)
+{
+	struct decider *d = arg;
+	struct arena scratch;
+
+	arena_init(&scratch, LIMIT_POLICY_SCRATCH_BYTES);
+	for (int round = 0; round < 2000; round++) {
+		for (size_t i = 0; i < d->n; i++) {
+			struct pol_result res;
+
+			arena_reset(&scratch);
+			if (policy_decide(d->set, &d->reqs[i], &scratch, &res) < 0 ||
+			    (round > 0 && res.decision != d->out[i]))
+				d->out[i] = (enum pol_decision)-1;
+			else if (round == 0)
+				d->out[i] = res.decision;
+		}
+	}
+	arena_release(&scratch);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	static const char doc[] =
+		"{\"Version\": \"2012-10-17\", \"Statement\": ["
+		"{\"Effect\": \"Allow\", \"Action\": \"s3:Get*\", "
+		"\"Resource\": \"arn:aws:s3:::b/${aws:username}/*\"}, "
+		"{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\", "
+		"\"Condition\": {\"NotIpAddress\": {\"aws:SourceIp\": \"10.0.0.0/8\"}}}]}";
+	static const char *const users[] = { "alice", "bob" }, *const ips[] = { "10.1.2.3",
+										 "192.0.2.1" };
+	struct pol_key ctx[4][2];
+	struct pol_request reqs[4];
+	enum pol_decision a[4], b[4];
+	const struct policy *one[1];
+	struct pol_set set = { 0 };
+	struct decider da = { &set, reqs, 4, a }, db = { &set, reqs, 4, b };
+	struct policy *p;
+	pthread_t t1, t2;
+
+	CHECK_EQ(policy_compile(doc, strlen(doc), POL_TYPE_IDENTITY, &p, NULL), 0);
+	one[0] = p;
+	set.p[POL_LAYER_IDENTITY] = one;
+	set.n[POL_LAYER_IDENTITY] = 1;
+	for (size_t i = 0; i < 4; i++) {
+		ctx[i][0] = (struct pol_key){ .name = "aws:username", .values = &users[i % 2], .n = 1 };
+		ctx[i][1] = (struct pol_key){ .name = "aws:SourceIp", .values = &ips[i / 2], .n = 1 };
+		reqs[i] = (struct pol_request){ "arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+						"arn:aws:s3:::b/alice/k", NULL, ctx[i], 2 };
+	}
+	CHECK_EQ(pthread_create(&t1, NULL, decide_many, &da), 0);
+	CHECK_EQ(pthread_create(&t2, NULL, decide_many, &db), 0);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	CHECK_EQ(a[0], POL_ALLOW);		/* alice from 10/8 */
+	CHECK_EQ(a[1], POL_IMPLICIT_DENY);	/* bob: not his prefix */
+	CHECK_EQ(a[2], POL_EXPLICIT_DENY);	/* outside 10/8 */
+	CHECK_EQ(a[3], POL_EXPLICIT_DENY);
+	for (size_t i = 0; i < 4; i++)
+		CHECK_EQ(a[i], b[i]);
+	policy_free(p);
+}
+
 static void test_validation(void)
 {
 	static const struct {
@@ -312,5 +386,6 @@ void test_policy(void)
 	test_values();
 	test_decisions();
 	test_many_keys();
+	test_threads();
 	test_validation();
 }
