@@ -217,18 +217,19 @@ static uint16_t var_index(struct cc *cc, const char *key, size_t klen, const cha
 		cc->n_probs++;
 		return 0;
 	}
-	k = cc_alloc(cc, klen + 1, 1);
+	k = cc_alloc(cc, 2 * (klen + 1), 1);
 	if (has_def)
 		d = cc_alloc(cc, dlen + 1, 1);
 	if (!k || (has_def && !d))
 		return 0;
 	for (size_t i = 0; i < klen; i++)
 		k[i] = str_ascii_lower(key[i]);
+	memcpy(k + klen + 1, key, klen);
 	if (d)
 		memcpy(d, def, dlen);
 	ALLOC_GROW(pol->vars, pol->n_vars + 1, cc->vars_alloc);
 	pol->vars[pol->n_vars] = (struct pvar){
-		.key = { k, (uint32_t)klen, kname_tag(k, klen) }, .def = d,
+		.key = { k, (uint32_t)klen, kname_tag(k, klen), k + klen + 1 }, .def = d,
 		.def_len = (uint32_t)dlen,
 	};
 	return (uint16_t)pol->n_vars++;
@@ -736,14 +737,16 @@ static void compile_condition(struct cc *cc, const char *path, json_t *v, struct
 			n = string_list(cc, kpath, vals, true, &items);
 			if (n < 0)
 				continue;
-			lk = cc_alloc(cc, klen + 1, 1);
+			lk = cc_alloc(cc, 2 * (klen + 1), 1);
 			c->vals = cc_alloc(cc, (size_t)n, sizeof(*c->vals));
 			if (!lk || !c->vals)
 				return;
+			memcpy(lk + klen + 1, key, klen);
 			for (size_t i = 0; i < klen; i++)
 				lk[i] = str_ascii_lower(key[i]);
 			*c = (struct cond){ .family = op->family, .cmp = op->cmp, .flags = flags,
-					    .key = { lk, (uint32_t)klen, kname_tag(lk, klen) },
+					    .key = { lk, (uint32_t)klen, kname_tag(lk, klen),
+						     lk + klen + 1 },
 					    .vals = c->vals,
 					    .n_vals = (uint32_t)n };
 			for (long i = 0; i < n; i++) {

@@ -130,7 +130,8 @@ const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 	if (req->n_keys <= RREQ_LINEAR_KEYS || req->n_keys > RREQ_SLOTTED_KEYS) {
 		for (size_t i = 0; i < req->n_keys; i++)
 			if (req->keys[i].tag == key->tag &&
-			    (key->len <= 4 || key_eq(req->keys[i].name, key->s, key->len - 4)))
+			    (bytes_eq(req->keys[i].name, key->orig, key->len) ||
+			     key_eq(req->keys[i].name, key->s, key->len)))
 				return &req->keys[i];
 		return NULL;
 	}
@@ -141,7 +142,7 @@ const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 			continue;
 		/* The tag holds the length and the last four bytes. */
 		k = &req->keys[req->slot_key[h]];
-		if (key->len <= 4 || key_eq(k->name, key->s, key->len - 4))
+		if (bytes_eq(k->name, key->orig, key->len) || key_eq(k->name, key->s, key->len))
 			return k;
 	}
 	return NULL;

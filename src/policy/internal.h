@@ -51,6 +51,7 @@ struct kname {
 	const char *s;
 	uint32_t len;
 	uint64_t tag;
+	const char *orig;	/* as the policy wrote it: most requests use the same case */
 };
 
 /* Eight bytes with their ASCII capitals lowered, all at once. */
