@@ -90,16 +90,15 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	}
 	r->keys = keys;
 	r->n_keys = req->n_context;
-	if (r->n_keys > RREQ_LINEAR_KEYS && r->n_keys <= RREQ_SLOTTED_KEYS) {
-		memset(r->slot_tag, 0, sizeof(r->slot_tag));
-		for (size_t i = 0; i < r->n_keys; i++) {
-			unsigned h = rkey_slot(keys[i].tag);
+	memset(r->slot, 0, sizeof(r->slot));
+	r->crowded = 0;
+	for (size_t i = 0; i < r->n_keys; i++) {
+		unsigned h = rkey_slot(keys[i].tag);
 
-			while (r->slot_tag[h])
-				h = (h + 1) & (RREQ_SLOTS - 1);
-			r->slot_tag[h] = keys[i].tag;
-			r->slot_key[h] = (uint8_t)i;
-		}
+		if (r->slot[h] || i >= UINT8_MAX)
+			r->crowded |= 1u << h;
+		else
+			r->slot[h] = (uint8_t)(i + 1);
 	}
 	if (req->resource_account)
 		r->resource_account = str_c(req->resource_account);

@@ -125,26 +125,24 @@ static inline bool key_eq(const char *name, const char *lowered, size_t n)
 	return fold8(a) == b;
 }
 
+static inline bool rkey_is(const struct rkey *k, const struct kname *key)
+{
+	return k->tag == key->tag &&
+	       (bytes_eq(k->name, key->orig, key->len) || key_eq(k->name, key->s, key->len));
+}
+
 const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
 {
-	if (req->n_keys <= RREQ_LINEAR_KEYS || req->n_keys > RREQ_SLOTTED_KEYS) {
+	unsigned h = rkey_slot(key->tag);
+
+	if (req->crowded & (1u << h)) {
 		for (size_t i = 0; i < req->n_keys; i++)
-			if (req->keys[i].tag == key->tag &&
-			    (bytes_eq(req->keys[i].name, key->orig, key->len) ||
-			     key_eq(req->keys[i].name, key->s, key->len)))
+			if (rkey_is(&req->keys[i], key))
 				return &req->keys[i];
 		return NULL;
 	}
-	for (unsigned h = rkey_slot(key->tag); req->slot_tag[h]; h = (h + 1) & (RREQ_SLOTS - 1)) {
-		const struct rkey *k;
-
-		if (req->slot_tag[h] != key->tag)
-			continue;
-		/* The tag holds the length and the last four bytes. */
-		k = &req->keys[req->slot_key[h]];
-		if (bytes_eq(k->name, key->orig, key->len) || key_eq(k->name, key->s, key->len))
-			return k;
-	}
+	if (req->slot[h] && rkey_is(&req->keys[req->slot[h] - 1], key))
+		return &req->keys[req->slot[h] - 1];
 	return NULL;
 }
 

@@ -246,13 +246,11 @@ struct rprin {
 };
 
 /*
- * Context keys are found by comparing tags one by one, which is fastest for
- * the dozen keys a request usually has; requests with more find them
- * through a hash of the tags (RREQ_SLOTS slots, up to 3/4 full).
+ * Context keys are found through a direct-mapped table of their tags: a slot
+ * holds the first key that hashed to it; a slot more than one key hashed to
+ * is marked, and lookups there compare tags one by one.
  */
-#define RREQ_LINEAR_KEYS 16
-#define RREQ_SLOTS 64
-#define RREQ_SLOTTED_KEYS 48
+#define RREQ_SLOTS 32
 
 struct rreq {
 	struct rprin prin;
@@ -265,15 +263,14 @@ struct rreq {
 	struct str resource_account;
 	const struct rkey *keys;
 	size_t n_keys;
-	/* By tag, open addressing: the tag (0: empty) and the key's index. */
-	uint64_t slot_tag[RREQ_SLOTS];
-	uint8_t slot_key[RREQ_SLOTS];
+	uint8_t slot[RREQ_SLOTS];	/* key index + 1, 0: none */
+	uint32_t crowded;		/* bit per slot that more than one key hashed to */
 	bool has_boundary;	/* a boundary applies to the caller */
 };
 
 static inline unsigned rkey_slot(uint64_t tag)
 {
-	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 58);
+	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
 }
 
 /* glob.c */
