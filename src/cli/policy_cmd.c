@@ -23,11 +23,11 @@ static int read_all(const char *path, size_t max, struct buf *out)
 	size_t n;
 	int ret = 0;
 
+	buf_init(out, max);
 	if (!f) {
 		fprintf(stderr, "vpce: cannot open '%s': %s\n", path, strerror(errno));
 		return -1;
 	}
-	buf_init(out, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(out, chunk, n);
 	if (ferror(f)) {
