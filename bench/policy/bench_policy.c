@@ -119,6 +119,7 @@ struct bench_input {
 	struct pol_set set;
 	struct pol_key keys[MAX_KEYS];
 	const char *values[MAX_KEYS][MAX_VALUES];
+	size_t lens[MAX_KEYS][MAX_VALUES];
 	struct pol_request req;
 };
 
@@ -186,6 +187,7 @@ static void load(struct bench_input *in, const char *path)
 		k->name = key;
 		k->name_len = strlen(key);	/* as a service front's constant keys */
 		k->values = in->values[in->req.n_context];
+		k->value_lens = in->lens[in->req.n_context];	/* a caller knows its values' lengths */
 		if (json_is_array(v)) {
 			size_t i;
 			json_t *e;
@@ -199,6 +201,8 @@ static void load(struct bench_input *in, const char *path)
 			in->values[in->req.n_context][0] = value_text(v, key);
 			k->n = 1;
 		}
+		for (size_t i = 0; i < k->n; i++)
+			in->lens[in->req.n_context][i] = strlen(in->values[in->req.n_context][i]);
 		in->req.n_context++;
 	}
 	in->req.context = in->keys;

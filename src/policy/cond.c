@@ -331,9 +331,8 @@ static bool compare_i64(enum cond_cmp cmp, int64_t a, int64_t b)
  * -1 when the value cannot be read as the operator's type, -ENOMEM.
  */
 static int value_match(const struct policy *pol, const struct cond *c, const char *v,
-		       const struct rreq *req, struct arena *scratch)
+		       size_t vlen, const struct rreq *req, struct arena *scratch)
 {
-	size_t vlen = strlen(v);
 	struct str f[ARN_FIELDS];
 	struct ipnet ip;
 	const uint8_t *bin;
@@ -449,7 +448,9 @@ int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq 
 	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
 	result = all;
 	for (size_t i = 0; i < k->n; i++) {
-		int m = value_match(pol, c, k->values[i], req, scratch);
+		int m = value_match(pol, c, k->values[i],
+				    k->value_lens ? k->value_lens[i] : strlen(k->values[i]), req,
+				    scratch);
 		bool holds;
 
 		if (m == -ENOMEM)

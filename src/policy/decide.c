@@ -86,7 +86,9 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 
 		keys[i] = (struct rkey){ .name = req->context[i].name, .len = len,
 					 .tag = kname_tag(req->context[i].name, len),
-					 .values = req->context[i].values, .n = req->context[i].n };
+					 .values = req->context[i].values,
+					 .value_lens = req->context[i].value_lens,
+					 .n = req->context[i].n };
 	}
 	r->keys = keys;
 	r->n_keys = req->n_context;

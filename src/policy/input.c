@@ -112,8 +112,9 @@ static int parse_context(struct pol_input *in, json_t *ctx, char *msg, size_t si
 	json_object_foreach(ctx, key, v) {
 		size_t n = json_is_array(v) ? json_array_size(v) : 1;
 		const char **vals = arena_alloc(&in->strings, (n + 1) * sizeof(*vals));
+		size_t *lens = arena_alloc(&in->strings, (n + 1) * sizeof(*lens));
 
-		if (!vals)
+		if (!vals || !lens)
 			return fail(msg, size, "request.context is too large");
 		for (size_t i = 0; i < n; i++) {
 			json_t *x = json_is_array(v) ? json_array_get(v, i) : v;
@@ -122,10 +123,11 @@ static int parse_context(struct pol_input *in, json_t *ctx, char *msg, size_t si
 			if (!vals[i])
 				return fail(msg, size, "request.context.%.60s must be a string or a "
 					    "list of strings", key);
+			lens[i] = strlen(vals[i]);
 		}
 		in->keys[k++] = (struct pol_key){ .name = arena_strdup(&in->strings, str_c(key)),
-						  .name_len = strlen(key),
-						  .values = vals, .n = n };
+						  .name_len = strlen(key), .values = vals,
+						  .value_lens = lens, .n = n };
 	}
 	in->req.context = in->keys;
 	in->req.n_context = k;

@@ -233,6 +233,7 @@ struct rkey {
 	size_t len;
 	uint64_t tag;		/* kname_tag() */
 	const char *const *values;
+	const size_t *value_lens;	/* NULL: count them */
 	size_t n;
 };
 

@@ -84,12 +84,15 @@ int policy_check(const char *doc, size_t len, enum pol_type type, struct err *e)
 /*
  * A context key and its values; n == 0 is a key present with no values.
  * 'name_len' is strlen(name) when the caller knows it (the keys a service
- * front sets are constants), 0 to have it counted.
+ * front sets are constants), 0 to have it counted; 'value_lens', when not
+ * NULL, holds strlen() of each value, which callers building a context
+ * usually know.
  */
 struct pol_key {
 	const char *name;
 	size_t name_len;
 	const char *const *values;
+	const size_t *value_lens;
 	size_t n;
 };
 
