@@ -345,16 +345,21 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 	case COND_STRING:
 	case COND_STRING_ICASE:
 		for (uint32_t i = 0; i < c->n_vals; i++) {
-			struct pat p = c->vals[i].u.pat;
+			const struct pat *p = &c->vals[i].u.pat;
+			struct pat expanded;
 
-			if ((p.flags & PAT_VARS) && !pat_expand(pol, req, &p, scratch, &p)) {
-				if (scratch->err)
-					return -ENOMEM;
-				continue;
+			/* Copied only to replace variables: a copy per value costs. */
+			if (p->flags & PAT_VARS) {
+				if (!pat_expand(pol, req, p, scratch, &expanded)) {
+					if (scratch->err)
+						return -ENOMEM;
+					continue;
+				}
+				if (c->family == COND_STRING_ICASE)
+					fold_in_place((uint8_t *)expanded.s, expanded.len);
+				p = &expanded;
 			}
-			if ((c->vals[i].u.pat.flags & PAT_VARS) && c->family == COND_STRING_ICASE)
-				fold_in_place((uint8_t *)p.s, p.len);
-			if (pat_match(&p, (const uint8_t *)v, vlen, c->family == COND_STRING_ICASE))
+			if (pat_match(p, (const uint8_t *)v, vlen, c->family == COND_STRING_ICASE))
 				return 1;
 		}
 		return 0;
