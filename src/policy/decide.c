@@ -43,11 +43,12 @@ static void prep_principal(const char *p, struct rprin *out)
 	if (str_eq_c(f[2], "iam") && str_starts_with(f[5], STR_LIT("user/"))) {
 		out->user_or_session = true;
 	} else if (str_eq_c(f[2], "sts") && str_starts_with(f[5], STR_LIT("assumed-role/"))) {
-		struct str rest = f[5], head;
+		const char *name = f[5].p + 13;
+		const char *slash = memchr(name, '/', f[5].len - 13);
 
-		str_cut(&rest, '/', &head);
-		if (str_cut(&rest, '/', &head)) {
-			out->role = head;
+		/* assumed-role/ROLE/SESSION: the role's name */
+		if (slash) {
+			out->role = (struct str){ name, (size_t)(slash - name) };
 			out->user_or_session = true;
 		}
 	}
