@@ -252,6 +252,7 @@ struct rprin {
  * is marked, and lookups there compare tags one by one.
  */
 #define RREQ_SLOTS 32
+_Static_assert(RREQ_SLOTS <= 32, "struct rreq's 'crowded' holds a bit per slot");
 
 struct rreq {
 	struct rprin prin;
