@@ -205,17 +205,15 @@ enum {
 	STMT_ANY_RESOURCE = 1 << 6,	/* a Resource (or NotResource) of "*" */
 };
 
+/* Counts first, then what they count, then the Sid: 64 bytes, hot first. */
 struct stmt {
 	uint8_t flags;
-	const char *sid;
+	uint32_t n_actions, n_resources, n_prins, n_conds;
 	struct pat *actions;		/* lowercased */
-	uint32_t n_actions;
 	struct arnpat *resources;
-	uint32_t n_resources;
 	struct prin *prins;
-	uint32_t n_prins;
 	struct cond *conds;
-	uint32_t n_conds;
+	const char *sid;
 };
 
 struct policy {
