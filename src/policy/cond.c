@@ -214,9 +214,14 @@ bool cond_parse_date(const char *s, int64_t *ms)
 
 bool cond_parse_bool(const char *s, bool *out)
 {
-	if (strcasecmp(s, "true") == 0)
+	/* The two words, any case, without a call to strcasecmp. */
+	char w[6] = { 0 };
+
+	for (size_t i = 0; i < 5 && s[i]; i++)
+		w[i] = str_ascii_lower(s[i]);
+	if (memcmp(w, "true", 5) == 0)
 		*out = true;
-	else if (strcasecmp(s, "false") == 0)
+	else if (memcmp(w, "false", 6) == 0 && !s[5])
 		*out = false;
 	else
 		return false;
