@@ -143,17 +143,6 @@ static ATTR_PRINTF(2, 3) char *xasprintf(size_t *len, const char *fmt, ...)
 
 /* ---- SigV4 (the signing side of AWS's "Signature Version 4" document) ---- */
 
-static void hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static void sha256_hex(const void *p, size_t len, char out[static 65])
 {
 	unsigned char md[32];
@@ -161,7 +150,7 @@ static void sha256_hex(const void *p, size_t len, char out[static 65])
 
 	if (!EVP_Digest(p, len, md, &n, EVP_sha256(), NULL) || n != 32)
 		die("sha256 failed");
-	hex(md, 32, out);
+	str_hex_encode(md, 32, out);
 }
 
 static void hmac(const void *key, size_t key_len, const char *msg, unsigned char out[static 32])
@@ -217,7 +206,7 @@ static void sign(struct signer *s, const char *body, char date[static 17],
 	sts = xasprintf(NULL, "AWS4-HMAC-SHA256\n%s\n%s/%s/ec2/aws4_request\n%s",
 			s->amz_date, s->day, s->region, creq_hash);
 	hmac(s->key, 32, sts, mac);
-	hex(mac, 32, sig);
+	str_hex_encode(mac, 32, sig);
 	memcpy(date, s->amz_date, 17);
 	if ((size_t)snprintf(auth, 512, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/ec2/aws4_request, "
 			     "SignedHeaders=content-type;host;x-amz-date, Signature=%s",

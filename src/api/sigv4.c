@@ -100,17 +100,6 @@ static bool is_lower_tchar(unsigned char c)
 	return (c >= 'a' && c <= 'z') || is_digit((char)c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static void hex_encode(const unsigned char *p, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
 static void add_pct(struct buf *b, unsigned char c)
 {
 	static const char digits[] = "0123456789ABCDEF";
@@ -775,7 +764,7 @@ static int payload_hash(struct buf *b, const struct sigv4_req *req, struct err *
 	bool ok;
 
 	SHA256((const unsigned char *)req->body.p, req->body.len, md);
-	hex_encode(md, sizeof(md), hex);
+	str_hex_encode(md, sizeof(md), hex);
 	if (!n) {
 		buf_add(b, hex, HEX_LEN);
 		return 0;
@@ -894,7 +883,7 @@ static int signature_check(const struct sigv4_req *req, const struct sigv4_auth 
 	if (ret < 0)
 		goto out;
 	SHA256((const unsigned char *)b.p, b.len, md);
-	hex_encode(md, sizeof(md), hex);
+	str_hex_encode(md, sizeof(md), hex);
 	buf_reset(&b);
 	buf_addf(&b, ALGORITHM "\n%.*s\n%.*s/%.*s/%.*s/" TERMINATOR "\n%s",
 		 STR_FMT(amz_date), STR_FMT(auth->date), STR_FMT(auth->region),

@@ -131,3 +131,14 @@ int str_concat(char *dst, size_t size, ...)
 	dst[len] = '\0';
 	return 0;
 }
+
+void str_hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

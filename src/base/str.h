@@ -100,4 +100,7 @@ int str_concat(char *dst, size_t size, ...);
  */
 size_t str_lcpy(char *dst, const char *src, size_t size);
 
+/* Writes the 'n' bytes at 'p' as 2 * n lowercase hex digits and a NUL. */
+void str_hex_encode(const unsigned char *p, size_t n, char *out);
+
 #endif

@@ -343,28 +343,28 @@ static void compile_arnpat(struct cc *cc, const char *text, unsigned mode, struc
  * A JSON scalar as policy text: strings as they are, integers in decimal,
  * other numbers in their shortest exact form, booleans as true/false.
  */
+const char *pol_scalar_text(const json_t *v, char tmp[POL_REAL_TEXT_MAX])
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_true(v) || json_is_false(v))
+		return json_is_true(v) ? "true" : "false";
+	if (json_is_integer(v))
+		snprintf(tmp, POL_REAL_TEXT_MAX, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		pol_real_text(json_real_value(v), tmp, POL_REAL_TEXT_MAX);
+	else
+		return NULL;
+	return tmp;
+}
+
+/* pol_scalar_text() kept in the policy's arena. */
 static const char *scalar_text(struct cc *cc, json_t *v)
 {
 	char tmp[POL_REAL_TEXT_MAX];
-	char *out;
+	const char *text = pol_scalar_text(v, tmp);
 
-	if (json_is_string(v))
-		return arena_str(cc, json_string_value(v));
-	if (json_is_true(v))
-		return "true";
-	if (json_is_false(v))
-		return "false";
-	if (json_is_integer(v)) {
-		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	} else if (json_is_real(v)) {
-		pol_real_text(json_real_value(v), tmp, sizeof(tmp));
-	} else {
-		return NULL;
-	}
-	out = cc_alloc(cc, strlen(tmp) + 1, 1);
-	if (out)
-		memcpy(out, tmp, strlen(tmp) + 1);
-	return out;
+	return text ? arena_str(cc, text) : NULL;
 }
 
 /*

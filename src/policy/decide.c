@@ -27,13 +27,15 @@ const char *pol_decision_name(enum pol_decision d)
 	return decision_names[d];
 }
 
-/* str_eq() and str_starts_with() for a literal, without a call to memcmp. */
-#define STR_IS(s, lit) ((s).len == sizeof(lit) - 1 && bytes_eq((s).p, lit, sizeof(lit) - 1))
-#define STR_BEGINS(s, lit) ((s).len >= sizeof(lit) - 1 && bytes_eq((s).p, lit, sizeof(lit) - 1))
-
-static inline bool str_eq_fast(struct str a, const char *b, size_t blen)
+/* str_eq() and str_starts_with() on 'n' bytes, inline (no memcmp call). */
+static inline bool str_is(struct str a, const char *b, size_t n)
 {
-	return a.len == blen && bytes_eq(a.p, b, blen);
+	return a.len == n && bytes_eq(a.p, b, n);
+}
+
+static inline bool str_begins(struct str a, const char *b, size_t n)
+{
+	return a.len >= n && bytes_eq(a.p, b, n);
 }
 
 static void prep_principal(const char *p, struct rprin *out)
@@ -46,12 +48,12 @@ static void prep_principal(const char *p, struct rprin *out)
 		out->anonymous = true;
 		return;
 	}
-	if (!arn_split((const uint8_t *)p, out->len, f) || !STR_IS(f[0], "arn"))
+	if (!arn_split((const uint8_t *)p, out->len, f) || !str_is(f[0], "arn", 3))
 		return;		/* a service or other non-ARN caller: no account */
 	out->account = f[4];
-	if (STR_IS(f[2], "iam") && STR_BEGINS(f[5], "user/")) {
+	if (str_is(f[2], "iam", 3) && str_begins(f[5], "user/", 5)) {
 		out->user_or_session = true;
-	} else if (STR_IS(f[2], "sts") && STR_BEGINS(f[5], "assumed-role/")) {
+	} else if (str_is(f[2], "sts", 3) && str_begins(f[5], "assumed-role/", 13)) {
 		const char *name = f[5].p + 13;
 		const char *slash = memchr(name, '/', f[5].len - 13);
 
@@ -129,13 +131,13 @@ static enum strength prin_match(const struct prin *p, const struct rprin *c)
 		return S_NONE;
 	switch (p->kind) {
 	case PRIN_ACCOUNT:
-		return str_eq_fast(c->account, p->str, p->len) ? S_ACCOUNT : S_NONE;
+		return str_is(c->account, p->str, p->len) ? S_ACCOUNT : S_NONE;
 	case PRIN_USER:
 	case PRIN_SESSION:
 		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_EXACT : S_NONE;
 	case PRIN_ROLE:
 		if (c->role.len)	/* a session: of this role? */
-			return str_eq_c(c->role, p->role) && str_eq_fast(c->account, p->account, 12) ?
+			return str_eq_c(c->role, p->role) && str_is(c->account, p->account, 12) ?
 				       S_DIRECT : S_NONE;
 		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_DIRECT : S_NONE;
 	default:
@@ -302,7 +304,7 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 		if (!grant)
 			out->missing |= 1u << POL_LAYER_RESOURCE;
 	} else {
-		same = str_eq_fast(r.resource_account, r.prin.account.p, r.prin.account.len);
+		same = str_is(r.resource_account, r.prin.account.p, r.prin.account.len);
 		if (same) {
 			grant = (I && B) || t.resource_best == S_EXACT ||
 				(t.resource_best == S_DIRECT && B);

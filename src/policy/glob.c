@@ -6,11 +6,6 @@
 #include "compat.h"
 #include "policy/internal.h"
 
-static inline uint8_t fold(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* Bytes in the UTF-8 sequence that starts with 'c' (1 for a stray byte). */
 static inline size_t utf8_len(uint8_t c)
 {
@@ -28,7 +23,7 @@ static bool literal_eq(const uint8_t *p, const uint8_t *s, size_t n, bool nocase
 	if (!nocase)
 		return n == 0 || (p[0] == s[0] && memcmp(p, s, n) == 0);
 	for (size_t i = 0; i < n; i++)
-		if (p[i] != fold(s[i]))
+		if (p[i] != (uint8_t)str_ascii_lower((char)s[i]))
 			return false;
 	return true;
 }
@@ -54,7 +49,7 @@ bool pat_glob(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
 		} else if (pi < plen && ps[pi] == PAT_QMARK) {
 			pi++;
 			si += utf8_len(s[si]);
-		} else if (pi < plen && ps[pi] == (nocase ? fold(s[si]) : s[si])) {
+		} else if (pi < plen && ps[pi] == (nocase ? (uint8_t)str_ascii_lower((char)s[si]) : s[si])) {
 			pi++;
 			si++;
 		} else if (star_p != SIZE_MAX) {
@@ -109,7 +104,7 @@ static inline bool key_eq(const char *name, const char *lowered, size_t n)
 
 	if (n < 8) {
 		for (size_t i = 0; i < n; i++)
-			if (fold((uint8_t)name[i]) != (uint8_t)lowered[i])
+			if (str_ascii_lower(name[i]) != lowered[i])
 				return false;
 		return true;
 	}

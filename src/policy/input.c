@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "base/xalloc.h"
+#include "policy/internal.h"
 #include "limits.h"
 
 /* Where each input list goes, and the rules its documents are read by. */
@@ -77,22 +78,13 @@ static int add_list(struct pol_bundle *in, size_t which, json_t *v, char *msg, s
 	return 0;
 }
 
+/* A context value as policy text (the rule policy values follow too). */
 static const char *copy_text(struct pol_input *in, json_t *v)
 {
 	char tmp[POL_REAL_TEXT_MAX];
+	const char *text = pol_scalar_text(v, tmp);
 
-	if (json_is_string(v))
-		return arena_strdup(&in->strings, str_from(json_string_value(v),
-							   json_string_length(v)));
-	if (json_is_true(v) || json_is_false(v))
-		return json_is_true(v) ? "true" : "false";
-	if (json_is_integer(v))
-		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (json_is_real(v))
-		pol_real_text(json_real_value(v), tmp, sizeof(tmp));
-	else
-		return NULL;
-	return arena_strdup(&in->strings, str_c(tmp));
+	return text ? arena_strdup(&in->strings, str_c(text)) : NULL;
 }
 
 static int parse_context(struct pol_input *in, json_t *ctx, char *msg, size_t size)

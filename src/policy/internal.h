@@ -317,6 +317,15 @@ const struct arnpat *arnpat_resolve(const struct policy *pol, const struct rreq 
 				    struct arnpat *out);
 const struct rkey *rreq_key(const struct rreq *req, const struct kname *key);
 
+/*
+ * compile.c: a JSON scalar as policy text (docs/policy.md), for policy and
+ * context values alike: a string as it is, an integer in decimal, another
+ * number by pol_real_text(), true or false; 'tmp' when it had to be
+ * written; NULL for other JSON values.
+ */
+struct json_t;
+const char *pol_scalar_text(const struct json_t *v, char tmp[POL_REAL_TEXT_MAX]);
+
 /* cond.c: value parsers shared with the compiler, and the operators. */
 bool cond_parse_number(const char *s, struct decnum *out);
 bool cond_parse_date(const char *s, int64_t *ms);

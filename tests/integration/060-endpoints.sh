@@ -101,8 +101,13 @@ ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" --add-subnet-ids "$SB" >/dev/nul
 jq_eq "$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$EP")" '.VpcEndpoints[0].SubnetIds | length' 2
 
 # Policies: validated at write time; reset restores full access.
-expect_error InvalidPolicyDocument ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" \
-	--policy-document '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+# The error names the element, as the README says.
+out=$(ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" \
+	--policy-document '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' 2>&1) &&
+	fail "a policy without Principal was accepted"
+grep -q "(InvalidPolicyDocument)" <<<"$out" || fail "not InvalidPolicyDocument: $out"
+grep -q "Statement\[0\]: endpoint policies need a Principal" <<<"$out" ||
+	fail "the error does not name the element: $out"
 ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" --policy-document \
 	'{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}' >/dev/null
 jq -r '.VpcEndpoints[0].PolicyDocument' <<<"$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$EP")" |

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "base/xalloc.h"
 #include "limits.h"
 #include "policy/input.h"
 #include "policy/internal.h"
@@ -333,6 +334,40 @@ static void test_threads(void)
 	policy_free(p);
 }
 
+/* The bounds docs/threat-model.md gives: documents over 1 MiB, the scratch cap. */
+static void test_bounds(void)
+{
+	static const char doc[] = "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", "
+				  "\"Resource\": \"*\"}}";
+	size_t big = LIMIT_POLICY_DOC_BYTES + 1;
+	char *text = xmalloc(big);
+	struct pol_problems probs = { 0 };
+	const struct policy *one[1];
+	struct pol_set set = { 0 };
+	struct pol_request req = { "arn:aws:iam::111122223333:user/alice", "s3:GetObject",
+				   "arn:aws:s3:::b/k", NULL, NULL, 0 };
+	struct pol_result res;
+	struct arena tiny;
+	struct policy *p;
+
+	memset(text, ' ', big);
+	memcpy(text, doc, sizeof(doc) - 1);
+	CHECK_EQ(policy_compile(text, big, POL_TYPE_IDENTITY, &p, &probs), -EINVAL);
+	CHECK(probs.n == 1 && strcmp(probs.v[0].path, "(document)") == 0);
+	pol_problems_release(&probs);
+	free(text);
+
+	CHECK_EQ(policy_compile(doc, sizeof(doc) - 1, POL_TYPE_IDENTITY, &p, NULL), 0);
+	one[0] = p;
+	set.p[POL_LAYER_IDENTITY] = one;
+	set.n[POL_LAYER_IDENTITY] = 1;
+	arena_init(&tiny, 8);	/* too small for any decision */
+	CHECK_EQ(policy_decide(&set, &req, &tiny, &res), -ENOMEM);
+	CHECK_EQ(res.decision, POL_IMPLICIT_DENY);
+	arena_release(&tiny);
+	policy_free(p);
+}
+
 static void test_validation(void)
 {
 	static const struct {
@@ -387,5 +422,6 @@ void test_policy(void)
 	test_decisions();
 	test_many_keys();
 	test_threads();
+	test_bounds();
 	test_validation();
 }
