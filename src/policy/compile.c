@@ -406,6 +406,24 @@ static long string_list(struct cc *cc, const char *path, json_t *v, bool scalars
 	return (long)n;
 }
 
+/* The statement's action filter (struct stmt), 0 when it can have none. */
+static uint64_t action_filter(const struct stmt *st)
+{
+	uint64_t filter = 0;
+
+	for (uint32_t i = 0; i < st->n_actions; i++) {
+		const struct pat *p = &st->actions[i];
+
+		if (!(p->flags & PAT_WILD))
+			filter |= action_bit(p->s, p->len);
+		else if ((p->flags & PAT_PREFIX) && p->len - 1 >= 3)
+			filter |= action_prefix_bit(p->s, p->len - 1);
+		else
+			return 0;
+	}
+	return filter;
+}
+
 static void compile_actions(struct cc *cc, const char *path, json_t *v, struct stmt *st)
 {
 	const char **items;
@@ -427,6 +445,7 @@ static void compile_actions(struct cc *cc, const char *path, json_t *v, struct s
 		if (st->actions[st->n_actions++].flags & PAT_ALL)
 			st->flags |= STMT_ANY_ACTION;
 	}
+	st->action_filter = action_filter(st);
 }
 
 static void compile_resources(struct cc *cc, const char *path, json_t *v, struct stmt *st)
@@ -510,6 +529,7 @@ static void compile_prin(struct cc *cc, const char *path, const char *kind, cons
 			memcpy(acct, f[4].p, 12);
 		out->kind = PRIN_ROLE;
 		out->role = slash + 1;
+		out->role_len = (uint32_t)strlen(out->role);
 		out->account = acct;
 	} else if (str_eq_c(f[2], "sts") && str_starts_with(f[5], STR_LIT("assumed-role/"))) {
 		out->kind = PRIN_SESSION;
@@ -657,7 +677,7 @@ static bool compile_cval(struct cc *cc, const struct op_desc *op, const char *te
 		return cond_parse_date(text, &out->u.ms);
 	case COND_BOOL:
 	case COND_NULL:
-		return cond_parse_bool(text, &out->u.b);
+		return cond_parse_bool(text, strlen(text), &out->u.b);
 	case COND_IP:
 		return cond_parse_ip(text, true, &out->u.ip);
 	case COND_BINARY:

@@ -212,44 +212,49 @@ bool cond_parse_date(const char *s, int64_t *ms)
 	return true;
 }
 
-bool cond_parse_bool(const char *s, bool *out)
+bool cond_parse_bool(const char *s, size_t n, bool *out)
 {
-	/* The two words, any case, without a call to strcasecmp. */
-	char w[6] = { 0 };
+	/* The two words, any case, as one folded word: no call, no loop. */
+	uint64_t w = 0, t = 0, f = 0;
 
-	for (size_t i = 0; i < 5 && s[i]; i++)
-		w[i] = str_ascii_lower(s[i]);
-	if (memcmp(w, "true", 5) == 0)
-		*out = true;
-	else if (memcmp(w, "false", 6) == 0 && !s[5])
-		*out = false;
-	else
+	if (n != 4 && n != 5)
 		return false;
+	memcpy(&w, s, n);
+	memcpy(&t, "true", 4);
+	memcpy(&f, "false", 5);
+	if (fold8(w) != (n == 4 ? t : f))
+		return false;
+	*out = n == 4;
 	return true;
 }
 
 /* Dotted-quad IPv4 as inet_pton(3) reads it (no leading zeros), without a call. */
 static bool parse_ipv4(const char *s, size_t n, uint8_t out[4])
 {
-	unsigned octet = 0, digits = 0, parts = 0;
+	const char *end = s + n;
 
-	for (size_t i = 0; i <= n; i++) {
-		char c = i < n ? s[i] : '.';
+	for (int part = 0; part < 4; part++) {
+		unsigned v, d;
 
-		if (c >= '0' && c <= '9') {
-			if (digits && octet == 0)
-				return false;
-			octet = octet * 10 + (unsigned)(c - '0');
-			if (++digits > 3 || octet > 255)
-				return false;
-		} else if (c == '.' && digits && parts < 4) {
-			out[parts++] = (uint8_t)octet;
-			octet = digits = 0;
-		} else {
+		if (part && (s == end || *s++ != '.'))
 			return false;
+		if (s == end || (v = (unsigned)(*s++ - '0')) > 9)
+			return false;
+		/* Up to two more digits, after a first digit other than 0. */
+		if (s != end && (d = (unsigned)(*s - '0')) <= 9) {
+			if (v == 0)
+				return false;
+			v = v * 10 + d;
+			if (++s != end && (d = (unsigned)(*s - '0')) <= 9) {
+				v = v * 10 + d;
+				s++;
+				if (v > 255)
+					return false;
+			}
 		}
+		out[part] = (uint8_t)v;
 	}
-	return parts == 4;
+	return s == end;
 }
 
 bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out)
@@ -284,11 +289,20 @@ bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out)
 
 static bool ip_in(const struct ipnet *net, const struct ipnet *ip)
 {
-	unsigned full = net->prefix / 8, rest = net->prefix % 8;
-
-	if (net->family != ip->family || memcmp(net->addr, ip->addr, full) != 0)
+	if (net->family != ip->family)
 		return false;
-	return !rest || ((net->addr[full] ^ ip->addr[full]) & (0xFF00u >> rest)) == 0;
+	/* The address as two big-endian words: their first 'prefix' bits. */
+	for (unsigned w = 0, bits = net->prefix; w < 2 && bits; w++) {
+		uint64_t x, y, d;
+
+		memcpy(&x, net->addr + 8 * w, 8);
+		memcpy(&y, ip->addr + 8 * w, 8);
+		d = be64toh(x ^ y);
+		if (bits < 64 ? d >> (64 - bits) : d)
+			return false;
+		bits = bits > 64 ? bits - 64 : 0;
+	}
+	return true;
 }
 
 bool cond_parse_base64(const char *in, struct arena *a, const uint8_t **out, size_t *n)
@@ -331,11 +345,20 @@ static bool compare_i64(enum cond_cmp cmp, int64_t a, int64_t b)
 	return false;
 }
 
-/*
- * Whether one context value matches any of the condition's values: 1 or 0,
- * -1 when the value cannot be read as the operator's type, -ENOMEM.
- */
-static int value_match(const struct policy *pol, const struct cond *c, const char *v,
+int cond_var_match(const struct policy *pol, const struct cond *c, const struct pat *p,
+		   const char *v, size_t vlen, const struct rreq *req, struct arena *scratch)
+{
+	bool nocase = c->family == COND_STRING_ICASE;
+	struct pat expanded;
+
+	if (!pat_expand(pol, req, p, scratch, &expanded))
+		return scratch->err ? -ENOMEM : 0;
+	if (nocase)
+		fold_in_place((uint8_t *)expanded.s, expanded.len);
+	return pat_match(&expanded, (const uint8_t *)v, vlen, nocase);
+}
+
+int cond_typed_match(const struct policy *pol, const struct cond *c, const char *v,
 		       size_t vlen, const struct rreq *req, struct arena *scratch)
 {
 	struct str f[ARN_FIELDS];
@@ -349,25 +372,7 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 	switch (c->family) {
 	case COND_STRING:
 	case COND_STRING_ICASE:
-		for (uint32_t i = 0; i < c->n_vals; i++) {
-			const struct pat *p = &c->vals[i].u.pat;
-			struct pat expanded;
-
-			/* Copied only to replace variables: a copy per value costs. */
-			if (p->flags & PAT_VARS) {
-				if (!pat_expand(pol, req, p, scratch, &expanded)) {
-					if (scratch->err)
-						return -ENOMEM;
-					continue;
-				}
-				if (c->family == COND_STRING_ICASE)
-					fold_in_place((uint8_t *)expanded.s, expanded.len);
-				p = &expanded;
-			}
-			if (pat_match(p, (const uint8_t *)v, vlen, c->family == COND_STRING_ICASE))
-				return 1;
-		}
-		return 0;
+		return cond_string_match(pol, c, v, vlen, req, scratch);
 	case COND_ARN:
 		if (!arn_split((const uint8_t *)v, vlen, f))
 			return -1;
@@ -400,7 +405,7 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 				return 1;
 		return 0;
 	case COND_BOOL:
-		if (!cond_parse_bool(v, &b))
+		if (!cond_parse_bool(v, vlen, &b))
 			return -1;
 		for (uint32_t i = 0; i < c->n_vals; i++)
 			if (c->vals[i].u.b == b)
@@ -427,48 +432,4 @@ static int value_match(const struct policy *pol, const struct cond *c, const cha
 		return 0;
 	}
 	return 0;
-}
-
-int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq *req,
-	      struct arena *scratch)
-{
-	const struct rkey *k = rreq_key(req, &c->key);
-	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
-	bool all, result;
-
-	if (c->family == COND_NULL) {
-		for (uint32_t i = 0; i < c->n_vals; i++)
-			if (c->vals[i].u.b == !present)
-				return 1;
-		return 0;
-	}
-	if (!present) {
-		if (c->flags & (COND_F_IFEXISTS | COND_F_FORALL))
-			return 1;
-		if (c->flags & COND_F_FORANY)
-			return 0;
-		return neg;
-	}
-	/*
-	 * Per context value: holds when it matches some policy value (negated
-	 * operators: none). ForAllValues and a negated operator without a
-	 * qualifier need every value to hold; the rest need one. Every value
-	 * is read, since one of the wrong type fails the key.
-	 */
-	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
-	result = all;
-	for (size_t i = 0; i < k->n; i++) {
-		int m = value_match(pol, c, k->values[i],
-				    k->value_lens ? k->value_lens[i] : strlen(k->values[i]), req,
-				    scratch);
-		bool holds;
-
-		if (m == -ENOMEM)
-			return m;
-		if (m < 0)	/* a value of the wrong type: the key fails */
-			return 0;
-		holds = neg ? !m : m;
-		result = all ? result && holds : result || holds;
-	}
-	return result;
 }

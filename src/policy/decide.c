@@ -38,6 +38,28 @@ static inline bool str_begins(struct str a, const char *b, size_t n)
 	return a.len >= n && bytes_eq(a.p, b, n);
 }
 
+/* Copies 'n' bytes of 's' to 'd' with ASCII capitals lowered, and ends 'd'. */
+static void fold_copy(char *d, const char *s, size_t n)
+{
+	uint64_t x;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = str_ascii_lower(s[i]);
+	} else {
+		/* Whole words, then the last eight bytes (overlapping the rest). */
+		for (size_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, s + i, 8);
+			x = fold8(x);
+			memcpy(d + i, &x, 8);
+		}
+		memcpy(&x, s + n - 8, 8);
+		x = fold8(x);
+		memcpy(d + n - 8, &x, 8);
+	}
+	d[n] = '\0';
+}
+
 static void prep_principal(const char *p, struct rprin *out)
 {
 	struct str f[ARN_FIELDS];
@@ -67,11 +89,11 @@ static void prep_principal(const char *p, struct rprin *out)
 
 /*
  * Prepares the request: the action folded into 'action' (of 'size' bytes,
- * else the arena), the context keys into 'keys' (room for 'room', else the
- * arena), the resource's ARN fields and the caller's parts.
+ * else the arena), the context keys' tags into 'tags' (room for 'room', else
+ * the arena), the resource's ARN fields and the caller's parts.
  */
 static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
-		char *action, size_t size, struct rkey *keys, size_t room)
+		char *action, size_t size, uint64_t *tags, size_t room)
 {
 	size_t alen = strlen(req->action);
 
@@ -80,40 +102,36 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	if (alen >= size)
 		action = arena_alloc(a, alen + 1);
 	if (req->n_context > room)
-		keys = arena_alloc(a, req->n_context * sizeof(*keys));
-	if (!action || !keys)
+		tags = arena_alloc(a, req->n_context * sizeof(*tags));
+	if (!action || !tags)
 		return -ENOMEM;
-	for (size_t i = 0; i < alen; i++)
-		action[i] = str_ascii_lower(req->action[i]);
-	action[alen] = '\0';
+	fold_copy(action, req->action, alen);
 	r->action = action;
 	r->action_len = alen;
+	r->action_bits = action_bit((const uint8_t *)action, alen) |
+			 action_prefix_bit((const uint8_t *)action, alen);
 	r->resource = req->resource;
 	r->resource_len = strlen(req->resource);
 	r->res_split = false;
 	prep_principal(req->principal, &r->prin);
+	r->used = r->crowded = 0;
 	for (size_t i = 0; i < req->n_context; i++) {
-		size_t len = req->context[i].name_len ? req->context[i].name_len :
-							strlen(req->context[i].name);
+		const struct pol_key *k = &req->context[i];
+		uint64_t tag = kname_tag(k->name, k->name_len ? k->name_len : strlen(k->name));
+		unsigned h = rkey_slot(tag);
 
-		keys[i] = (struct rkey){ .name = req->context[i].name, .len = len,
-					 .tag = kname_tag(req->context[i].name, len),
-					 .values = req->context[i].values,
-					 .value_lens = req->context[i].value_lens,
-					 .n = req->context[i].n };
-	}
-	r->keys = keys;
-	r->n_keys = req->n_context;
-	memset(r->slot, 0, sizeof(r->slot));
-	r->crowded = 0;
-	for (size_t i = 0; i < r->n_keys; i++) {
-		unsigned h = rkey_slot(keys[i].tag);
-
-		if (r->slot[h] || i >= UINT8_MAX)
+		tags[i] = tag;
+		if (r->used & (1u << h)) {
 			r->crowded |= 1u << h;
-		else
-			r->slot[h] = (uint8_t)(i + 1);
+		} else {
+			r->used |= 1u << h;
+			r->slot_tag[h] = tag;
+			r->slot_key[h] = (uint32_t)i;
+		}
 	}
+	r->keys = req->context;
+	r->tags = tags;
+	r->n_keys = req->n_context;
 	if (req->resource_account)
 		r->resource_account = str_c(req->resource_account);
 	else if (rreq_split_resource(r) && r->res_f[4].len)
@@ -137,8 +155,8 @@ static enum strength prin_match(const struct prin *p, const struct rprin *c)
 		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_EXACT : S_NONE;
 	case PRIN_ROLE:
 		if (c->role.len)	/* a session: of this role? */
-			return str_eq_c(c->role, p->role) && str_is(c->account, p->account, 12) ?
-				       S_DIRECT : S_NONE;
+			return str_is(c->role, p->role, p->role_len) &&
+				       str_is(c->account, p->account, 12) ? S_DIRECT : S_NONE;
 		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_DIRECT : S_NONE;
 	default:
 		return p->len == c->len && bytes_eq(c->str, p->str, c->len) ? S_DIRECT : S_NONE;
@@ -154,8 +172,11 @@ static int stmt_applies(const struct policy *pol, const struct stmt *st, struct 
 {
 	bool m = st->flags & STMT_ANY_ACTION;
 
-	for (uint32_t i = 0; i < st->n_actions && !m; i++)
-		m = pat_match(&st->actions[i], (const uint8_t *)r->action, r->action_len, false);
+	/* The filter rules most statements out without reading their actions. */
+	if (!st->action_filter || (st->action_filter & r->action_bits))
+		for (uint32_t i = 0; i < st->n_actions && !m; i++)
+			m = pat_match(&st->actions[i], (const uint8_t *)r->action, r->action_len,
+				      false);
 	if (m == !!(st->flags & STMT_NOT_ACTION))
 		return 0;
 	m = st->flags & STMT_ANY_RESOURCE;
@@ -255,7 +276,7 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 		  struct arena *scratch, struct pol_result *out)
 {
 	struct tally t = { 0 };
-	struct rkey keys[LIMIT_POLICY_STACK_KEYS];
+	uint64_t tags[LIMIT_POLICY_STACK_KEYS];
 	char action[LIMIT_POLICY_STACK_ACTION];
 	struct rreq r;
 	size_t total = 0;
@@ -270,7 +291,7 @@ int policy_decide(const struct pol_set *set, const struct pol_request *req,
 	if (!t.deny)
 		return -ENOMEM;
 	t.allow = t.deny + total + 1;
-	ret = prep(req, scratch, &r, action, sizeof(action), keys, ARRAY_SIZE(keys));
+	ret = prep(req, scratch, &r, action, sizeof(action), tags, ARRAY_SIZE(tags));
 	if (ret < 0)
 		return ret;
 	/* Identity policies, SCPs and boundaries belong to a principal with an account. */

@@ -69,10 +69,25 @@ bool pat_glob(const struct pat *p, const uint8_t *s, size_t n, bool nocase)
 
 bool arn_split(const uint8_t *s, size_t n, struct str f[ARN_FIELDS])
 {
-	size_t start = 0, k = 0;
+	size_t start = 0, k = 0, i = 0;
 
-	/* A byte loop: the fields are short, and memchr's call costs more. */
-	for (size_t i = 0; i < n && k < ARN_FIELDS - 1; i++) {
+#ifdef __SSE2__
+	/* Sixteen bytes at a time: a mask of the colons, taken lowest first. */
+	const __m128i colon = _mm_set1_epi8(':');
+
+	for (; i + 16 <= n && k < ARN_FIELDS - 1; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, colon));
+
+		for (; m && k < ARN_FIELDS - 1; m &= m - 1) {
+			size_t at = i + (size_t)__builtin_ctz(m);
+
+			f[k++] = (struct str){ (const char *)s + start, at - start };
+			start = at + 1;
+		}
+	}
+#endif
+	for (; i < n && k < ARN_FIELDS - 1; i++) {
 		if (s[i] == ':') {
 			f[k++] = (struct str){ (const char *)s + start, i - start };
 			start = i + 1;
@@ -97,54 +112,10 @@ bool arnpat_match(const struct arnpat *p, const struct str f[ARN_FIELDS], bool i
 	return true;
 }
 
-/* Whether 'name' folded equals 'lowered', 'n' bytes each, eight at a time. */
-static inline bool key_eq(const char *name, const char *lowered, size_t n)
-{
-	uint64_t a, b;
-
-	if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			if (str_ascii_lower(name[i]) != lowered[i])
-				return false;
-		return true;
-	}
-	/* Whole words, then the last eight bytes (overlapping the rest). */
-	for (size_t i = 0; i + 8 <= n; i += 8) {
-		memcpy(&a, name + i, 8);
-		memcpy(&b, lowered + i, 8);
-		if (fold8(a) != b)
-			return false;
-	}
-	memcpy(&a, name + n - 8, 8);
-	memcpy(&b, lowered + n - 8, 8);
-	return fold8(a) == b;
-}
-
-static inline bool rkey_is(const struct rkey *k, const struct kname *key)
-{
-	return k->tag == key->tag &&
-	       (bytes_eq(k->name, key->orig, key->len) || key_eq(k->name, key->s, key->len));
-}
-
-const struct rkey *rreq_key(const struct rreq *req, const struct kname *key)
-{
-	unsigned h = rkey_slot(key->tag);
-
-	if (req->crowded & (1u << h)) {
-		for (size_t i = 0; i < req->n_keys; i++)
-			if (rkey_is(&req->keys[i], key))
-				return &req->keys[i];
-		return NULL;
-	}
-	if (req->slot[h] && rkey_is(&req->keys[req->slot[h] - 1], key))
-		return &req->keys[req->slot[h] - 1];
-	return NULL;
-}
-
 /* The value a variable stands for, or false when it stands for none. */
 static bool var_value(const struct pvar *v, const struct rreq *req, struct str *out)
 {
-	const struct rkey *k = rreq_key(req, &v->key);
+	const struct pol_key *k = rreq_key(req, &v->key);
 
 	if (k && k->n == 1) {
 		*out = str_c(k->values[0]);

@@ -16,6 +16,10 @@
 #include "base/arena.h"
 #include "policy/policy.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define PAT_STAR 0xFF
 #define PAT_QMARK 0xFE
 #define PAT_VAR 0xFD
@@ -44,8 +48,8 @@ struct arnpat {
 
 /*
  * A context key's name in a policy, lowercased. Lookups compare tags first:
- * the length and the last four bytes, folded (keys share their "aws:" start
- * and differ at the end).
+ * the length and the last four bytes, each with 0x20 set (keys share their
+ * "aws:" start and differ at the end).
  */
 struct kname {
 	const char *s;
@@ -64,17 +68,35 @@ static inline uint64_t fold8(uint64_t x)
 	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ULL) >> 2);
 }
 
+/* The last four bytes of 's' ('n' of them) as a word; all of them if fewer. */
+static inline uint32_t last4(const void *s, size_t n)
+{
+	const uint8_t *p = s;
+	uint32_t w = 0;
+
+	if (n >= 4)
+		memcpy(&w, p + n - 4, 4);
+	else
+		for (size_t i = 0; i < n; i++)
+			w = w << 8 | p[i];
+	return w;
+}
+
 static inline uint64_t kname_tag(const char *s, size_t len)
 {
-	uint32_t last = 0;
-
-	if (len >= 4)
-		memcpy(&last, s + len - 4, 4);
-	else
-		for (size_t i = 0; i < len; i++)
-			last = last << 8 | (uint8_t)s[i];
-	return 1ULL << 63 | (uint64_t)len << 32 | (fold8(last) & 0xFFFFFFFF);
+	/* 0x20 set in every byte: names equal but for ASCII case get one tag. */
+	return 1ULL << 63 | (uint64_t)len << 32 | (last4(s, len) | 0x20202020u);
 }
+
+#ifdef __SSE2__
+static inline bool bytes_eq16(const char *p, const char *q)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i y = _mm_loadu_si128((const __m128i *)(const void *)q);
+
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xFFFF;
+}
+#endif
 
 /*
  * memcmp(a, b, n) == 0, inline: the strings policies compare are short, and
@@ -86,6 +108,15 @@ static inline bool bytes_eq(const void *a, const void *b, size_t n)
 	uint64_t x, y;
 	uint32_t u, v;
 
+#ifdef __SSE2__
+	if (n >= 16) {
+		/* Sixteen at a time, then the last sixteen (overlapping the rest). */
+		for (size_t i = 0; i + 16 < n; i += 16)
+			if (!bytes_eq16(p + i, q + i))
+				return false;
+		return bytes_eq16(p + n - 16, q + n - 16);
+	}
+#endif
 	if (n >= 8) {
 		for (size_t i = 0; i + 8 < n; i += 8) {
 			memcpy(&x, p + i, 8);
@@ -133,6 +164,7 @@ struct prin {
 	uint32_t len;		/* of 'str' */
 	const char *str;	/* the value as written; PRIN_ACCOUNT: the account */
 	const char *role;	/* PRIN_ROLE: the role's name */
+	uint32_t role_len;
 	const char *account;	/* PRIN_ROLE: its account */
 };
 
@@ -205,10 +237,31 @@ enum {
 	STMT_ANY_RESOURCE = 1 << 6,	/* a Resource (or NotResource) of "*" */
 };
 
-/* Counts first, then what they count, then the Sid: 64 bytes, hot first. */
+/*
+ * A statement's action filter: a bit for each literal action (by its length
+ * and last bytes) and for each action prefix of three or more literal bytes
+ * ("s3:*", "s3:get*": by those three). An action can match the statement
+ * only if the filter holds the action's own bit or its prefix's bit
+ * (rreq.action_bits). 0: no filter ("*", or a pattern it cannot describe).
+ */
+static inline uint64_t action_bit(const uint8_t *s, size_t n)
+{
+	return 1ULL << (((uint64_t)n << 32 | last4(s, n)) * 0x9E3779B97F4A7C15ULL >> 58);
+}
+
+static inline uint64_t action_prefix_bit(const uint8_t *s, size_t n)
+{
+	if (n < 3)
+		return 0;
+	return 1ULL << ((1u << 24 | (uint32_t)s[2] << 16 | (uint32_t)s[1] << 8 | s[0]) *
+				0xD6E8FEB86659FD93ULL >> 58);
+}
+
+/* Counts first, then what they count, then the Sid: hot first. */
 struct stmt {
 	uint8_t flags;
 	uint32_t n_actions, n_resources, n_prins, n_conds;
+	uint64_t action_filter;
 	struct pat *actions;		/* lowercased */
 	struct arnpat *resources;
 	struct prin *prins;
@@ -225,16 +278,6 @@ struct policy {
 	uint32_t n_vars;
 };
 
-/* The request as the matchers want it, prepared once per decision. */
-struct rkey {
-	const char *name;	/* as the caller wrote it */
-	size_t len;
-	uint64_t tag;		/* kname_tag() */
-	const char *const *values;
-	const size_t *value_lens;	/* NULL: count them */
-	size_t n;
-};
-
 struct rprin {
 	bool anonymous;
 	const char *str;	/* the caller as given */
@@ -246,31 +289,86 @@ struct rprin {
 
 /*
  * Context keys are found through a direct-mapped table of their tags: a slot
- * holds the first key that hashed to it; a slot more than one key hashed to
- * is marked, and lookups there compare tags one by one.
+ * holds the first key that hashed to it (its tag, for a compare without a
+ * dependent load, and its index); a slot more than one key hashed to is
+ * marked crowded, and lookups there compare the keys one by one. Bit masks
+ * say which slots are in use, so the table needs no clearing.
  */
 #define RREQ_SLOTS 32
-_Static_assert(RREQ_SLOTS <= 32, "struct rreq's 'crowded' holds a bit per slot");
+_Static_assert(RREQ_SLOTS <= 32, "struct rreq's masks hold a bit per slot");
 
 struct rreq {
 	struct rprin prin;
 	const char *action;	/* lowercased */
 	size_t action_len;
+	uint64_t action_bits;	/* action_bit() | action_prefix_bit() */
 	struct str res_f[ARN_FIELDS];	/* once split: see rreq_split_resource() */
 	bool res_split, res_is_arn;
 	const char *resource;
 	size_t resource_len;
 	struct str resource_account;
-	const struct rkey *keys;
+	const struct pol_key *keys;	/* the caller's */
+	const uint64_t *tags;	/* kname_tag() of each key's name */
 	size_t n_keys;
-	uint8_t slot[RREQ_SLOTS];	/* key index + 1, 0: none */
-	uint32_t crowded;		/* bit per slot that more than one key hashed to */
+	uint32_t used;		/* bit per slot that holds a key */
+	uint32_t crowded;	/* bit per slot that more than one key hashed to */
+	uint64_t slot_tag[RREQ_SLOTS];
+	uint32_t slot_key[RREQ_SLOTS];
 	bool has_boundary;	/* a boundary applies to the caller */
 };
 
 static inline unsigned rkey_slot(uint64_t tag)
 {
 	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
+}
+
+/* Whether 'name' folded equals 'lowered', 'n' bytes each, eight at a time. */
+static inline bool key_eq(const char *name, const char *lowered, size_t n)
+{
+	uint64_t a, b;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (str_ascii_lower(name[i]) != lowered[i])
+				return false;
+		return true;
+	}
+	/* Whole words, then the last eight bytes (overlapping the rest). */
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&a, name + i, 8);
+		memcpy(&b, lowered + i, 8);
+		if (fold8(a) != b)
+			return false;
+	}
+	memcpy(&a, name + n - 8, 8);
+	memcpy(&b, lowered + n - 8, 8);
+	return fold8(a) == b;
+}
+
+/* Whether the name of the request's key 'i', whose tag is key->tag, is 'key'. */
+static inline bool rkey_named(const struct rreq *req, size_t i, const struct kname *key)
+{
+	const char *name = req->keys[i].name;
+
+	return bytes_eq(name, key->orig, key->len) || key_eq(name, key->s, key->len);
+}
+
+/* The request's context key named 'key', or NULL. */
+static inline const struct pol_key *rreq_key(const struct rreq *req, const struct kname *key)
+{
+	unsigned h = rkey_slot(key->tag);
+	uint32_t bit = 1u << h;
+
+	if (req->crowded & bit) {
+		for (size_t i = 0; i < req->n_keys; i++)
+			if (req->tags[i] == key->tag && rkey_named(req, i, key))
+				return &req->keys[i];
+		return NULL;
+	}
+	if ((req->used & bit) && req->slot_tag[h] == key->tag &&
+	    rkey_named(req, req->slot_key[h], key))
+		return &req->keys[req->slot_key[h]];
+	return NULL;
 }
 
 /* glob.c */
@@ -315,7 +413,6 @@ bool pat_expand(const struct policy *pol, const struct rreq *req, const struct p
 const struct arnpat *arnpat_resolve(const struct policy *pol, const struct rreq *req,
 				    const struct arnpat *p, struct arena *scratch,
 				    struct arnpat *out);
-const struct rkey *rreq_key(const struct rreq *req, const struct kname *key);
 
 /*
  * compile.c: a JSON scalar as policy text (docs/policy.md), for policy and
@@ -329,15 +426,92 @@ const char *pol_scalar_text(const struct json_t *v, char tmp[POL_REAL_TEXT_MAX])
 /* cond.c: value parsers shared with the compiler, and the operators. */
 bool cond_parse_number(const char *s, struct decnum *out);
 bool cond_parse_date(const char *s, int64_t *ms);
-bool cond_parse_bool(const char *s, bool *out);
+bool cond_parse_bool(const char *s, size_t n, bool *out);
 bool cond_parse_ip(const char *s, bool allow_prefix, struct ipnet *out);
 /* Decodes base64 'in' into arena memory. */
 bool cond_parse_base64(const char *in, struct arena *a, const uint8_t **out, size_t *n);
 /*
+ * Whether string value 'v' matches pattern 'p' of condition 'c' after its
+ * variables are replaced: 1, 0 or -ENOMEM.
+ */
+int cond_var_match(const struct policy *pol, const struct cond *c, const struct pat *p,
+		   const char *v, size_t vlen, const struct rreq *req, struct arena *scratch);
+/*
+ * Whether one context value matches any of the condition's values: 1, 0,
+ * -1 when the value cannot be read as the operator's type, or -ENOMEM.
+ */
+int cond_typed_match(const struct policy *pol, const struct cond *c, const char *v,
+		     size_t vlen, const struct rreq *req, struct arena *scratch);
+
+/*
+ * The hot part of the conditions, inline (most of them are string
+ * conditions on one key): cond_string_match() and cond_eval().
+ */
+static inline int cond_string_match(const struct policy *pol, const struct cond *c,
+				    const char *v, size_t vlen, const struct rreq *req,
+				    struct arena *scratch)
+{
+	bool nocase = c->family == COND_STRING_ICASE;
+
+	for (uint32_t i = 0; i < c->n_vals; i++) {
+		const struct pat *p = &c->vals[i].u.pat;
+		int m = p->flags & PAT_VARS ? cond_var_match(pol, c, p, v, vlen, req, scratch) :
+					      pat_match(p, (const uint8_t *)v, vlen, nocase);
+
+		if (m)
+			return m;
+	}
+	return 0;
+}
+
+/*
  * Evaluates one condition. Returns 1 (holds), 0 (does not) or -ENOMEM when
  * 'scratch' is full.
  */
-int cond_eval(const struct policy *pol, const struct cond *c, const struct rreq *req,
-	      struct arena *scratch);
+static inline int cond_eval(const struct policy *pol, const struct cond *c,
+			    const struct rreq *req, struct arena *scratch)
+{
+	const struct pol_key *k = rreq_key(req, &c->key);
+	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
+	bool string = c->family == COND_STRING || c->family == COND_STRING_ICASE;
+	bool all, result;
+
+	if (c->family == COND_NULL) {
+		for (uint32_t i = 0; i < c->n_vals; i++)
+			if (c->vals[i].u.b == !present)
+				return 1;
+		return 0;
+	}
+	if (!present) {
+		if (c->flags & (COND_F_IFEXISTS | COND_F_FORALL))
+			return 1;
+		if (c->flags & COND_F_FORANY)
+			return 0;
+		return neg;
+	}
+	/*
+	 * Per context value: holds when it matches some policy value (negated
+	 * operators: none). ForAllValues and a negated operator without a
+	 * qualifier need every value to hold; the rest need one. Every value
+	 * is read, since one of the wrong type fails the key.
+	 */
+	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
+	result = all;
+	for (size_t i = 0; i < k->n; i++) {
+		const char *v = k->values[i];
+		size_t vlen = k->value_lens ? k->value_lens[i] : strlen(v);
+		int m = string ? cond_string_match(pol, c, v, vlen, req, scratch) :
+				 cond_typed_match(pol, c, v, vlen, req, scratch);
+		bool holds;
+
+		if (m == -ENOMEM)
+			return m;
+		if (m < 0)	/* a value of the wrong type: the key fails */
+			return 0;
+		holds = neg ? !m : m;
+		result = all ? result && holds : result || holds;
+	}
+	return result;
+}
 
 #endif

@@ -8,6 +8,7 @@
 #include "compat.h"
 #include "check.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 
 #include "base/xalloc.h"
@@ -94,8 +95,13 @@ static void test_values(void)
 	CHECK(!cond_parse_date("2026-11-27T01:02:03+0100", &ms));
 	CHECK(!cond_parse_date("1234567890123", &ms));			/* 13 digits */
 	CHECK(!cond_parse_date("yesterday", &ms));
-	CHECK(cond_parse_bool("TRUE", &b) && b);
-	CHECK(!cond_parse_bool("yes", &b));
+	CHECK(cond_parse_bool("TRUE", 4, &b) && b);
+	CHECK(cond_parse_bool("fAlse", 5, &b) && !b);
+	CHECK(!cond_parse_bool("yes", 3, &b));
+	CHECK(!cond_parse_bool("true ", 5, &b));
+	CHECK(!cond_parse_bool("falsE", 4, &b));
+	CHECK(!cond_parse_bool("tru\0", 4, &b));
+	CHECK(!cond_parse_bool("true\0", 5, &b));
 	CHECK(cond_parse_ip("10.0.0.0/8", true, &net) && net.prefix == 8);
 	CHECK(cond_parse_ip("10.200.3.4", false, &ip));
 	CHECK(cond_parse_ip("192.0.2.77/24", true, &net) && net.addr[3] == 0);
@@ -104,6 +110,55 @@ static void test_values(void)
 	CHECK(cond_parse_ip("2001:db8::/32", true, &net) && net.family == 6);
 	CHECK(!cond_parse_ip("2001:db8::/129", true, &net));
 	CHECK(!cond_parse_ip("10.0.0", true, &net));
+}
+
+/* xorshift64: the address tests' fixed sequence. */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * The address reader against inet_pton(3) on strings of digits, dots,
+ * colons and slashes, which take every path through it (leading zeros,
+ * octets over 255, four-digit groups, missing and extra parts).
+ */
+static void test_address_reader(void)
+{
+	static const char alphabet[] = "0123456789012345.....:/";
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	int disagree = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		char s[24];
+		uint8_t want[16] = { 0 };
+		size_t n = next_rand(&x) % 17;
+		struct ipnet ip;
+		bool ok, v4, v6;
+
+		for (size_t j = 0; j < n; j++)
+			s[j] = alphabet[next_rand(&x) % (sizeof(alphabet) - 1)];
+		s[n] = '\0';
+		v4 = inet_pton(AF_INET, s, want) == 1;
+		v6 = !v4 && strchr(s, ':') && inet_pton(AF_INET6, s, want) == 1;
+		ok = cond_parse_ip(s, false, &ip);
+		if (ok != (v4 || v6) ||
+		    (ok && (ip.family != (v4 ? 4 : 6) || memcmp(ip.addr, want, v4 ? 4 : 16) != 0))) {
+			if (disagree++ < 5)
+				check_fail(__FILE__, __LINE__, "'%s': read %d, inet_pton %d", s, ok,
+					   v4 || v6);
+		}
+	}
+	CHECK_EQ(disagree, 0);
+	CHECK(!cond_parse_ip("010.0.0.1", false, &(struct ipnet){ 0 }));
+	CHECK(!cond_parse_ip("1.2.3.4.", false, &(struct ipnet){ 0 }));
+	CHECK(!cond_parse_ip("1.2.3.1000", false, &(struct ipnet){ 0 }));
+	CHECK(cond_parse_ip("0.0.0.0", false, &(struct ipnet){ 0 }));
+	CHECK(cond_parse_ip("255.255.255.255", false, &(struct ipnet){ 0 }));
+	CHECK(!cond_parse_ip("256.0.0.1", false, &(struct ipnet){ 0 }));
 }
 
 /* Decides one `vpce policy eval` input; returns the result line or the error. */
@@ -218,6 +273,94 @@ static void test_decisions(void)
 }
 
 /* Requests with few, some and many context keys find each of them. */
+/* Allowed by an identity policy whose statement has 'actions' (a JSON value)? */
+static bool action_allows(const char *element, const char *actions, const char *action)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+		 "{\"policies\": {\"identity\": [{\"Statement\": {\"Effect\": \"Allow\", "
+		 "\"%s\": %s, \"Resource\": \"*\"}}]}, "
+		 "\"request\": {\"principal\": \"" ALICE "\", \"action\": \"%s\", "
+		 "\"resource\": \"arn:aws:s3:::b/k\"}}",
+		 element, actions, action);
+	return strncmp(decide(json), "{\"decision\": \"Allow\"", 20) == 0;
+}
+
+/* The statements' action filter rules out only statements that cannot match. */
+static void test_action_filter(void)
+{
+	static const struct {
+		const char *element, *actions, *action;
+		bool allow;
+	} cases[] = {
+		{ "Action", "[\"s3:GetObject\", \"S3:List*\"]", "s3:ListBucket", true },
+		{ "Action", "[\"s3:GetObject\", \"S3:List*\"]", "S3:LISTBUCKET", true },
+		{ "Action", "[\"s3:GetObject\", \"s3:List*\"]", "s3:PutObject", false },
+		{ "Action", "[\"x:y\", \"a:*\"]", "a:b", true },	/* a prefix of two bytes */
+		{ "Action", "\"a:b\"", "a:b", true },
+		{ "Action", "\"a:b\"", "a:c", false },
+		{ "Action", "[\"x:y\", \"s3:G*t*\"]", "s3:GetObject", true },
+		{ "Action", "[\"x:y\", \"*:GetObject\"]", "s3:getobject", true },
+		{ "Action", "[\"sqs:*\", \"s3:GetObjectAcl\"]", "s3:GetObject", false },
+		{ "Action", "\"s3:getobject*\"", "s3:GetObject", true },
+		{ "NotAction", "[\"iam:*\", \"sts:*\"]", "s3:GetObject", true },
+		{ "NotAction", "[\"iam:*\", \"sts:*\"]", "IAM:CreateUser", false },
+		{ "NotAction", "[\"s3:PutObject\"]", "s3:GetObject", true },
+		{ "NotAction", "[\"s3:PutObject\"]", "s3:putobject", false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		if (action_allows(cases[i].element, cases[i].actions, cases[i].action) !=
+		    cases[i].allow)
+			check_fail(__FILE__, __LINE__, "%s %s, %s: want %s", cases[i].element,
+				   cases[i].actions, cases[i].action,
+				   cases[i].allow ? "Allow" : "a deny");
+}
+
+/* Writes 'a' (4 or 16 bytes) as text. */
+static void address_text(const uint8_t *a, bool v6, char *out, size_t size)
+{
+	inet_ntop(v6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size);
+}
+
+/*
+ * IpAddress against a bit-by-bit reference: random networks of every prefix
+ * length, and addresses that differ from them in one random bit.
+ */
+static void test_networks(void)
+{
+	uint64_t x = 0xD1B54A32D192ED03ULL;
+	int wrong = 0;
+
+	for (int i = 0; i < 1500; i++) {
+		bool v6 = next_rand(&x) % 2;
+		unsigned bits = v6 ? 128 : 32, prefix = (unsigned)(next_rand(&x) % (bits + 1));
+		unsigned flip = (unsigned)(next_rand(&x) % bits);
+		uint8_t net[16], addr[16];
+		char nets[64], addrs[64], json[1024];
+		bool want;
+
+		for (size_t j = 0; j < 16; j++)
+			net[j] = (uint8_t)next_rand(&x);
+		memcpy(addr, net, sizeof(addr));
+		if (next_rand(&x) % 4)
+			addr[flip / 8] ^= (uint8_t)(0x80 >> (flip % 8));
+		want = flip >= prefix || memcmp(addr, net, 16) == 0;
+		address_text(net, v6, nets, sizeof(nets));
+		address_text(addr, v6, addrs, sizeof(addrs));
+		snprintf(json, sizeof(json),
+			 "{\"policies\": {\"identity\": [{\"Version\": \"2012-10-17\", \"Statement\": "
+			 "{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\", \"Condition\": "
+			 "{\"IpAddress\": {\"aws:SourceIp\": \"%s/%u\"}}}}]}, "
+			 REQ(ALICE, "s3:GetObject", "arn:aws:s3:::b/k", "\"aws:SourceIp\": \"%s\"") "}",
+			 nets, prefix, addrs);
+		if (!decided(json, want ? "Allow" : "ImplicitDeny") && wrong++ < 5)
+			check_fail(__FILE__, __LINE__, "%s/%u against %s", nets, prefix, addrs);
+	}
+	CHECK_EQ(wrong, 0);
+}
+
 static void test_many_keys(void)
 {
 	static const char doc[] =
@@ -419,7 +562,10 @@ void test_policy(void)
 {
 	test_glob();
 	test_values();
+	test_address_reader();
 	test_decisions();
+	test_networks();
+	test_action_filter();
 	test_many_keys();
 	test_threads();
 	test_bounds();
