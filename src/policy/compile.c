@@ -229,7 +229,7 @@ static uint16_t var_index(struct cc *cc, const char *key, size_t klen, const cha
 		memcpy(d, def, dlen);
 	ALLOC_GROW(pol->vars, pol->n_vars + 1, cc->vars_alloc);
 	pol->vars[pol->n_vars] = (struct pvar){
-		.key = { k, (uint32_t)klen, kname_tag(k, klen), k + klen + 1 }, .def = d,
+		.key = kname_make(k, klen, k + klen + 1), .def = d,
 		.def_len = (uint32_t)dlen,
 	};
 	return (uint16_t)pol->n_vars++;
@@ -712,6 +712,32 @@ static void check_endpoint_value(struct cc *cc, const char *path, const struct o
 		problem(cc, path, "'%.40s': " ENDPOINT_ARN_RULE, v);
 }
 
+/*
+ * What a condition says without reading values (docs/policy.md,
+ * "Conditions"): when its key is absent, and for Null when it is present;
+ * and whether every context value must hold (ForAllValues, and a negated
+ * operator without a qualifier) or one.
+ */
+static void cond_settle(struct cond *c)
+{
+	bool neg = c->flags & COND_F_NEG;
+
+	if (c->family == COND_NULL) {
+		/* Null true: the key is absent; Null false: present. */
+		for (uint32_t i = 0; i < c->n_vals; i++) {
+			c->if_absent |= c->vals[i].u.b;
+			c->if_present |= !c->vals[i].u.b;
+		}
+		return;
+	}
+	if (c->flags & (COND_F_IFEXISTS | COND_F_FORALL))
+		c->if_absent = 1;
+	else if (!(c->flags & COND_F_FORANY))
+		c->if_absent = neg;
+	if ((c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY)))
+		c->flags |= COND_F_ALL;
+}
+
 static void compile_condition(struct cc *cc, const char *path, json_t *v, struct stmt *st)
 {
 	char opath[256], kpath[384];
@@ -765,8 +791,7 @@ static void compile_condition(struct cc *cc, const char *path, json_t *v, struct
 			for (size_t i = 0; i < klen; i++)
 				lk[i] = str_ascii_lower(key[i]);
 			*c = (struct cond){ .family = op->family, .cmp = op->cmp, .flags = flags,
-					    .key = { lk, (uint32_t)klen, kname_tag(lk, klen),
-						     lk + klen + 1 },
+					    .key = kname_make(lk, klen, lk + klen + 1),
 					    .vals = c->vals,
 					    .n_vals = (uint32_t)n };
 			for (long i = 0; i < n; i++) {
@@ -776,6 +801,7 @@ static void compile_condition(struct cc *cc, const char *path, json_t *v, struct
 				if (cc->endpoint)
 					check_endpoint_value(cc, kpath, op, lk, items[i]);
 			}
+			cond_settle(c);
 			st->n_conds++;
 		}
 	}

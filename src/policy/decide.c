@@ -96,6 +96,7 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 		char *action, size_t size, uint64_t *tags, size_t room)
 {
 	size_t alen = strlen(req->action);
+	uint32_t used, crowded;
 
 	/* Field by field: a memset of the whole (slots, fields) costs more. */
 	r->has_boundary = false;
@@ -114,21 +115,23 @@ static int prep(const struct pol_request *req, struct arena *a, struct rreq *r,
 	r->resource_len = strlen(req->resource);
 	r->res_split = false;
 	prep_principal(req->principal, &r->prin);
-	r->used = r->crowded = 0;
+	used = crowded = 0;	/* in registers: a loop over r's fields waits on its stores */
 	for (size_t i = 0; i < req->n_context; i++) {
 		const struct pol_key *k = &req->context[i];
 		uint64_t tag = kname_tag(k->name, k->name_len ? k->name_len : strlen(k->name));
 		unsigned h = rkey_slot(tag);
 
 		tags[i] = tag;
-		if (r->used & (1u << h)) {
-			r->crowded |= 1u << h;
+		if (used & (1u << h)) {
+			crowded |= 1u << h;
 		} else {
-			r->used |= 1u << h;
+			used |= 1u << h;
 			r->slot_tag[h] = tag;
 			r->slot_key[h] = (uint32_t)i;
 		}
 	}
+	r->used = used;
+	r->crowded = crowded;
 	r->keys = req->context;
 	r->tags = tags;
 	r->n_keys = req->n_context;

@@ -54,6 +54,7 @@ struct arnpat {
 struct kname {
 	const char *s;
 	uint32_t len;
+	uint32_t slot;		/* rkey_slot(tag) */
 	uint64_t tag;
 	const char *orig;	/* as the policy wrote it: most requests use the same case */
 };
@@ -86,6 +87,23 @@ static inline uint64_t kname_tag(const char *s, size_t len)
 {
 	/* 0x20 set in every byte: names equal but for ASCII case get one tag. */
 	return 1ULL << 63 | (uint64_t)len << 32 | (last4(s, len) | 0x20202020u);
+}
+
+/* The slot of a key's tag in the request's table (struct rreq): 0 to 31. */
+#define RREQ_SLOTS 32
+_Static_assert(RREQ_SLOTS <= 32, "struct rreq's masks hold a bit per slot");
+
+static inline unsigned rkey_slot(uint64_t tag)
+{
+	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
+}
+
+/* A key name from its lowercased form and the form the policy wrote. */
+static inline struct kname kname_make(const char *lowered, size_t len, const char *orig)
+{
+	uint64_t tag = kname_tag(lowered, len);
+
+	return (struct kname){ lowered, (uint32_t)len, rkey_slot(tag), tag, orig };
 }
 
 #ifdef __SSE2__
@@ -187,6 +205,7 @@ enum {
 	COND_F_IFEXISTS = 1 << 1,
 	COND_F_FORALL = 1 << 2,
 	COND_F_FORANY = 1 << 3,
+	COND_F_ALL = 1 << 4,		/* every context value must hold (else one) */
 };
 
 /*
@@ -222,6 +241,8 @@ struct cond {
 	uint8_t family;
 	uint8_t cmp;
 	uint8_t flags;
+	uint8_t if_absent;	/* the result when the key is absent */
+	uint8_t if_present;	/* Null: the result when it is present */
 	struct kname key;
 	struct cval *vals;
 	uint32_t n_vals;
@@ -294,9 +315,6 @@ struct rprin {
  * marked crowded, and lookups there compare the keys one by one. Bit masks
  * say which slots are in use, so the table needs no clearing.
  */
-#define RREQ_SLOTS 32
-_Static_assert(RREQ_SLOTS <= 32, "struct rreq's masks hold a bit per slot");
-
 struct rreq {
 	struct rprin prin;
 	const char *action;	/* lowercased */
@@ -316,11 +334,6 @@ struct rreq {
 	uint32_t slot_key[RREQ_SLOTS];
 	bool has_boundary;	/* a boundary applies to the caller */
 };
-
-static inline unsigned rkey_slot(uint64_t tag)
-{
-	return (unsigned)((tag * 0x9E3779B97F4A7C15ULL) >> 59);
-}
 
 /* Whether 'name' folded equals 'lowered', 'n' bytes each, eight at a time. */
 static inline bool key_eq(const char *name, const char *lowered, size_t n)
@@ -345,28 +358,26 @@ static inline bool key_eq(const char *name, const char *lowered, size_t n)
 	return fold8(a) == b;
 }
 
-/* Whether the name of the request's key 'i', whose tag is key->tag, is 'key'. */
-static inline bool rkey_named(const struct rreq *req, size_t i, const struct kname *key)
+/* Whether 'name', whose tag is key->tag, is 'key'. */
+static inline bool rkey_named(const char *name, const struct kname *key)
 {
-	const char *name = req->keys[i].name;
-
 	return bytes_eq(name, key->orig, key->len) || key_eq(name, key->s, key->len);
 }
 
 /* The request's context key named 'key', or NULL. */
 static inline const struct pol_key *rreq_key(const struct rreq *req, const struct kname *key)
 {
-	unsigned h = rkey_slot(key->tag);
+	unsigned h = key->slot;
 	uint32_t bit = 1u << h;
 
 	if (req->crowded & bit) {
 		for (size_t i = 0; i < req->n_keys; i++)
-			if (req->tags[i] == key->tag && rkey_named(req, i, key))
+			if (req->tags[i] == key->tag && rkey_named(req->keys[i].name, key))
 				return &req->keys[i];
 		return NULL;
 	}
 	if ((req->used & bit) && req->slot_tag[h] == key->tag &&
-	    rkey_named(req, req->slot_key[h], key))
+	    rkey_named(req->keys[req->slot_key[h]].name, key))
 		return &req->keys[req->slot_key[h]];
 	return NULL;
 }
@@ -472,31 +483,19 @@ static inline int cond_eval(const struct policy *pol, const struct cond *c,
 			    const struct rreq *req, struct arena *scratch)
 {
 	const struct pol_key *k = rreq_key(req, &c->key);
-	bool present = k && k->n > 0, neg = c->flags & COND_F_NEG;
 	bool string = c->family == COND_STRING || c->family == COND_STRING_ICASE;
-	bool all, result;
+	bool neg = c->flags & COND_F_NEG, all = c->flags & COND_F_ALL, any = false;
 
-	if (c->family == COND_NULL) {
-		for (uint32_t i = 0; i < c->n_vals; i++)
-			if (c->vals[i].u.b == !present)
-				return 1;
-		return 0;
-	}
-	if (!present) {
-		if (c->flags & (COND_F_IFEXISTS | COND_F_FORALL))
-			return 1;
-		if (c->flags & COND_F_FORANY)
-			return 0;
-		return neg;
-	}
+	if (!k || !k->n)
+		return c->if_absent;
+	if (c->family == COND_NULL)
+		return c->if_present;
 	/*
 	 * Per context value: holds when it matches some policy value (negated
-	 * operators: none). ForAllValues and a negated operator without a
-	 * qualifier need every value to hold; the rest need one. Every value
-	 * is read, since one of the wrong type fails the key.
+	 * operators: none); COND_F_ALL needs every value to hold, the rest one.
+	 * A value of the wrong type fails the key, so with typed operators
+	 * every value is read before one that holds decides.
 	 */
-	all = (c->flags & COND_F_FORALL) || (neg && !(c->flags & COND_F_FORANY));
-	result = all;
 	for (size_t i = 0; i < k->n; i++) {
 		const char *v = k->values[i];
 		size_t vlen = k->value_lens ? k->value_lens[i] : strlen(v);
@@ -506,12 +505,16 @@ static inline int cond_eval(const struct policy *pol, const struct cond *c,
 
 		if (m == -ENOMEM)
 			return m;
-		if (m < 0)	/* a value of the wrong type: the key fails */
+		if (m < 0)
 			return 0;
 		holds = neg ? !m : m;
-		result = all ? result && holds : result || holds;
+		if (all && !holds)
+			return 0;
+		if (!all && holds && string)
+			return 1;
+		any |= holds;
 	}
-	return result;
+	return all || any;
 }
 
 #endif
