@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network plan compiler: the world, read in creation order, into the
+ * namespaces, links, addresses, routes, rules, filters and translations of
+ * netplan.h. Pure: the same world always gives the same plan.
+ */
+#include "compat.h"
+#include "core/netplan.h"
+
+#include "base/hmap.h"
+#include "base/xalloc.h"
+#include "core/catalog.h"
+#include "core/host_ops.h"
+#include "core/net_ops.h"
+
+/* Allocation counts of the plan's arrays, while compiling. */
+struct npc {
+	struct np_plan *p;
+	const struct world *w;
+	const struct region *region;
+	const char *prefix;
+	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats;
+	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
+};
+
+struct members {
+	uint32_t *ips;
+	size_t n, alloc;
+};
+
+/* The last 'n' characters of an ID: its random part, for interface names. */
+static const char *id_tail(const char *id, size_t n)
+{
+	size_t len = strlen(id);
+
+	return len > n ? id + len - n : id;
+}
+
+static size_t add_ns(struct npc *c, enum np_ns_kind kind, const char *res_id)
+{
+	struct np_plan *p = c->p;
+	struct np_ns *ns;
+
+	ALLOC_GROW(p->ns, p->n_ns + 1, c->a_ns);
+	ns = &p->ns[p->n_ns];
+	*ns = (struct np_ns){ .kind = kind };
+	snprintf(ns->name, sizeof(ns->name), "%s%s", c->prefix, res_id[0] ? res_id : "region");
+	str_lcpy(ns->res_id, res_id, sizeof(ns->res_id));
+	return p->n_ns++;
+}
+
+static struct np_link *add_link(struct npc *c, size_t ns, enum np_link_kind kind,
+				const char *name, const char *res_id)
+{
+	struct np_plan *p = c->p;
+	struct np_link *l;
+
+	ALLOC_GROW(p->links, p->n_links + 1, c->a_links);
+	l = &p->links[p->n_links++];
+	*l = (struct np_link){ .ns = ns, .kind = kind };
+	str_lcpy(l->name, name, sizeof(l->name));
+	str_lcpy(l->res_id, res_id, sizeof(l->res_id));
+	return l;
+}
+
+static struct np_link *add_veth(struct npc *c, size_t ns, const char *name, size_t peer_ns,
+				const char *peer, const char *res_id)
+{
+	struct np_link *l = add_link(c, ns, NP_LINK_VETH, name, res_id);
+
+	l->peer_ns = peer_ns;
+	str_lcpy(l->peer, peer, sizeof(l->peer));
+	return l;
+}
+
+static void add_addr(struct npc *c, size_t ns, const char *dev, uint32_t ip, uint8_t len)
+{
+	struct np_plan *p = c->p;
+
+	ALLOC_GROW(p->addrs, p->n_addrs + 1, c->a_addrs);
+	p->addrs[p->n_addrs] = (struct np_addr){ .ns = ns, .ip = ip, .len = len };
+	str_lcpy(p->addrs[p->n_addrs++].dev, dev, NP_IFNAME_SIZE);
+}
+
+static struct np_route *add_route(struct npc *c, size_t ns, uint32_t table, struct cidr4 dst,
+				  enum np_hop hop, uint32_t via, const char *dev)
+{
+	struct np_plan *p = c->p;
+	struct np_route *rt;
+
+	ALLOC_GROW(p->routes, p->n_routes + 1, c->a_routes);
+	rt = &p->routes[p->n_routes++];
+	*rt = (struct np_route){ .ns = ns, .table = table, .dst = dst, .hop = hop, .via = via };
+	str_lcpy(rt->dev, dev ? dev : "", sizeof(rt->dev));
+	return rt;
+}
+
+/* "<kind><the ID's last characters>": an interface name of at most 15 characters. */
+static void ifname(char dst[static NP_IFNAME_SIZE], const char *kind, const char *id)
+{
+	size_t k = str_lcpy(dst, kind, NP_IFNAME_SIZE);
+
+	str_lcpy(dst + k, id_tail(id, NP_IFNAME_SIZE - 1 - k), NP_IFNAME_SIZE - k);
+}
+
+/* The interface names a VPC namespace gives subnets and ENI ports. */
+static void bridge_name(const char *subnet_id, char dst[static NP_IFNAME_SIZE])
+{
+	ifname(dst, "br", subnet_id);
+}
+
+static void port_name(const char *eni_id, char dst[static NP_IFNAME_SIZE])
+{
+	ifname(dst, "en", eni_id);
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* --- security groups --- */
+
+/* Indexes every ENI's address by each of its groups, for rules naming a group. */
+static void index_members(struct npc *c)
+{
+	struct res *r;
+
+	hmap_init(&c->members);
+	WORLD_FOR_EACH(c->w, RES_ENI, r) {
+		const struct eni *e = AS_ENI(r);
+
+		for (size_t i = 0; i < e->n_groups; i++) {
+			struct members *m = hmap_get(&c->members, e->groups[i]);
+
+			if (!m) {
+				m = xcalloc(1, sizeof(*m));
+				hmap_put(&c->members, e->groups[i], m);
+			}
+			ALLOC_GROW(m->ips, m->n + 1, m->alloc);
+			m->ips[m->n++] = e->private_ip;
+		}
+	}
+}
+
+static void members_free(void *v)
+{
+	struct members *m = v;
+
+	free(m->ips);
+	free(m);
+}
+
+/* The blocks a rule's peer stands for, in the plan's arena. */
+static int rule_peers(struct npc *c, const struct sg_rule *rule, struct np_sg_rule *out)
+{
+	const struct members *m;
+	const struct service *svc;
+
+	switch (rule->peer) {
+	case PEER_CIDR:
+		out->peers = arena_alloc(&c->p->arena, sizeof(*out->peers));
+		if (!out->peers)
+			return -ENOMEM;
+		out->peers[0] = rule->cidr;
+		out->n_peers = 1;
+		return 0;
+	case PEER_PREFIX_LIST:
+		svc = catalog_find_prefix_list_in(c->region, rule->peer_id);
+		if (!svc)
+			return 0;	/* a list this region does not have: no block */
+		out->peers = arena_alloc(&c->p->arena, sizeof(*out->peers));
+		if (!out->peers)
+			return -ENOMEM;
+		out->peers[0] = catalog_service_cidr(svc, c->region);
+		out->n_peers = 1;
+		return 0;
+	case PEER_GROUP:
+		m = hmap_get(&c->members, rule->peer_id);
+		if (!m)
+			return 0;
+		out->peers = arena_alloc(&c->p->arena, m->n * sizeof(*out->peers));
+		if (!out->peers)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->n; i++)
+			out->peers[i] = (struct cidr4){ m->ips[i], 32 };
+		out->n_peers = m->n;
+		return 0;
+	}
+	return 0;
+}
+
+/* The rules of the ENI's groups in one direction, in group then rule order. */
+static int port_rules(struct npc *c, const struct eni *e, bool egress, struct np_sg_rule **out,
+		      size_t *n)
+{
+	size_t count = 0, k = 0;
+
+	for (size_t g = 0; g < e->n_groups; g++) {
+		struct res *r = world_get(c->w, e->groups[g], RES_SG);
+
+		for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++)
+			count += AS_SG(r)->rules[i].egress == egress;
+	}
+	*out = count ? arena_alloc(&c->p->arena, count * sizeof(**out)) : NULL;
+	if (count && !*out)
+		return -ENOMEM;
+	for (size_t g = 0; g < e->n_groups; g++) {
+		struct res *r = world_get(c->w, e->groups[g], RES_SG);
+
+		for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++) {
+			const struct sg_rule *rule = &AS_SG(r)->rules[i];
+			struct np_sg_rule *o;
+
+			if (rule->egress != egress)
+				continue;
+			o = &(*out)[k++];
+			*o = (struct np_sg_rule){ .proto = rule->proto, .from_port = rule->from_port,
+						  .to_port = rule->to_port, .sg = AS_SG(r),
+						  .rule = rule };
+			if (rule_peers(c, rule, o) < 0)
+				return -ENOMEM;
+		}
+	}
+	*n = k;
+	return 0;
+}
+
+static int add_port(struct npc *c, size_t vpc_ns, const struct eni *e)
+{
+	struct np_plan *p = c->p;
+	struct np_port *pt;
+
+	ALLOC_GROW(p->ports, p->n_ports + 1, c->a_ports);
+	pt = &p->ports[p->n_ports++];
+	*pt = (struct np_port){ .ns = vpc_ns, .eni = e, .ip = e->private_ip };
+	port_name(e->res.id, pt->dev);
+	if (port_rules(c, e, false, &pt->in, &pt->n_in) < 0 ||
+	    port_rules(c, e, true, &pt->out, &pt->n_out) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* --- hosts: instances and NAT gateways --- */
+
+/* A namespace for 'res_id' whose eth0 is ENI 'e', plugged into its subnet's bridge. */
+static size_t add_host(struct npc *c, enum np_ns_kind kind, const char *res_id, size_t vpc_ns,
+		       const struct eni *e, const struct subnet *s)
+{
+	char port[NP_IFNAME_SIZE], br[NP_IFNAME_SIZE];
+	size_t ns = add_ns(c, kind, res_id);
+	struct np_link *l;
+
+	port_name(e->res.id, port);
+	bridge_name(s->res.id, br);
+	l = add_veth(c, vpc_ns, port, ns, "eth0", e->res.id);
+	str_lcpy(l->master, br, sizeof(l->master));
+	str_lcpy(l->peer_mac, e->mac, sizeof(l->peer_mac));
+	add_addr(c, ns, "eth0", e->private_ip, s->cidr.len);
+	add_route(c, ns, 0, (struct cidr4){ 0, 0 }, NP_HOP_VIA, s->cidr.addr + 1, "eth0");
+	return ns;
+}
+
+/* --- route tables --- */
+
+/* The kernel tables of a VPC's route tables: hashed IDs, probed on a collision. */
+struct tables {
+	const struct rtb **rtb;
+	uint32_t *id;
+	size_t n, alloc, alloc_id;
+};
+
+static uint32_t table_of(const struct tables *ts, const struct rtb *t)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (ts->rtb[i] == t)
+			return ts->id[i];
+	return 0;
+}
+
+static bool table_taken(const struct tables *ts, uint32_t id)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (ts->id[i] == id)
+			return true;
+	return false;
+}
+
+static void assign_tables(struct npc *c, const struct vpc *v, struct tables *ts)
+{
+	struct res *r;
+
+	WORLD_FOR_EACH(c->w, RES_RTB, r) {
+		const struct rtb *t = AS_RTB(r);
+		uint32_t id = fnv1a(t->res.id) & 0x3FFFFFFF;
+
+		if (strcmp(t->vpc_id, v->res.id))
+			continue;
+		while (table_taken(ts, NP_TABLE_BASE + id))
+			id = (id + 1) & 0x3FFFFFFF;
+		ALLOC_GROW(ts->rtb, ts->n + 1, ts->alloc);
+		ALLOC_GROW(ts->id, ts->n + 1, ts->alloc_id);
+		ts->rtb[ts->n] = t;
+		ts->id[ts->n++] = NP_TABLE_BASE + id;
+	}
+}
+
+/* A subnet's bridge by its address: the one whose block holds 'ip', or "". */
+static void bridge_for_ip(const struct world *w, const char *vpc_id, uint32_t ip,
+			  char dst[static NP_IFNAME_SIZE])
+{
+	struct res *r;
+
+	dst[0] = '\0';
+	WORLD_FOR_EACH(w, RES_SUBNET, r) {
+		const struct subnet *s = AS_SUBNET(r);
+
+		if (!strcmp(s->vpc_id, vpc_id) && cidr4_contains_ip(&s->cidr, ip)) {
+			bridge_name(s->res.id, dst);
+			return;
+		}
+	}
+}
+
+/* The private address of a route's NAT, ENI or instance target; 0 when none. */
+static uint32_t target_ip(const struct world *w, const struct route *rt)
+{
+	struct res *x;
+
+	switch (rt->target) {
+	case TARGET_NAT:
+		x = world_get(w, rt->target_id, RES_NAT);
+		return x ? AS_NAT(x)->private_ip : 0;
+	case TARGET_ENI:
+		x = world_get(w, rt->target_id, RES_ENI);
+		return x ? AS_ENI(x)->private_ip : 0;
+	case TARGET_INSTANCE:
+		x = world_get(w, rt->target_id, RES_INSTANCE);
+		return x ? AS_INSTANCE(x)->private_ip : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The kernel routes of one AWS route of table 't' (kernel table 'table'). */
+static void add_table_route(struct npc *c, size_t ns, const struct vpc *v, const struct rtb *t,
+			    uint32_t table, size_t i)
+{
+	const struct route *rt = &t->routes[i];
+	struct cidr4 dst = rt->dest;
+	char dev[NP_IFNAME_SIZE];
+	struct np_route *k;
+	struct res *r;
+
+	if (rt->to_prefix_list) {
+		const struct service *svc = catalog_find_prefix_list_in(c->region, rt->pl_id);
+
+		if (!svc)
+			return;
+		dst = catalog_service_cidr(svc, c->region);
+	}
+	if (!route_active(c->w, t, rt)) {
+		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
+		k->rtb = t;
+		k->route = i;
+		return;
+	}
+	switch (rt->target) {
+	case TARGET_LOCAL:
+		/* The VPC's block: each subnet on its bridge, the rest nowhere. */
+		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
+		k->rtb = t;
+		k->route = i;
+		WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
+			const struct subnet *s = AS_SUBNET(r);
+
+			if (strcmp(s->vpc_id, v->res.id))
+				continue;
+			bridge_name(s->res.id, dev);
+			k = add_route(c, ns, table, s->cidr, NP_HOP_DEV, 0, dev);
+			k->rtb = t;
+			k->route = i;
+		}
+		return;
+	case TARGET_IGW:
+		k = add_route(c, ns, table, dst, NP_HOP_VIA, NP_IGW_REGION_IP, "igw0");
+		break;
+	case TARGET_VGW:
+		k = add_route(c, ns, table, dst, NP_HOP_VIA, NP_VGW_ONPREM_IP, "vgw0");
+		break;
+	case TARGET_VPCE:
+		k = add_route(c, ns, table, dst, NP_HOP_ENDPOINT, 0, NULL);
+		break;
+	default: {
+		uint32_t ip = target_ip(c->w, rt);
+
+		bridge_for_ip(c->w, v->res.id, ip, dev);
+		k = add_route(c, ns, table, dst, dev[0] ? NP_HOP_VIA : NP_HOP_BLACKHOLE, ip, dev);
+		break;
+	}
+	}
+	k->rtb = t;
+	k->route = i;
+}
+
+static void add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif, uint32_t table,
+		     const struct subnet *s, const struct rtb *t)
+{
+	struct np_plan *p = c->p;
+
+	ALLOC_GROW(p->rules, p->n_rules + 1, c->a_rules);
+	p->rules[p->n_rules] = (struct np_rule){ .ns = ns, .prio = prio, .table = table,
+						 .subnet = s, .rtb = t };
+	str_lcpy(p->rules[p->n_rules++].iif, iif, NP_IFNAME_SIZE);
+}
+
+/* --- VPCs --- */
+
+static const struct igw *attached_igw(const struct world *w, const char *vpc_id)
+{
+	struct res *r;
+
+	WORLD_FOR_EACH(w, RES_IGW, r)
+		if (!strcmp(AS_IGW(r)->vpc_id, vpc_id))
+			return AS_IGW(r);
+	return NULL;
+}
+
+static const struct vgw *attached_vgw(const struct world *w, const char *vpc_id)
+{
+	struct res *r;
+
+	WORLD_FOR_EACH(w, RES_VGW, r)
+		if (!AS_VGW(r)->deleted && !strcmp(AS_VGW(r)->vpc_id, vpc_id))
+			return AS_VGW(r);
+	return NULL;
+}
+
+static void add_gateways(struct npc *c, size_t ns, size_t region_ns, const struct vpc *v)
+{
+	const struct igw *igw = attached_igw(c->w, v->res.id);
+	const struct vgw *vgw = attached_vgw(c->w, v->res.id);
+	char name[NP_IFNAME_SIZE];
+
+	if (igw) {
+		ifname(name, "vp", v->res.id);
+		add_veth(c, ns, "igw0", region_ns, name, igw->res.id);
+		add_addr(c, ns, "igw0", NP_IGW_ROUTER_IP, NP_LINK_PREFIX);
+		add_addr(c, region_ns, name, NP_IGW_REGION_IP, NP_LINK_PREFIX);
+	}
+	if (vgw) {
+		size_t onprem = add_ns(c, NP_NS_ONPREM, vgw->res.id);
+
+		add_veth(c, ns, "vgw0", onprem, "vgw0", vgw->res.id);
+		add_addr(c, ns, "vgw0", NP_VGW_ROUTER_IP, NP_LINK_PREFIX);
+		add_addr(c, onprem, "vgw0", NP_VGW_ONPREM_IP, NP_LINK_PREFIX);
+		/* The VPC's block is behind the gateway, as BGP would announce it. */
+		add_route(c, onprem, 0, v->cidr, NP_HOP_VIA, NP_VGW_ROUTER_IP, "vgw0");
+	}
+}
+
+/* Public addresses of the VPC's ENIs: 1:1 at the internet gateway, routed back from the region. */
+static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct vpc *v)
+{
+	char name[NP_IFNAME_SIZE];
+	struct res *r;
+
+	if (!attached_igw(c->w, v->res.id))
+		return;
+	ifname(name, "vp", v->res.id);
+	WORLD_FOR_EACH(c->w, RES_ENI, r) {
+		const struct eni *e = AS_ENI(r);
+		struct np_plan *p = c->p;
+
+		if (strcmp(e->vpc_id, v->res.id) || !e->public_ip)
+			continue;
+		ALLOC_GROW(p->nats, p->n_nats + 1, c->a_nats);
+		p->nats[p->n_nats++] = (struct np_nat1to1){ .ns = ns, .eni = e,
+							    .private_ip = e->private_ip,
+							    .public_ip = e->public_ip };
+		add_route(c, region_ns, 0, (struct cidr4){ e->public_ip, 32 }, NP_HOP_VIA,
+			  NP_IGW_ROUTER_IP, name);
+	}
+}
+
+static int add_vpc(struct npc *c, size_t region_ns, const struct vpc *v)
+{
+	size_t ns = add_ns(c, NP_NS_VPC, v->res.id);
+	char br[NP_IFNAME_SIZE];
+	struct tables tables = { 0 };
+	char host[96];
+	struct res *r;
+	int ret = 0;
+
+	c->p->ns[ns].forwarding = true;
+	/* The resolver: the VPC's base plus two, and the link-local address. */
+	add_addr(c, ns, "lo", v->cidr.addr + 2, 32);
+	add_addr(c, ns, "lo", NP_DNS_LINK_LOCAL, 32);
+	WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
+		const struct subnet *s = AS_SUBNET(r);
+
+		if (strcmp(s->vpc_id, v->res.id))
+			continue;
+		bridge_name(s->res.id, br);
+		add_link(c, ns, NP_LINK_BRIDGE, br, s->res.id);
+		add_addr(c, ns, br, s->cidr.addr + 1, s->cidr.len);
+	}
+	add_gateways(c, ns, region_ns, v);
+	add_public(c, ns, region_ns, v);
+
+	assign_tables(c, v, &tables);
+	for (size_t k = 0; k < tables.n; k++)
+		for (size_t i = 0; i < tables.rtb[k]->n_routes; i++)
+			add_table_route(c, ns, v, tables.rtb[k], tables.id[k], i);
+	WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
+		const struct subnet *s = AS_SUBNET(r);
+		const struct rtb *t;
+
+		if (strcmp(s->vpc_id, v->res.id))
+			continue;
+		bridge_name(s->res.id, br);
+		t = rtb_for_subnet(c->w, s);
+		if (t)
+			add_rule(c, ns, NP_RULE_LOOKUP_PRIO, br, table_of(&tables, t), s, t);
+		add_rule(c, ns, NP_RULE_DROP_PRIO, br, 0, s, t);
+	}
+	free(tables.rtb);
+	free(tables.id);
+
+	/* Hosts, and the ports that guard instances' ENIs. */
+	WORLD_FOR_EACH(c->w, RES_INSTANCE, r) {
+		const struct instance *in = AS_INSTANCE(r);
+		struct res *e = world_get(c->w, in->eni_id, RES_ENI);
+		struct res *s = world_get(c->w, in->subnet_id, RES_SUBNET);
+		size_t hns;
+
+		if (strcmp(in->vpc_id, v->res.id) || in->state == INSTANCE_TERMINATED || !e || !s)
+			continue;
+		hns = add_host(c, NP_NS_INSTANCE, in->res.id, ns, AS_ENI(e), AS_SUBNET(s));
+		host_private_dns(c->region, in->private_ip, host);
+		str_lcpy(c->p->ns[hns].hostname, host, NP_HOSTNAME_SIZE);
+		c->p->ns[hns].nameserver = v->dns_support ? v->cidr.addr + 2 : 0;
+		ret = add_port(c, ns, AS_ENI(e));
+		if (ret < 0)
+			return ret;
+	}
+	WORLD_FOR_EACH(c->w, RES_NAT, r) {
+		const struct nat *n = AS_NAT(r);
+		struct res *e = world_get(c->w, n->eni_id, RES_ENI);
+		struct res *s = world_get(c->w, n->subnet_id, RES_SUBNET);
+		size_t hns;
+
+		if (strcmp(n->vpc_id, v->res.id) || n->deleted || !e || !s)
+			continue;
+		hns = add_host(c, NP_NS_NAT, n->res.id, ns, AS_ENI(e), AS_SUBNET(s));
+		c->p->ns[hns].forwarding = true;
+	}
+	return 0;
+}
+
+int netplan_compile(const struct world *w, const struct region *r, const char *prefix,
+		    struct np_plan *out)
+{
+	struct npc c = { .p = out, .w = w, .region = r, .prefix = prefix };
+	size_t region_ns;
+	struct res *x;
+	int ret = 0;
+
+	*out = (struct np_plan){ 0 };
+	if (!prefix[0] || strlen(prefix) > NP_PREFIX_MAX ||
+	    strspn(prefix, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(prefix))
+		return -EINVAL;
+	/* Bounded by the world, itself bounded by LIMIT_RESOURCES. */
+	arena_init(&out->arena, SIZE_MAX / 2);
+	index_members(&c);
+	region_ns = add_ns(&c, NP_NS_REGION, "");
+	WORLD_FOR_EACH(w, RES_VPC, x) {
+		ret = add_vpc(&c, region_ns, AS_VPC(x));
+		if (ret < 0)
+			break;
+	}
+	hmap_release_values(&c.members, members_free);
+	if (ret < 0)
+		netplan_release(out);
+	return ret;
+}
+
+void netplan_release(struct np_plan *p)
+{
+	arena_release(&p->arena);
+	free(p->ns);
+	free(p->links);
+	free(p->addrs);
+	free(p->routes);
+	free(p->rules);
+	free(p->ports);
+	free(p->nats);
+	*p = (struct np_plan){ 0 };
+}
+
+long netplan_ns_find(const struct np_plan *p, const char *res_id)
+{
+	for (size_t i = 0; i < p->n_ns; i++)
+		if (!strcmp(p->ns[i].res_id, res_id))
+			return (long)i;
+	return -1;
+}

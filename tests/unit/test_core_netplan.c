@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The network plan (core/netplan.c) of a world built with the ops: a VPC with
+ * a public subnet (internet gateway, NAT gateway, an instance with a public
+ * address) and a private one (an instance behind the NAT), a security group
+ * that admits its own members, a virtual private gateway.
+ */
+#include "compat.h"
+#include "check.h"
+
+#include "core/host_ops.h"
+#include "core/net_ops.h"
+#include "core/netplan.h"
+#include "world_fixture.h"
+
+void test_core_netplan(void);
+
+struct net {
+	struct fixture f;
+	struct vpc *vpc;
+	struct subnet *pub, *priv;
+	struct rtb *pub_rtb;
+	struct igw *igw;
+	struct nat *nat;
+	struct sg *web;
+	struct instance *a, *b;
+	struct vgw *vgw;
+};
+
+static struct subnet *mk_subnet(struct net *n, const char *cidr, const char *az)
+{
+	struct subnet *s = NULL;
+
+	CHECK_EQ(subnet_create(&n->f.w, &n->f.cx,
+			       &(struct subnet_create_req){ .vpc_id = n->vpc->res.id, .cidr = cidr,
+							    .az = az },
+			       &s, &n->f.e), 0);
+	return s;
+}
+
+static struct instance *launch(struct net *n, struct subnet *s, int public_ip)
+{
+	const char *groups[] = { n->web->res.id };
+	size_t first = 0;
+
+	CHECK_EQ(instance_launch(&n->f.w, &n->f.cx,
+				 &(struct instance_launch_req){ .image_id = "ami-0123456789abcdef0", .min_count = 1,
+								.max_count = 1, .subnet_id = s->res.id,
+								.groups = groups, .n_groups = 1,
+								.public_ip = public_ip },
+				 &first, &n->f.e), 0);
+	return AS_INSTANCE(n->f.w.items[RES_INSTANCE][first]);
+}
+
+static void route(struct net *n, const char *rtb, const char *dest, const char *gw,
+		  const char *nat)
+{
+	CHECK_EQ(route_create(&n->f.w, &n->f.cx,
+			      &(struct route_req){ .rtb_id = rtb, .dest_cidr = dest, .gateway_id = gw,
+						   .nat_id = nat },
+			      &n->f.e), 0);
+}
+
+static void build(struct net *n)
+{
+	struct world *w = &n->f.w;
+	struct ctx *cx = &n->f.cx;
+	struct eip *eip = NULL;
+	char assoc[ID_SIZE];
+	struct sg_perm_spec perm;
+	struct sg_peer_spec peer;
+	struct sg *out;
+	size_t first;
+
+	fixture_init(&n->f);
+	CHECK_EQ(vpc_create(w, cx, &(struct vpc_create_req){ .cidr = "10.0.0.0/16" }, &n->vpc,
+			    &n->f.e), 0);
+	n->pub = mk_subnet(n, "10.0.1.0/24", "us-east-1a");
+	n->priv = mk_subnet(n, "10.0.2.0/24", "us-east-1b");
+	CHECK_EQ(igw_create(w, cx, &n->igw, &n->f.e), 0);
+	CHECK_EQ(igw_attach(w, cx, n->igw->res.id, n->vpc->res.id, &n->f.e), 0);
+	CHECK_EQ(rtb_create(w, cx, n->vpc->res.id, &n->pub_rtb, &n->f.e), 0);
+	CHECK_EQ(rtb_associate(w, cx, n->pub_rtb->res.id, n->pub->res.id, assoc, &n->f.e), 0);
+	route(n, n->pub_rtb->res.id, "0.0.0.0/0", n->igw->res.id, NULL);
+	CHECK_EQ(eip_allocate(w, cx, &(struct eip_alloc_req){ 0 }, &eip, &n->f.e), 0);
+	CHECK_EQ(nat_create(w, cx,
+			    &(struct nat_create_req){ .subnet_id = n->pub->res.id,
+						      .alloc_id = eip->res.id },
+			    &n->nat, &n->f.e), 0);
+	route(n, n->vpc->main_rtb_id, "0.0.0.0/0", NULL, n->nat->res.id);
+	CHECK_EQ(sg_create(w, cx,
+			   &(struct sg_create_req){ .vpc_id = n->vpc->res.id, .name = "web",
+						    .description = "web" },
+			   &n->web, &n->f.e), 0);
+	peer = (struct sg_peer_spec){ .kind = PEER_GROUP, .value = n->web->res.id };
+	perm = (struct sg_perm_spec){ .protocol = "tcp", .has_from = true, .has_to = true,
+				      .from = 80, .to = 80, .peers = &peer, .n_peers = 1 };
+	CHECK_EQ(sg_authorize(w, cx, n->web->res.id, false, &perm, 1, &out, &first, &n->f.e), 0);
+	n->a = launch(n, n->pub, 1);
+	n->b = launch(n, n->priv, 0);
+	CHECK_EQ(vgw_create(w, cx, &(struct vgw_create_req){ .type = "ipsec.1", .asn = -1 }, &n->vgw,
+			    &n->f.e), 0);
+	CHECK_EQ(vgw_attach(w, cx, n->vgw->res.id, n->vpc->res.id, &n->f.e), 0);
+}
+
+static const struct np_route *find_route(const struct np_plan *p, uint32_t table,
+					 const char *dst)
+{
+	struct cidr4 want;
+
+	CHECK_EQ(cidr4_parse(str_c(dst), &want), 0);
+	for (size_t i = 0; i < p->n_routes; i++)
+		if (p->routes[i].table == table && cidr4_eq(&p->routes[i].dst, &want))
+			return &p->routes[i];
+	return NULL;
+}
+
+static const struct np_rule *rule_for(const struct np_plan *p, const struct subnet *s,
+				      uint32_t prio)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].subnet == s && p->rules[i].prio == prio)
+			return &p->rules[i];
+	return NULL;
+}
+
+static const struct np_port *port_of(const struct np_plan *p, const struct instance *in)
+{
+	for (size_t i = 0; i < p->n_ports; i++)
+		if (!strcmp(p->ports[i].eni->res.id, in->eni_id))
+			return &p->ports[i];
+	return NULL;
+}
+
+static void test_layout(struct net *n, const struct np_plan *p)
+{
+	long vpc = netplan_ns_find(p, n->vpc->res.id), a = netplan_ns_find(p, n->a->res.id);
+	char br[NP_IFNAME_SIZE];
+
+	CHECK_EQ(p->n_ns, 6);	/* region, VPC, on-premises, two instances, the NAT */
+	CHECK_EQ(p->ns[0].kind, NP_NS_REGION);
+	CHECK_STREQ(p->ns[0].name, "t1-region");
+	CHECK(vpc > 0 && p->ns[vpc].forwarding);
+	CHECK(a > 0 && !p->ns[a].forwarding);
+	/* The NAT gateway took 10.0.1.4, the first free address. */
+	CHECK_STREQ(p->ns[a].hostname, "ip-10-0-1-5.ec2.internal");
+	CHECK_EQ(p->ns[a].nameserver, 0x0A000002);	/* 10.0.0.2 */
+	CHECK(netplan_ns_find(p, n->vgw->res.id) > 0);
+	CHECK(netplan_ns_find(p, n->nat->res.id) > 0);
+	/* The subnet's bridge carries the router at base+1; an ENI is a port of it. */
+	snprintf(br, sizeof(br), "br%s", n->pub->res.id + strlen(n->pub->res.id) - 13);
+	for (size_t i = 0; i < p->n_addrs; i++)
+		if (p->addrs[i].ns == (size_t)vpc && !strcmp(p->addrs[i].dev, br))
+			CHECK_EQ(p->addrs[i].ip, 0x0A000101);
+	for (size_t i = 0; i < p->n_links; i++) {
+		CHECK(strlen(p->links[i].name) < NP_IFNAME_SIZE);
+		if (!strcmp(p->links[i].res_id, n->a->eni_id)) {
+			CHECK_STREQ(p->links[i].master, br);
+			CHECK_STREQ(p->links[i].peer, "eth0");
+			CHECK_EQ(p->links[i].peer_ns, (size_t)a);
+		}
+	}
+}
+
+static void test_routing(struct net *n, const struct np_plan *p)
+{
+	const struct np_rule *rp = rule_for(p, n->pub, NP_RULE_LOOKUP_PRIO);
+	const struct np_rule *rq = rule_for(p, n->priv, NP_RULE_LOOKUP_PRIO);
+	const struct np_route *r;
+
+	CHECK(rp && rq && rule_for(p, n->priv, NP_RULE_DROP_PRIO));
+	if (!rp || !rq)
+		return;
+	CHECK(rp->rtb == n->pub_rtb);			/* its association */
+	CHECK(!strcmp(rq->rtb->res.id, n->vpc->main_rtb_id));	/* the main table */
+	CHECK(rp->table != rq->table && rp->table >= NP_TABLE_BASE);
+	r = find_route(p, rp->table, "0.0.0.0/0");
+	CHECK(r && r->hop == NP_HOP_VIA && r->via == NP_IGW_REGION_IP &&
+	      !strcmp(r->dev, "igw0") && r->rtb == n->pub_rtb);
+	r = find_route(p, rq->table, "0.0.0.0/0");
+	CHECK(r && r->hop == NP_HOP_VIA && r->via == n->nat->private_ip);
+	/* The local route: each subnet on its bridge, the rest of the block dropped. */
+	r = find_route(p, rq->table, "10.0.2.0/24");
+	CHECK(r && r->hop == NP_HOP_DEV);
+	r = find_route(p, rq->table, "10.0.0.0/16");
+	CHECK(r && r->hop == NP_HOP_BLACKHOLE);
+	/* The on-premises side routes the VPC's block back through the gateway. */
+	r = find_route(p, 0, "10.0.0.0/16");
+	CHECK(r && r->ns == (size_t)netplan_ns_find(p, n->vgw->res.id) && r->via == NP_VGW_ROUTER_IP);
+}
+
+static void test_filters(struct net *n, const struct np_plan *p)
+{
+	const struct np_port *pa = port_of(p, n->a), *pb = port_of(p, n->b);
+	size_t found = 0;
+
+	CHECK(pa && pb);
+	if (!pa || !pb)
+		return;
+	CHECK_EQ(pa->ip, n->a->private_ip);
+	/* AWS's default egress rule, and ingress on 80 from the group's members. */
+	CHECK_EQ(pa->n_out, 1);
+	CHECK_EQ(pa->out[0].n_peers, 1);
+	CHECK_EQ(pa->out[0].peers[0].len, 0);
+	CHECK_EQ(pa->n_in, 1);
+	CHECK_EQ(pa->in[0].proto, 6);
+	CHECK_EQ(pa->in[0].n_peers, 2);
+	for (size_t i = 0; i < pa->in[0].n_peers; i++)
+		found += pa->in[0].peers[i].len == 32 &&
+			 (pa->in[0].peers[i].addr == n->a->private_ip ||
+			  pa->in[0].peers[i].addr == n->b->private_ip);
+	CHECK_EQ(found, 2);
+	/* One-to-one translation for the instance with a public address and for the NAT. */
+	CHECK_EQ(p->n_nats, 2);
+}
+
+/* A NAT gateway deleted: the routes to it show as blackholes, its namespace goes. */
+static void test_deleted_target(struct net *n)
+{
+	struct np_plan p;
+	const struct np_rule *rq;
+	const struct np_route *r;
+
+	CHECK_EQ(nat_delete(&n->f.w, &n->f.cx, n->nat->res.id, &n->f.e), 0);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	rq = rule_for(&p, n->priv, NP_RULE_LOOKUP_PRIO);
+	r = rq ? find_route(&p, rq->table, "0.0.0.0/0") : NULL;
+	CHECK(r && r->hop == NP_HOP_BLACKHOLE);
+	CHECK_EQ(netplan_ns_find(&p, n->nat->res.id), -1);
+	CHECK_EQ(p.n_nats, 1);	/* the instance's; the NAT's address went with it */
+	netplan_release(&p);
+}
+
+/* The same world gives the same plan. */
+static void test_deterministic(struct net *n, const struct np_plan *p)
+{
+	struct np_plan q;
+
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &q), 0);
+	CHECK_EQ(q.n_routes, p->n_routes);
+	CHECK_EQ(q.n_links, p->n_links);
+	for (size_t i = 0; i < p->n_routes && i < q.n_routes; i++)
+		CHECK(q.routes[i].table == p->routes[i].table &&
+		      cidr4_eq(&q.routes[i].dst, &p->routes[i].dst) &&
+		      q.routes[i].hop == p->routes[i].hop && q.routes[i].via == p->routes[i].via);
+	netplan_release(&q);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "Bad_Prefix", &q), -EINVAL);
+}
+
+void test_core_netplan(void)
+{
+	struct net n;
+	struct np_plan p;
+
+	build(&n);
+	CHECK_EQ(netplan_compile(&n.f.w, n.f.cx.region, "t1-", &p), 0);
+	test_layout(&n, &p);
+	test_routing(&n, &p);
+	test_filters(&n, &p);
+	test_deterministic(&n, &p);
+	netplan_release(&p);
+	test_deleted_target(&n);
+	fixture_release(&n.f);
+}
