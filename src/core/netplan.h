@@ -24,6 +24,7 @@
 
 #include "compat.h"
 #include "base/arena.h"
+#include "base/buf.h"
 #include "core/model.h"
 #include "core/region.h"
 
@@ -172,6 +173,14 @@ struct np_plan {
 int netplan_compile(const struct world *w, const struct region *r, const char *prefix,
 		    struct np_plan *out);
 void netplan_release(struct np_plan *p);
+
+/*
+ * Appends the nftables ruleset of namespace 'ns' to 'out' (nothing for a
+ * namespace that needs none): text for libnftables, whose tables the data
+ * plane replaces whole. Returns 0, -EINVAL for a bad 'ns', or -ENOMEM when
+ * 'out' is full.
+ */
+int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out);
 
 /* The namespace that plays 'res_id' ("" for the region), or -1. */
 long netplan_ns_find(const struct np_plan *p, const char *res_id);

@@ -247,6 +247,42 @@ static void test_deterministic(struct net *n, const struct np_plan *p)
 	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "Bad_Prefix", &q), -EINVAL);
 }
 
+/* The rulesets: each port's chains, the source check, the translations. */
+static void test_nft(struct net *n, const struct np_plan *p)
+{
+	long vpc = netplan_ns_find(p, n->vpc->res.id), nat = netplan_ns_find(p, n->nat->res.id);
+	char want[160], ip[IP4_STRLEN];
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	CHECK_EQ(netplan_nft(p, (size_t)vpc, &b), 0);
+	snprintf(want, sizeof(want), "chain in_%s {", n->a->eni_id + 4);
+	CHECK(strstr(b.p, want) != NULL);
+	snprintf(want, sizeof(want), "ip saddr { %s, ", ip4_fmt(n->a->private_ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	CHECK(strstr(b.p, "meta l4proto tcp tcp dport 80 accept comment \"sg-") != NULL);
+	snprintf(want, sizeof(want), "ip saddr != %s drop", ip4_fmt(n->b->private_ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	snprintf(want, sizeof(want), "ip saddr %s snat to ", ip4_fmt(n->a->private_ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	if (getenv("VPCE_TEST_NFT_OUT")) {	/* tests/netns loads it into a namespace */
+		FILE *f = fopen(getenv("VPCE_TEST_NFT_OUT"), "w");
+
+		if (f) {
+			fputs(b.p, f);
+			fclose(f);
+		}
+	}
+	buf_reset(&b);
+	CHECK_EQ(netplan_nft(p, (size_t)nat, &b), 0);
+	CHECK(strstr(b.p, "masquerade") != NULL);
+	buf_reset(&b);
+	CHECK_EQ(netplan_nft(p, 0, &b), 0);
+	CHECK_STREQ(b.p, "");
+	CHECK_EQ(netplan_nft(p, p->n_ns, &b), -EINVAL);
+	buf_release(&b);
+}
+
 void test_core_netplan(void)
 {
 	struct net n;
@@ -257,6 +293,7 @@ void test_core_netplan(void)
 	test_layout(&n, &p);
 	test_routing(&n, &p);
 	test_filters(&n, &p);
+	test_nft(&n, &p);
 	test_deterministic(&n, &p);
 	netplan_release(&p);
 	test_deleted_target(&n);

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The nftables ruleset of one namespace of a plan, as text for libnftables
+ * (docs/dataplane.md): in a VPC namespace the security groups, the bridge
+ * ports' source check and the internet gateway's one-to-one translation; in
+ * a NAT gateway's, its masquerade. Pure: text in, nothing applied.
+ */
+#include "compat.h"
+#include "core/netplan.h"
+
+/* Chain names of a port: its ENI ID, which nft takes as an identifier. */
+static void chain(struct buf *b, const char *dir, const struct np_port *pt)
+{
+	buf_addf(b, "%s_%s", dir, pt->eni->res.id + 4);	/* "eni-" dropped: ids are [0-9a-f] */
+}
+
+static void add_ip(struct buf *b, uint32_t ip)
+{
+	char s[IP4_STRLEN];
+
+	buf_adds(b, ip4_fmt(ip, s));
+}
+
+static void add_block(struct buf *b, const struct cidr4 *c)
+{
+	char s[CIDR4_STRLEN];
+
+	buf_adds(b, c->len == 32 ? ip4_fmt(c->addr, s) : cidr4_fmt(c, s));
+}
+
+/* "{ a, b/n }": a rule's peers; false when it has none (then it matches nothing). */
+static bool add_peers(struct buf *b, const char *field, const struct np_sg_rule *r)
+{
+	if (!r->n_peers)
+		return false;
+	if (r->n_peers == 1 && r->peers[0].len == 0)
+		return true;	/* 0.0.0.0/0: any address, no match needed */
+	buf_addf(b, "ip %s { ", field);
+	for (size_t i = 0; i < r->n_peers; i++) {
+		if (i)
+			buf_adds(b, ", ");
+		add_block(b, &r->peers[i]);
+	}
+	buf_adds(b, " } ");
+	return true;
+}
+
+/* The protocol and ports of a rule ("tcp dport 80-443 "), as AWS reads them. */
+static void add_proto(struct buf *b, const struct np_sg_rule *r)
+{
+	const char *name = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : NULL;
+
+	if (r->proto < 0)
+		return;
+	if (name) {
+		buf_addf(b, "meta l4proto %s ", name);
+		if (r->from_port >= 0 && !(r->from_port == 0 && r->to_port == 65535))
+			buf_addf(b, r->from_port == r->to_port ? "%s dport %d " : "%s dport %d-%d ",
+				 name, r->from_port, r->to_port);
+	} else if (r->proto == 1) {
+		buf_adds(b, "meta l4proto icmp ");
+		if (r->from_port >= 0)
+			buf_addf(b, "icmp type %d ", r->from_port);
+		if (r->from_port >= 0 && r->to_port >= 0)
+			buf_addf(b, "icmp code %d ", r->to_port);
+	} else {
+		buf_addf(b, "meta l4proto %d ", r->proto);
+	}
+}
+
+/* A port's chain in one direction: each rule that matches ends in 'verdict'; else drop. */
+static void port_chain(struct buf *b, const struct np_port *pt, bool egress)
+{
+	const struct np_sg_rule *rules = egress ? pt->out : pt->in;
+	size_t n = egress ? pt->n_out : pt->n_in;
+
+	buf_adds(b, "\tchain ");
+	chain(b, egress ? "out" : "in", pt);
+	buf_adds(b, " {\n");
+	for (size_t i = 0; i < n; i++) {
+		size_t mark = b->len;
+
+		buf_adds(b, "\t\t");
+		if (!add_peers(b, egress ? "daddr" : "saddr", &rules[i])) {
+			buf_truncate(b, mark);
+			continue;
+		}
+		add_proto(b, &rules[i]);
+		/* An egress rule lets the packet on to the receiver's ingress check. */
+		buf_addf(b, "%s comment \"%s %s\"\n", egress ? "return" : "accept",
+			 rules[i].sg->res.id, rules[i].rule->id);
+	}
+	buf_adds(b, "\t\tdrop\n\t}\n");
+}
+
+/*
+ * Starts table 'name' afresh: declared (so the delete cannot fail), deleted,
+ * defined. Loaded as one transaction, the text replaces what was there whole.
+ */
+static void table_start(struct buf *b, const char *name)
+{
+	buf_addf(b, "table %s {}\ndelete table %s\ntable %s {\n", name, name, name);
+}
+
+/* The internet gateway's translations: public to private coming in, back going out. */
+static void nat_rules(const struct np_plan *p, size_t ns, struct buf *b, bool in)
+{
+	for (size_t i = 0; i < p->n_nats; i++) {
+		const struct np_nat1to1 *t = &p->nats[i];
+
+		if (t->ns != ns)
+			continue;
+		buf_addf(b, "\t\t%s \"igw0\" ip %s ", in ? "iifname" : "oifname",
+			 in ? "daddr" : "saddr");
+		add_ip(b, in ? t->public_ip : t->private_ip);
+		buf_adds(b, in ? " dnat to " : " snat to ");
+		add_ip(b, in ? t->private_ip : t->public_ip);
+		buf_addc(b, '\n');
+	}
+}
+
+static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool any = false, first;
+
+	table_start(b, "inet vpce");
+	for (size_t i = 0; i < p->n_ports; i++) {
+		if (p->ports[i].ns != ns)
+			continue;
+		port_chain(b, &p->ports[i], true);
+		port_chain(b, &p->ports[i], false);
+		any = true;
+	}
+	buf_adds(b, "\tchain forward {\n"
+		    "\t\ttype filter hook forward priority filter; policy accept;\n"
+		    "\t\tct state established,related accept\n"
+		    "\t\tct state invalid drop\n");
+	/* Only addresses translated at the internet gateway leave through it. */
+	buf_adds(b, "\t\toifname \"igw0\" ip saddr != { 255.255.255.255");
+	for (size_t i = 0; i < p->n_nats; i++) {
+		if (p->nats[i].ns != ns)
+			continue;
+		buf_adds(b, ", ");
+		add_ip(b, p->nats[i].private_ip);
+	}
+	buf_adds(b, " } drop\n");
+	for (int dir = 0; any && dir < 2; dir++) {
+		buf_addf(b, "\t\tip %s vmap { ", dir ? "daddr" : "saddr");
+		first = true;
+		for (size_t i = 0; i < p->n_ports; i++) {
+			if (p->ports[i].ns != ns)
+				continue;
+			buf_adds(b, first ? "" : ", ");
+			add_ip(b, p->ports[i].ip);
+			buf_adds(b, " : jump ");
+			chain(b, dir ? "in" : "out", &p->ports[i]);
+			first = false;
+		}
+		buf_adds(b, " }\n");
+	}
+	buf_adds(b, "\t}\n}\n");
+
+	/* A port sends only from its ENI's address. */
+	table_start(b, "bridge vpce");
+	buf_adds(b, "\tchain prerouting {\n"
+		    "\t\ttype filter hook prerouting priority filter; policy accept;\n");
+	for (size_t i = 0; i < p->n_ports; i++) {
+		if (p->ports[i].ns != ns)
+			continue;
+		buf_addf(b, "\t\tiifname \"%s\" ether type ip ip saddr != ", p->ports[i].dev);
+		add_ip(b, p->ports[i].ip);
+		buf_adds(b, " drop\n");
+	}
+	buf_adds(b, "\t}\n}\n");
+
+	table_start(b, "ip vpce-nat");
+	buf_adds(b, "\tchain prerouting {\n"
+		    "\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
+	nat_rules(p, ns, b, true);
+	buf_adds(b, "\t}\n\tchain postrouting {\n"
+		    "\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
+	nat_rules(p, ns, b, false);
+	buf_adds(b, "\t}\n}\n");
+}
+
+int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out)
+{
+	if (ns >= p->n_ns)
+		return -EINVAL;
+	switch (p->ns[ns].kind) {
+	case NP_NS_VPC:
+		vpc_ruleset(p, ns, out);
+		break;
+	case NP_NS_NAT:
+		/* Everything it forwards leaves with its own address. */
+		table_start(out, "ip vpce-nat");
+		buf_adds(out, "\tchain postrouting {\n"
+			      "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+			      "\t\toifname \"eth0\" fib saddr type != local masquerade\n"
+			      "\t}\n}\n");
+		break;
+	default:
+		break;
+	}
+	return out->err ? -ENOMEM : 0;
+}
