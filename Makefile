@@ -22,6 +22,8 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
 	-iquote include -iquote src -MMD -MP \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
+# The data plane's libraries: only vpced links them.
+DP_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null)
 LDFLAGS += $(SANFLAGS)
 
 BASE_SRC := $(wildcard src/base/*.c)
@@ -31,6 +33,7 @@ STORE_SRC := $(wildcard src/store/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 API_SRC := $(wildcard src/api/*.c)
 DAEMON_SRC := $(wildcard src/daemon/*.c)
+DATAPLANE_SRC := $(wildcard src/dataplane/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
@@ -50,8 +53,8 @@ $(B)/obj/%.o: %.c
 # 'make src/x/y.o' builds one file.
 src/%.o: $(B)/obj/src/%.o ;
 
-$(B)/vpced: $(LIB_OBJ) $(call obj,$(DAEMON_SRC))
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/vpced: $(LIB_OBJ) $(call obj,$(DATAPLANE_SRC) $(DAEMON_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(DP_LIBS)
 
 $(B)/vpce: $(PURE_OBJ) $(call obj,$(STORE_SRC) $(CLI_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

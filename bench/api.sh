@@ -96,8 +96,8 @@ start_server() {
 	ADDR=127.0.0.1:$PORT
 	case $1 in
 	vpced)
-		log_cmd "taskset -c $CPU_SUT nice -n $NICE $VPCED --listen $ADDR --state ${2:-$TMP/vpce.db}"
-		taskset -c "$CPU_SUT" nice -n "$NICE" "$VPCED" --listen "$ADDR" --state "${2:-$TMP/vpce.db}" >>"$TMP/vpced.log" 2>&1 &
+		log_cmd "taskset -c $CPU_SUT nice -n $NICE $VPCED --listen $ADDR --state ${2:-$TMP/vpce.db} --no-dataplane"
+		taskset -c "$CPU_SUT" nice -n "$NICE" "$VPCED" --listen "$ADDR" --state "${2:-$TMP/vpce.db}" --no-dataplane >>"$TMP/vpced.log" 2>&1 &
 		;;
 	moto)
 		# moto 5 serves every service at once; moto 1-2 took the service as an argument.

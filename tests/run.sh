@@ -59,6 +59,8 @@ report() {
 # has its own daemon, port and state directory); the network-namespace
 # scripts run one at a time. Results are reported in file order.
 jobs_max=${TEST_JOBS:-2}
+# Namespaces before the scripts: any more after them leaked.
+netns_before=$(ip netns list 2>/dev/null | awk '{ print $1 }' | sort)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 scripts=()
@@ -82,6 +84,12 @@ for t in "${scripts[@]}"; do
 	report "$t" "$dir"
 done
 
+leaked=$(comm -13 <(echo "$netns_before") <(ip netns list 2>/dev/null | awk '{ print $1 }' | sort))
+if [ -n "$leaked" ]; then
+	fail=$((fail + 1)); failed+=("namespaces"); note FAIL "namespaces left by the tests: $(echo $leaked)"
+else
+	pass=$((pass + 1)); note PASS "no namespace left behind"
+fi
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[*]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -190,6 +190,7 @@ static void journal(struct world *w, const struct res *r, bool removed)
 {
 	struct journal_entry *j;
 
+	w->generation++;
 	/* One entry per ID is enough: the store writes the final state. */
 	for (size_t i = 0; i < w->n_journal; i++) {
 		if (strcmp(w->journal[i].id, r->id) == 0) {

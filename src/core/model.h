@@ -283,6 +283,7 @@ struct world {
 	size_t n[RES_KIND_COUNT], alloc[RES_KIND_COUNT];
 	struct journal_entry *journal;		/* changes since the last clear */
 	size_t n_journal, alloc_journal;
+	uint64_t generation;			/* bumped by every recorded change */
 };
 
 void world_init(struct world *w);

@@ -17,8 +17,11 @@
 #include "api/api.h"
 #include "api/http.h"
 #include "base/log.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "core/region.h"
+#include "daemon/reconcile.h"
+#include "dataplane/apply.h"
 #include "io/loop.h"
 #include "limits.h"
 #include "store/store.h"
@@ -28,24 +31,36 @@
 #define DEFAULT_REGION "us-east-1"
 #define DEFAULT_ACCOUNT "000000000000"
 
+enum dp_mode { DP_DEFAULT, DP_ON, DP_OFF };
+
 struct options {
 	const char *listen;
 	const char *state;
 	const char *region;
 	const char *identities;
+	enum dp_mode dataplane;
+	const char *prefix;		/* NULL: reconcile_prefix() of the state file */
+	bool teardown;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vpced [--listen ADDR:PORT] [--state FILE] [--region NAME]\n"
-		"             [--identities FILE]\n"
+		"             [--identities FILE] [--dataplane | --no-dataplane] [--prefix P]\n"
+		"       vpced --teardown [--state FILE | --prefix P]\n"
 		"\n"
 		"  --listen ADDR:PORT  where to serve the EC2 API (default %s)\n"
 		"  --state FILE        the SQLite state file (default ./%s)\n"
 		"  --region NAME       the region to emulate (default %s)\n"
 		"  --identities FILE   access keys and accounts (docs/identities.md);\n"
-		"                      without it, only test/test of account %s\n",
+		"                      without it, only test/test of account %s\n"
+		"  --dataplane         make the state real in network namespaces (needs\n"
+		"                      root; the default when run as root)\n"
+		"  --no-dataplane      control plane only\n"
+		"  --prefix P          the data plane's namespace prefix (default: vpce,\n"
+		"                      four hex digits of the state file's path, '-')\n"
+		"  --teardown          remove every namespace of the prefix, then exit\n",
 		DEFAULT_LISTEN, DEFAULT_STATE, DEFAULT_REGION, DEFAULT_ACCOUNT);
 }
 
@@ -154,6 +169,7 @@ static bool has_default_creds(const struct identity *ids, size_t n)
 struct ticker {
 	struct http_server *srv;
 	struct api *api;
+	struct reconcile *rec;		/* NULL: no data plane */
 };
 
 static void tick(void *arg)
@@ -162,6 +178,31 @@ static void tick(void *arg)
 
 	http_server_sweep(t->srv);
 	api_sweep(t->api);
+	if (t->rec)
+		reconcile_run(t->rec);
+}
+
+/* After each batch: commit it, then make it real. */
+static void batch_end(void *arg)
+{
+	struct ticker *t = arg;
+
+	api_batch_end(t->api);
+	if (t->rec)
+		reconcile_run(t->rec);
+}
+
+/* Whether to run the data plane: asked for, or by default as root. */
+static bool dataplane_wanted(const struct options *o)
+{
+	if (o->dataplane == DP_OFF)
+		return false;
+	if (geteuid() == 0)
+		return true;
+	if (o->dataplane == DP_ON)
+		fprintf(stderr, "vpced: --dataplane needs root (CAP_NET_ADMIN to make network "
+				"namespaces); running the control plane only\n");
+	return false;
 }
 
 static int serve(const struct options *o)
@@ -181,10 +222,17 @@ static int serve(const struct options *o)
 	struct world w;
 	struct sockaddr_in sa;
 	char stored_region[64];
+	char prefix[NP_PREFIX_MAX + 1];
+	struct reconcile rec;
+	bool use_dp = false;
 	uint64_t seed;
 	int fd, ret = 1;
 
 	world_init(&w);
+	if (o->prefix)
+		str_lcpy(prefix, o->prefix, sizeof(prefix));
+	else
+		reconcile_prefix(o->state, prefix);
 	cfg.region = region_find(o->region);
 	if (!cfg.region) {
 		fprintf(stderr, "vpced: unknown region '%s'\n", o->region);
@@ -229,6 +277,11 @@ static int serve(const struct options *o)
 		fprintf(stderr, "vpced: %s\n", e.msg);
 		goto out;
 	}
+	if (dataplane_wanted(o)) {
+		reconcile_init(&rec, &w, cfg.region, prefix);
+		reconcile_run(&rec);
+		use_dp = true;
+	}
 	fd = open_listener(&sa);
 	if (fd < 0) {
 		fprintf(stderr, "vpced: cannot listen on %s: %s\n", o->listen, strerror(-fd));
@@ -248,8 +301,8 @@ static int serve(const struct options *o)
 		goto out;
 	}
 	api_set_server(api, srv);
-	loop_set_batch_end(l, api_batch_end, api);
-	ticker = (struct ticker){ .srv = srv, .api = api };
+	ticker = (struct ticker){ .srv = srv, .api = api, .rec = use_dp ? &rec : NULL };
+	loop_set_batch_end(l, batch_end, &ticker);
 	loop_set_tick(l, 1000, tick, &ticker);
 	log_info("vpced serving %s on http://%s with state '%s'", o->region, o->listen, o->state);
 	if (loop_run(l) < 0)
@@ -267,6 +320,36 @@ out:
 	return ret;
 }
 
+static bool prefix_ok(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n && n <= NP_PREFIX_MAX && strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* vpced --teardown: every namespace of the prefix, gone. */
+static int teardown(const struct options *o)
+{
+	char prefix[NP_PREFIX_MAX + 1];
+	int ret;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "vpced: --teardown needs root\n");
+		return 1;
+	}
+	if (o->prefix)
+		str_lcpy(prefix, o->prefix, sizeof(prefix));
+	else
+		reconcile_prefix(o->state, prefix);
+	ret = dp_teardown(prefix);
+	if (ret < 0) {
+		fprintf(stderr, "vpced: teardown of %s*: %s\n", prefix, strerror(-ret));
+		return 1;
+	}
+	printf("vpced: removed the namespaces of %s*\n", prefix);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -274,6 +357,10 @@ int main(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "identities", required_argument, NULL, 'i' },
+		{ "dataplane", no_argument, NULL, 'D' },
+		{ "no-dataplane", no_argument, NULL, 'N' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "teardown", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -288,6 +375,10 @@ int main(int argc, char **argv)
 		case 's': o.state = optarg; break;
 		case 'r': o.region = optarg; break;
 		case 'i': o.identities = optarg; break;
+		case 'D': o.dataplane = DP_ON; break;
+		case 'N': o.dataplane = DP_OFF; break;
+		case 'p': o.prefix = optarg; break;
+		case 'T': o.teardown = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -297,5 +388,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.prefix && !prefix_ok(o.prefix)) {
+		fprintf(stderr, "vpced: --prefix wants 1 to %d characters of [a-z0-9-], not '%s'\n",
+			NP_PREFIX_MAX, o.prefix);
+		return 2;
+	}
+	if (o.teardown)
+		return teardown(&o);
 	return serve(&o);
 }

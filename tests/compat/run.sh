@@ -62,7 +62,7 @@ AWS_VERSION=$("$AWS_CLI" --version 2>&1 | awk '{print $1}')
 
 # --- vpced --------------------------------------------------------------------
 PORT=$(free_port)
-"$B/vpced" --listen "127.0.0.1:$PORT" --state "$TMP/vpce.db" >"$TMP/vpced.log" 2>&1 &
+"$B/vpced" --listen "127.0.0.1:$PORT" --state "$TMP/vpce.db" --no-dataplane >"$TMP/vpced.log" 2>&1 &
 VPCED_PID=$!
 wait_port "$PORT" "$VPCED_PID" 10 || {
 	cat "$TMP/vpced.log" >&2

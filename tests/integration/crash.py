@@ -32,7 +32,7 @@ def free_port():
 
 def start():
     port = free_port()
-    proc = subprocess.Popen([VPCED, "--listen", f"127.0.0.1:{port}", "--state", STATE],
+    proc = subprocess.Popen([VPCED, "--listen", f"127.0.0.1:{port}", "--state", STATE, "--no-dataplane"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(200):
         try:

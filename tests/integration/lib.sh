@@ -33,10 +33,14 @@ free_port() {
 }
 
 # start_vpced [ARGS...]: starts the daemon on a fresh port; sets PORT, ENDPOINT.
+# Control plane only, unless VPCED_DP holds the data-plane options
+# (tests/netns/: "--dataplane --prefix vpcetest-…-").
 start_vpced() {
 	PORT=$(free_port)
 	ENDPOINT=http://127.0.0.1:$PORT
-	"$VPCED" --listen "127.0.0.1:$PORT" --state "$STATE" "$@" >>"$TMP/vpced.log" 2>&1 &
+	# shellcheck disable=SC2086
+	"$VPCED" --listen "127.0.0.1:$PORT" --state "$STATE" ${VPCED_DP:---no-dataplane} "$@" \
+		>>"$TMP/vpced.log" 2>&1 &
 	VPCED_PID=$!
 	for _ in $(seq 1 100); do
 		(exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && return 0

@@ -65,34 +65,10 @@ N
 ip netns exec $R nft -f "$tmp/rules.nft"
 
 # A server in a on ports 80, 81 and 82 that answers "hi".
-ip netns exec $A python3 - <<'P' &
-import select, socket, time
-socks = []
-for port in (80, 81, 82):
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("10.0.1.5", port))
-    s.listen(8)
-    socks.append(s)
-end = time.time() + 15
-while time.time() < end:
-    ready, _, _ = select.select(socks, [], [], 0.2)
-    for s in ready:
-        c, _ = s.accept()
-        c.sendall(b"hi")
-        c.close()
-P
+. "$(dirname "$0")/tcp.sh"
+tcp_serve $A 10.0.1.5 80 81 82
 server=$!
-# "ok" or "blocked": a connection from c (from 'src') to a's 'port'.
-connect() {
-	ip netns exec $C python3 -c "
-import socket
-try:
-    s = socket.create_connection(('10.0.1.5', $1), timeout=1.5, source_address=('$2', 0))
-    print('ok' if s.recv(8) == b'hi' else 'bad')
-except OSError:
-    print('blocked')"
-}
+connect() { tcp_connect $C 10.0.1.5 "$1" "$2"; }
 for i in $(seq 50); do [ "$(connect 80 10.0.1.6)" = ok ] && break; sleep 0.1; done
 
 fail=0
