@@ -5,5 +5,7 @@
 
 /* vpce policy eval|validate ... ('argv[0]' is "policy"). */
 int cmd_policy(int argc, char **argv);
+/* vpce exec [--state FILE | --prefix P] INSTANCE-ID -- COMMAND ... */
+int cmd_exec(int argc, char **argv);
 
 #endif

@@ -160,6 +160,7 @@ static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "show the state file, the daemon and what is stored" },
 	{ "env", cmd_env, "print the AWS_* variables that point the aws CLI at vpced" },
 	{ "policy", cmd_policy, "evaluate requests against policies, or validate a policy" },
+	{ "exec", cmd_exec, "run a command inside an instance (the data plane, as root)" },
 	{ "help", cmd_help, "show this help" },
 };
 

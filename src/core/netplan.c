@@ -602,6 +602,11 @@ void netplan_release(struct np_plan *p)
 	*p = (struct np_plan){ 0 };
 }
 
+void netplan_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1])
+{
+	snprintf(dst, NP_PREFIX_MAX + 1, "vpce%04x-", (unsigned)(fnv1a(state_path) & 0xFFFF));
+}
+
 long netplan_ns_find(const struct np_plan *p, const char *res_id)
 {
 	for (size_t i = 0; i < p->n_ns; i++)

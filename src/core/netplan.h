@@ -175,6 +175,13 @@ int netplan_compile(const struct world *w, const struct region *r, const char *p
 void netplan_release(struct np_plan *p);
 
 /*
+ * The default prefix of a daemon's namespaces: "vpce", four hex digits of a
+ * hash of its state file's absolute path, and "-" (the daemon and `vpce
+ * exec` find the same namespaces from the same state file).
+ */
+void netplan_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1]);
+
+/*
  * Appends the nftables ruleset of namespace 'ns' to 'out' (nothing for a
  * namespace that needs none): text for libnftables, whose tables the data
  * plane replaces whole. Returns 0, -EINVAL for a bad 'ns', or -ENOMEM when

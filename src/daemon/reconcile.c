@@ -14,12 +14,8 @@
 void reconcile_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1])
 {
 	char abs[PATH_MAX];
-	const char *p = realpath(state_path, abs) ? abs : state_path;
-	uint32_t h = 2166136261u;
 
-	for (; *p; p++)
-		h = (h ^ (uint8_t)*p) * 16777619u;
-	snprintf(dst, NP_PREFIX_MAX + 1, "vpce%04x-", (unsigned)(h & 0xFFFF));
+	netplan_prefix(realpath(state_path, abs) ? abs : state_path, dst);
 }
 
 void reconcile_init(struct reconcile *r, const struct world *w, const struct region *region,

@@ -52,6 +52,25 @@ ip -n "$P$VPC" rule | grep -q "lookup" || fail "no subnet rules: $(ip -n "$P$VPC
 grep -q "nameserver 10.0.0.2" "/etc/netns/$P$A/resolv.conf" || fail "resolv.conf of $A"
 grep -q "ip-10-0-1-10.ec2.internal" "/etc/netns/$P$A/hostname" || fail "hostname of $A"
 
+# vpce exec: a command inside the instance, with its resolv.conf and
+# hostname, and its exit status; the host's files stay as they were.
+host_resolv=$(cat /etc/resolv.conf) host_name=$(hostname)
+"$VPCE" exec --prefix "$P" "$A" -- cat /etc/resolv.conf | grep -q "nameserver 10.0.0.2" ||
+	fail "vpce exec: resolv.conf"
+eq "$("$VPCE" exec --prefix "$P" "$A" -- hostname)" ip-10-0-1-10.ec2.internal "vpce exec: hostname"
+"$VPCE" exec --prefix "$P" "$A" -- ip -4 -o addr show dev eth0 | grep -q "10.0.1.10/24" ||
+	fail "vpce exec: the instance's interface"
+"$VPCE" exec --prefix "$P" "$A" -- sh -c 'exit 7'
+eq $? 7 "vpce exec: the command's exit status"
+"$VPCE" exec --prefix "$P" i-00000000000000000 -- true 2>/dev/null
+eq $? 125 "vpce exec: no such instance"
+"$VPCE" exec --prefix "$P" "$A" -- /no/such/command 2>/dev/null
+eq $? 127 "vpce exec: no such command"
+"$VPCE" exec --prefix "$P" "$A" 2>/dev/null
+eq $? 2 "vpce exec: usage"
+eq "$(cat /etc/resolv.conf)" "$host_resolv" "the host's resolv.conf after vpce exec"
+eq "$(hostname)" "$host_name" "the host's hostname after vpce exec"
+
 # A server on 80 and 81 in A; "ok" or "blocked" from another instance.
 . "$(dirname "$0")/tcp.sh"
 serve() { tcp_serve "$P$1" "$2" 80 81; }
