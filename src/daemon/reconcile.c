@@ -21,7 +21,10 @@ void reconcile_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1]
 void reconcile_init(struct reconcile *r, const struct world *w, const struct region *region,
 		    const char *prefix)
 {
-	*r = (struct reconcile){ .w = w, .region = region };
+	const char *crash = getenv("VPCED_CRASH_AFTER");
+
+	*r = (struct reconcile){ .w = w, .region = region,
+				 .crash_after = crash ? strtoul(crash, NULL, 10) : 0 };
 	str_lcpy(r->prefix, prefix, sizeof(r->prefix));
 }
 
@@ -41,7 +44,7 @@ int reconcile_run(struct reconcile *r)
 		log_warn("data plane: cannot compile the plan: %s", strerror(-ret));
 		return ret;
 	}
-	ret = dp_apply(&plan, r->prefix, &st, msg, sizeof(msg));
+	ret = dp_apply(&plan, r->prefix, r->crash_after, &st, msg, sizeof(msg));
 	netplan_release(&plan);
 	r->applied = r->w->generation;
 	r->ok = ret == 0;

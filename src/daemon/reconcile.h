@@ -19,6 +19,7 @@ struct reconcile {
 	char prefix[NP_PREFIX_MAX + 1];
 	uint64_t applied;	/* the world's generation last applied */
 	bool ok;		/* the last apply succeeded */
+	unsigned long crash_after;	/* VPCED_CRASH_AFTER: the crash test's kill point */
 	char last_err[256];	/* logged once until it changes */
 };
 

@@ -9,6 +9,7 @@
 #include "dataplane/apply.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -33,6 +34,7 @@ struct nsk {
 struct ap {
 	const struct np_plan *p;
 	struct dp_stats *st;
+	unsigned long crash_after, changes;
 	struct nsk *k;		/* per plan namespace */
 	int err;
 	char *msg;
@@ -51,6 +53,18 @@ static void ATTR_PRINTF(3, 4) fail(struct ap *a, int err, const char *fmt, ...)
 	va_end(ap);
 	str_lcpy(a->msg + strlen(a->msg), ": ", a->size - strlen(a->msg));
 	str_lcpy(a->msg + strlen(a->msg), strerror(-err), a->size - strlen(a->msg));
+}
+
+/*
+ * Counts one change to the kernel. With a crash point set (the crash test's
+ * VPCED_CRASH_AFTER), the process kills itself after that many changes, in
+ * the middle of an apply, as a power cut or an OOM kill would.
+ */
+static void count(struct ap *a, size_t *counter)
+{
+	(*counter)++;
+	if (a->crash_after && ++a->changes >= a->crash_after)
+		raise(SIGKILL);
 }
 
 static const struct nl_link *link_named(const struct nsk *k, const char *name)
@@ -119,7 +133,7 @@ static void sync_namespaces(struct ap *a, const char *prefix)
 		if (ret < 0)
 			fail(a, ret, "removing namespace %s", have[i]);
 		else
-			a->st->ns_removed++;
+			count(a, &a->st->ns_removed);
 	}
 	for (size_t j = 0; j < a->p->n_ns; j++) {
 		bool had = false;
@@ -131,7 +145,8 @@ static void sync_namespaces(struct ap *a, const char *prefix)
 			fail(a, ret, "making namespace %s", a->p->ns[j].name);
 			continue;
 		}
-		a->st->ns_added += !had;
+		if (!had)
+			count(a, &a->st->ns_added);
 		a->k[j].nl = nl_open(a->p->ns[j].name);
 		if (!a->k[j].nl)
 			fail(a, -errno, "opening netlink in %s", a->p->ns[j].name);
@@ -172,7 +187,7 @@ static void remove_links(struct ap *a, size_t ns)
 		if (ret < 0 && ret != -ENODEV)
 			fail(a, ret, "removing link %s in %s", k->links[i].name, a->p->ns[ns].name);
 		else
-			a->st->links_removed++;
+			count(a, &a->st->links_removed);
 	}
 }
 
@@ -202,7 +217,7 @@ static void create_link(struct ap *a, const struct np_link *x)
 	if (ret < 0)
 		fail(a, ret, "making link %s in %s", x->name, a->p->ns[x->ns].name);
 	else
-		a->st->links_added++;
+		count(a, &a->st->links_added);
 }
 
 static void link_up(struct ap *a, size_t ns, const char *name, const char *master)
@@ -287,7 +302,7 @@ static void diff(struct ap *a, size_t ns, const struct kind *k, const void *have
 		if (ret < 0 && ret != -ESRCH && ret != -EADDRNOTAVAIL)
 			fail(a, ret, "removing %s in %s", k->what, a->p->ns[ns].name);
 		else
-			(*k->removed)++;
+			count(a, k->removed);
 	}
 	for (size_t i = 0; i < n_want; i++) {
 		const void *x = (const char *)want + i * k->size;
@@ -299,7 +314,7 @@ static void diff(struct ap *a, size_t ns, const struct kind *k, const void *have
 		if (ret < 0)
 			fail(a, ret, "adding %s in %s", k->what, a->p->ns[ns].name);
 		else
-			(*k->added)++;
+			count(a, k->added);
 	}
 }
 
@@ -514,7 +529,7 @@ static void sync_inside(struct ap *a, size_t ns)
 	if (ret < 0)
 		fail(a, ret, "%s: %s", in.ns->name, in.err);
 	else if (in.ruleset)
-		a->st->rulesets_loaded++;
+		count(a, &a->st->rulesets_loaded);
 	buf_release(&b);
 }
 
@@ -549,10 +564,10 @@ static void sync_files(struct ap *a, size_t ns)
 		fail(a, ret, "writing %s", path);
 }
 
-int dp_apply(const struct np_plan *p, const char *prefix, struct dp_stats *st, char *msg,
-	     size_t size)
+int dp_apply(const struct np_plan *p, const char *prefix, unsigned long crash_after,
+	     struct dp_stats *st, char *msg, size_t size)
 {
-	struct ap a = { .p = p, .st = st, .msg = msg, .size = size };
+	struct ap a = { .p = p, .st = st, .crash_after = crash_after, .msg = msg, .size = size };
 
 	*st = (struct dp_stats){ 0 };
 	msg[0] = '\0';

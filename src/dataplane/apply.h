@@ -26,10 +26,11 @@ struct dp_stats {
 /*
  * Applies 'p' (compiled with 'prefix'). Returns 0, or the first -errno, with
  * 'msg' saying what failed; it goes on past failures, so one bad object
- * does not stop the rest, and the next apply tries again.
+ * does not stop the rest, and the next apply tries again. 'crash_after'
+ * (0: never) kills the process after that many changes: the crash test's.
  */
-int dp_apply(const struct np_plan *p, const char *prefix, struct dp_stats *st, char *msg,
-	     size_t size);
+int dp_apply(const struct np_plan *p, const char *prefix, unsigned long crash_after,
+	     struct dp_stats *st, char *msg, size_t size);
 /* Removes every namespace whose name begins with 'prefix', and its /etc/netns files. */
 int dp_teardown(const char *prefix);
 

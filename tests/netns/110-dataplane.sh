@@ -5,19 +5,7 @@
 # conntrack); a route table without a route to a subnet cuts it off; a
 # restart converges with nothing added; deletion and --teardown leave
 # nothing. Needs root and nft; exits 77 without them.
-. "$(dirname "$0")/../integration/lib.sh"
-[ "$(id -u)" = 0 ] || { echo "needs root"; exit 77; }
-command -v nft >/dev/null || { echo "needs nft (make deps)"; exit 77; }
-
-P=vt$$-
-export VPCED_DP="--dataplane --prefix $P"
-netns_cleanup() {
-	stop_vpced
-	"$VPCED" --teardown --prefix "$P" >/dev/null 2>&1 || true
-	ip netns list | grep -q "^$P" && echo "LEAK: $(ip netns list | grep "^$P")" >&2
-	cleanup
-}
-trap netns_cleanup EXIT
+. "$(dirname "$0")/dataplane.sh"
 start_vpced
 
 VPC=$(ec2 create-vpc --cidr-block 10.0.0.0/16 --query Vpc.VpcId --output text)
