@@ -3,7 +3,8 @@
 # Runs every benchmark; 'make bench' calls it: bench/api.sh (vpced against
 # moto_server; settings DUR, RUNS, CONNS, SCENARIOS, OUT: see its top) and
 # bench/policy/run.sh (the policy engine against iam-simulate; settings at
-# its top). BENCH=api or BENCH=policy runs one.
+# its top) and, as root, bench/dataplane/run.sh (reconcile times).
+# BENCH=api, BENCH=policy or BENCH=dataplane runs one.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -14,4 +15,9 @@ all|api)
 esac
 case ${BENCH:-all} in
 all|policy) B=$B bench/policy/run.sh ;;
+esac
+case ${BENCH:-all} in
+all|dataplane)
+	if [ "$(id -u)" = 0 ]; then B=$B bench/dataplane/run.sh
+	else echo "bench/dataplane: skipped (needs root)"; fi ;;
 esac
