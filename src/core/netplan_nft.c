@@ -136,14 +136,15 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		    "\t\tct state established,related accept\n"
 		    "\t\tct state invalid drop\n");
 	/* Only addresses translated at the internet gateway leave through it. */
-	buf_adds(b, "\t\toifname \"igw0\" ip saddr != { 255.255.255.255");
+	first = true;
 	for (size_t i = 0; i < p->n_nats; i++) {
 		if (p->nats[i].ns != ns)
 			continue;
-		buf_adds(b, ", ");
+		buf_adds(b, first ? "\t\toifname \"igw0\" ip saddr != { " : ", ");
 		add_ip(b, p->nats[i].private_ip);
+		first = false;
 	}
-	buf_adds(b, " } drop\n");
+	buf_adds(b, first ? "\t\toifname \"igw0\" drop\n" : " } drop\n");
 	for (int dir = 0; any && dir < 2; dir++) {
 		buf_addf(b, "\t\tip %s vmap { ", dir ? "daddr" : "saddr");
 		first = true;
