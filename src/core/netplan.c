@@ -114,15 +114,6 @@ static void port_name(const char *eni_id, char dst[static NP_IFNAME_SIZE])
 	ifname(dst, "en", eni_id);
 }
 
-static uint32_t fnv1a(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
 /* --- security groups --- */
 
 /* Indexes every ENI's address by each of its groups, for rules naming a group. */
@@ -296,7 +287,7 @@ static void assign_tables(struct npc *c, const struct vpc *v, struct tables *ts)
 
 	WORLD_FOR_EACH(c->w, RES_RTB, r) {
 		const struct rtb *t = AS_RTB(r);
-		uint32_t id = fnv1a(t->res.id) & 0x3FFFFFFF;
+		uint32_t id = (uint32_t)(hmap_hash(t->res.id) & 0x3FFFFFFF);
 
 		if (strcmp(t->vpc_id, v->res.id))
 			continue;
@@ -604,7 +595,7 @@ void netplan_release(struct np_plan *p)
 
 void netplan_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1])
 {
-	snprintf(dst, NP_PREFIX_MAX + 1, "vpce%04x-", (unsigned)(fnv1a(state_path) & 0xFFFF));
+	snprintf(dst, NP_PREFIX_MAX + 1, "vpce%04x-", (unsigned)(hmap_hash(state_path) & 0xFFFF));
 }
 
 long netplan_ns_find(const struct np_plan *p, const char *res_id)

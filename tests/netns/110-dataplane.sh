@@ -1,10 +1,12 @@
 #!/bin/bash
 # vpced --dataplane with the aws CLI: a VPC with two subnets and three
-# instances becomes namespaces, bridges, routes and rules; real TCP obeys
-# the security groups (same subnet and across subnets, replies by
-# conntrack); a route table without a route to a subnet cuts it off; a
-# restart converges with nothing added; deletion and --teardown leave
-# nothing. Needs root and nft; exits 77 without them.
+# instances becomes namespaces, bridges, routes and rules; vpce exec runs
+# inside them; real TCP obeys the security groups (same subnet and across
+# subnets, replies by conntrack, a group change on an instance); routes to
+# an internet gateway and a NAT gateway open and close paths; a vgw gets
+# its on-premises namespace; a restart converges with nothing added;
+# termination and --teardown leave nothing. Needs root and nft; exits 77
+# without them.
 . "$(dirname "$0")/dataplane.sh"
 start_vpced
 
@@ -75,6 +77,17 @@ expect "$B" 10.0.1.10 80 ok "same subnet, allowed by the group"
 expect "$B" 10.0.1.10 81 blocked "same subnet, no rule for 81"
 expect "$C" 10.0.1.10 80 ok "across subnets through the VPC router"
 expect "$C" 10.0.1.10 81 blocked "across subnets, no rule for 81"
+
+# Moving B to the VPC's default group (which admits only its own members)
+# takes B out of web's rule: its packets no longer pass A's ingress.
+DEF=$(ec2 describe-security-groups --filters Name=vpc-id,Values="$VPC" Name=group-name,Values=default \
+	--query 'SecurityGroups[0].GroupId' --output text)
+ec2 modify-instance-attribute --instance-id "$B" --groups "$DEF"
+for _ in $(seq 40); do [ "$(connect "$B" 10.0.1.10 80)" = blocked ] && break; sleep 0.05; done
+expect "$B" 10.0.1.10 80 blocked "B moved out of the group"
+ec2 modify-instance-attribute --instance-id "$B" --groups "$WEB"
+for _ in $(seq 40); do [ "$(connect "$B" 10.0.1.10 80)" = ok ] && break; sleep 0.05; done
+expect "$B" 10.0.1.10 80 ok "B back in the group"
 
 # A subnet moved to a table of its own keeps the VPC's local route.
 RT=$(ec2 create-route-table --vpc-id "$VPC" --query RouteTable.RouteTableId --output text)

@@ -136,6 +136,7 @@ static void test_layout(struct net *n, const struct np_plan *p)
 {
 	long vpc = netplan_ns_find(p, n->vpc->res.id), a = netplan_ns_find(p, n->a->res.id);
 	char br[NP_IFNAME_SIZE];
+	size_t routers = 0, ports = 0;
 
 	CHECK_EQ(p->n_ns, 6);	/* region, VPC, on-premises, two instances, the NAT */
 	CHECK_EQ(p->ns[0].kind, NP_NS_REGION);
@@ -150,16 +151,21 @@ static void test_layout(struct net *n, const struct np_plan *p)
 	/* The subnet's bridge carries the router at base+1; an ENI is a port of it. */
 	snprintf(br, sizeof(br), "br%s", n->pub->res.id + strlen(n->pub->res.id) - 13);
 	for (size_t i = 0; i < p->n_addrs; i++)
-		if (p->addrs[i].ns == (size_t)vpc && !strcmp(p->addrs[i].dev, br))
+		if (p->addrs[i].ns == (size_t)vpc && !strcmp(p->addrs[i].dev, br)) {
 			CHECK_EQ(p->addrs[i].ip, 0x0A000101);
+			routers++;
+		}
+	CHECK_EQ(routers, 1);
 	for (size_t i = 0; i < p->n_links; i++) {
 		CHECK(strlen(p->links[i].name) < NP_IFNAME_SIZE);
 		if (!strcmp(p->links[i].res_id, n->a->eni_id)) {
 			CHECK_STREQ(p->links[i].master, br);
 			CHECK_STREQ(p->links[i].peer, "eth0");
 			CHECK_EQ(p->links[i].peer_ns, (size_t)a);
+			ports++;
 		}
 	}
+	CHECK_EQ(ports, 1);
 }
 
 static void test_routing(struct net *n, const struct np_plan *p)
