@@ -29,6 +29,7 @@ LDFLAGS += $(SANFLAGS)
 BASE_SRC := $(wildcard src/base/*.c)
 CORE_SRC := $(wildcard src/core/*.c)
 POLICY_SRC := $(wildcard src/policy/*.c)
+REACH_SRC := $(wildcard src/reach/*.c)
 STORE_SRC := $(wildcard src/store/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 API_SRC := $(wildcard src/api/*.c)
@@ -40,7 +41,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
-PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC))
+PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC) $(REACH_SRC))
 LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(API_SRC))
 
 .PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean compat
@@ -117,3 +118,8 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# The analyzer at account scale (bench/reach/run.sh).
+$(B)/bench/bench_reach: $(call obj,bench/reach/bench_reach.c) $(PURE_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -4,7 +4,8 @@
 # moto_server; settings DUR, RUNS, CONNS, SCENARIOS, OUT: see its top) and
 # bench/policy/run.sh (the policy engine against iam-simulate; settings at
 # its top) and, as root, bench/dataplane/run.sh (reconcile times).
-# BENCH=api, BENCH=policy or BENCH=dataplane runs one.
+# bench/reach/run.sh (the analyzer at account scale).
+# BENCH=api, BENCH=policy, BENCH=dataplane or BENCH=reach runs one.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -15,6 +16,9 @@ all|api)
 esac
 case ${BENCH:-all} in
 all|policy) B=$B bench/policy/run.sh ;;
+esac
+case ${BENCH:-all} in
+all|reach) B=$B bench/reach/run.sh ;;
 esac
 case ${BENCH:-all} in
 all|dataplane)

@@ -83,4 +83,7 @@
 #define LIMIT_IDENTITIES 10000
 #define LIMIT_CONFIG_BYTES (1024 * 1024)
 
+/* Exported accounts (reach/awsjson.c) */
+#define LIMIT_IMPORT_NOTES_BYTES (256 * 1024)	/* what an import reports it skipped */
+
 #endif

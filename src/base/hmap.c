@@ -37,19 +37,33 @@ uint64_t hmap_hash(const char *s)
 	return h;
 }
 
+/*
+ * The first slot to probe: FNV-1a's low bits depend on the low bits of every
+ * step only, so IDs that differ in a few characters cluster; folding the high
+ * half in spreads them.
+ */
+static size_t home(uint64_t h, size_t mask)
+{
+	h ^= h >> 32;
+	h ^= h >> 17;
+	return (size_t)h & mask;
+}
+
 /* Returns the slot holding 'key', or NULL. */
 static struct hmap_slot *find(const struct hmap *m, const char *key)
 {
 	size_t mask = m->size - 1;
+	uint64_t h;
 
 	if (!m->size)
 		return NULL;
-	for (size_t i = hmap_hash(key) & mask;; i = (i + 1) & mask) {
+	h = hmap_hash(key);
+	for (size_t i = home(h, mask);; i = (i + 1) & mask) {
 		struct hmap_slot *s = &m->slots[i];
 
 		if (!s->key)
 			return NULL;
-		if (s->key != HMAP_TOMB && strcmp(s->key, key) == 0)
+		if (s->hash == h && s->key != HMAP_TOMB && strcmp(s->key, key) == 0)
 			return s;
 	}
 }
@@ -61,16 +75,16 @@ void *hmap_get(const struct hmap *m, const char *key)
 	return s ? s->value : NULL;
 }
 
-static void insert_fresh(struct hmap *m, const char *key, void *value)
+static void insert_fresh(struct hmap *m, const char *key, void *value, uint64_t h)
 {
 	size_t mask = m->size - 1;
-	size_t i = hmap_hash(key) & mask;
+	size_t i = home(h, mask);
 
 	while (m->slots[i].key && m->slots[i].key != HMAP_TOMB)
 		i = (i + 1) & mask;
 	if (!m->slots[i].key)
 		m->used++;
-	m->slots[i] = (struct hmap_slot){ key, value };
+	m->slots[i] = (struct hmap_slot){ key, value, h };
 	m->count++;
 }
 
@@ -85,7 +99,7 @@ static void rehash(struct hmap *m, size_t size)
 	m->used = 0;
 	for (size_t i = 0; i < old_size; i++)
 		if (old[i].key && old[i].key != HMAP_TOMB)
-			insert_fresh(m, old[i].key, old[i].value);
+			insert_fresh(m, old[i].key, old[i].value, old[i].hash);
 	free(old);
 }
 
@@ -101,7 +115,7 @@ void hmap_put(struct hmap *m, const char *key, void *value)
 	/* Keep the load, tombstones included, under 3/4 so probes stay short. */
 	if ((m->used + 1) * 4 > m->size * 3)
 		rehash(m, m->count * 2 >= m->size ? MAX(m->size * 2, (size_t)16) : m->size);
-	insert_fresh(m, key, value);
+	insert_fresh(m, key, value, hmap_hash(key));
 }
 
 void *hmap_del(struct hmap *m, const char *key)

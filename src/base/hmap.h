@@ -12,6 +12,7 @@
 struct hmap_slot {
 	const char *key;	/* NULL: empty; HMAP_TOMB: deleted */
 	void *value;
+	uint64_t hash;		/* hmap_hash(key): probes compare it before the key */
 };
 
 struct hmap {

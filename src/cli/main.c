@@ -53,6 +53,22 @@ static const char *state_arg(int argc, char **argv, const char *usage_line)
 	return state;
 }
 
+int cli_open_state(const char *path, struct store **st)
+{
+	struct err e = { 0 };
+
+	if (access(path, R_OK) < 0) {
+		fprintf(stderr, "vpce: no state file '%s': %s (start vpced, or give --state FILE)\n",
+			path, strerror(errno));
+		return -1;
+	}
+	if (store_open(path, STORE_READER, st, &e) < 0) {
+		fprintf(stderr, "vpce: %s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* True when a vpced holds the writer's lock on 'path'. */
 static bool daemon_holds(const char *path)
 {
@@ -98,18 +114,10 @@ static int cmd_status(int argc, char **argv)
 	char region[64] = "?", listen[96] = "", pid[32] = "";
 	size_t counts[RES_KIND_COUNT];
 	struct store *st;
-	struct err e = { 0 };
 	bool running;
 
-	if (access(path, R_OK) < 0) {
-		fprintf(stderr, "vpce: no state file '%s': %s (start vpced, or give --state)\n",
-			path, strerror(errno));
+	if (cli_open_state(path, &st) < 0)
 		return 1;
-	}
-	if (store_open(path, STORE_READER, &st, &e) < 0) {
-		fprintf(stderr, "vpce: %s\n", e.msg);
-		return 1;
-	}
 	store_meta_get(st, "region", region, sizeof(region));
 	store_meta_get(st, "listen", listen, sizeof(listen));
 	store_meta_get(st, "pid", pid, sizeof(pid));
@@ -160,6 +168,8 @@ static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "show the state file, the daemon and what is stored" },
 	{ "env", cmd_env, "print the AWS_* variables that point the aws CLI at vpced" },
 	{ "policy", cmd_policy, "evaluate requests against policies, or validate a policy" },
+	{ "explain", cmd_explain, "why a request reaches a service or not, hop by hop" },
+	{ "lint", cmd_lint, "find the design mistakes of a VPC's endpoints" },
 	{ "exec", cmd_exec, "run a command inside an instance (the data plane, as root)" },
 	{ "help", cmd_help, "show this help" },
 };

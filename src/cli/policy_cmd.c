@@ -15,8 +15,7 @@
 #define VALIDATE_USAGE \
 	"vpce policy validate [--type identity|resource|endpoint|gateway-endpoint|scp|boundary] FILE|-"
 
-/* Reads all of 'path' ("-": standard input), at most 'max' bytes. */
-static int read_all(const char *path, size_t max, struct buf *out)
+int cli_read_all(const char *path, size_t max, struct buf *out)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char chunk[65536];
@@ -147,7 +146,7 @@ static int cmd_eval(int argc, char **argv)
 			fclose(f);
 		return ret;
 	}
-	if (read_all(path, LIMIT_POLICY_INPUT_BYTES, &in) < 0) {
+	if (cli_read_all(path, LIMIT_POLICY_INPUT_BYTES, &in) < 0) {
 		buf_release(&in);
 		return 1;
 	}
@@ -204,7 +203,7 @@ static int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "usage: %s\n", VALIDATE_USAGE);
 		return 2;
 	}
-	if (read_all(argv[optind], LIMIT_POLICY_DOC_BYTES + 1, &doc) < 0) {
+	if (cli_read_all(argv[optind], LIMIT_POLICY_DOC_BYTES + 1, &doc) < 0) {
 		buf_release(&doc);
 		return 2;
 	}

@@ -171,6 +171,9 @@ void world_release(struct world *w)
 	hmap_release(&w->index);
 	hmap_release_values(&w->enis_by_subnet, subnet_enis_free);
 	free(w->journal);
+	for (size_t i = 0; i < w->n_pls; i++)
+		free(w->pls[i].blocks);
+	free(w->pls);
 	world_init(w);
 }
 

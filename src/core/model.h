@@ -80,6 +80,12 @@ enum route_target {
 	TARGET_ENI,
 	TARGET_INSTANCE,
 	TARGET_VPCE,
+	/*
+	 * A target vpce does not model (a transit gateway, a peering
+	 * connection …), met only in an account export: traffic leaves the
+	 * analysis there. 'target_id' names it.
+	 */
+	TARGET_OTHER,
 };
 
 enum route_origin {
@@ -276,6 +282,17 @@ struct subnet_enis {
 	size_t n, alloc;
 };
 
+/*
+ * An AWS-managed prefix list as an account export shows it (its real
+ * blocks); never stored. Without one, a list holds the catalogue's /28.
+ */
+struct prefix_list {
+	char id[ID_SIZE];
+	char name[128];			/* "com.amazonaws.us-east-1.s3" */
+	struct cidr4 *blocks;		/* owned */
+	size_t n;
+};
+
 struct world {
 	struct hmap index;			/* id -> struct res * */
 	struct hmap enis_by_subnet;		/* subnet id -> struct subnet_enis * */
@@ -284,6 +301,8 @@ struct world {
 	struct journal_entry *journal;		/* changes since the last clear */
 	size_t n_journal, alloc_journal;
 	uint64_t generation;			/* bumped by every recorded change */
+	struct prefix_list *pls;		/* owned; an export's, else none */
+	size_t n_pls;
 };
 
 void world_init(struct world *w);

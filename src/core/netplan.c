@@ -12,6 +12,8 @@
 #include "core/catalog.h"
 #include "core/host_ops.h"
 #include "core/net_ops.h"
+#include "core/netindex.h"
+#include "core/svcnet.h"
 
 /* Allocation counts of the plan's arrays, while compiling. */
 struct npc {
@@ -21,6 +23,13 @@ struct npc {
 	const char *prefix;
 	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats;
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
+	struct hmap peers;	/* sg rule id -> struct peers: its expansion, shared by ports */
+	const struct netindex *ix;
+};
+
+struct peers {
+	struct cidr4 *v;	/* in the plan's arena */
+	size_t n;
 };
 
 struct members {
@@ -147,41 +156,60 @@ static void members_free(void *v)
 }
 
 /* The blocks a rule's peer stands for, in the plan's arena. */
-static int rule_peers(struct npc *c, const struct sg_rule *rule, struct np_sg_rule *out)
+static int expand_peers(struct npc *c, const struct sg_rule *rule, struct peers *out)
 {
+	const struct cidr4 *blocks = &rule->cidr;
 	const struct members *m;
 	const struct service *svc;
+	struct cidr4 one;
+	size_t n = 1;
 
 	switch (rule->peer) {
 	case PEER_CIDR:
-		out->peers = arena_alloc(&c->p->arena, sizeof(*out->peers));
-		if (!out->peers)
-			return -ENOMEM;
-		out->peers[0] = rule->cidr;
-		out->n_peers = 1;
-		return 0;
+		break;
 	case PEER_PREFIX_LIST:
-		svc = catalog_find_prefix_list_in(c->region, rule->peer_id);
-		if (!svc)
-			return 0;	/* a list this region does not have: no block */
-		out->peers = arena_alloc(&c->p->arena, sizeof(*out->peers));
-		if (!out->peers)
-			return -ENOMEM;
-		out->peers[0] = catalog_service_cidr(svc, c->region);
-		out->n_peers = 1;
-		return 0;
+		/* A list this region does not have: no block. */
+		n = svcnet_pl_blocks(c->w, c->region, rule->peer_id, &one, &blocks, &svc);
+		break;
 	case PEER_GROUP:
 		m = hmap_get(&c->members, rule->peer_id);
-		if (!m)
-			return 0;
-		out->peers = arena_alloc(&c->p->arena, m->n * sizeof(*out->peers));
-		if (!out->peers)
+		n = m ? m->n : 0;
+		out->v = n ? arena_alloc(&c->p->arena, n * sizeof(*out->v)) : NULL;
+		if (n && !out->v)
 			return -ENOMEM;
-		for (size_t i = 0; i < m->n; i++)
-			out->peers[i] = (struct cidr4){ m->ips[i], 32 };
-		out->n_peers = m->n;
+		for (size_t i = 0; i < n; i++)
+			out->v[i] = (struct cidr4){ m->ips[i], 32 };
+		out->n = n;
 		return 0;
 	}
+	out->v = n ? arena_alloc(&c->p->arena, n * sizeof(*out->v)) : NULL;
+	if (n && !out->v)
+		return -ENOMEM;
+	if (n)
+		memcpy(out->v, blocks, n * sizeof(*out->v));
+	out->n = n;
+	return 0;
+}
+
+/* The rule's peers, expanded once per plan and shared by every port it guards. */
+static int rule_peers(struct npc *c, const struct sg_rule *rule, struct np_sg_rule *out)
+{
+	char key[2 * sizeof(void *) + 3];
+	struct peers *pe;
+
+	/* Keyed by the rule's address: an account export's rules have no IDs. */
+	snprintf(key, sizeof(key), "%p", (const void *)rule);
+	pe = hmap_get(&c->peers, key);
+	if (!pe) {
+		char *k = arena_strdup(&c->p->arena, str_c(key));
+
+		pe = arena_alloc(&c->p->arena, sizeof(*pe));
+		if (!k || !pe || expand_peers(c, rule, pe) < 0)
+			return -ENOMEM;
+		hmap_put(&c->peers, k, pe);
+	}
+	out->peers = pe->v;
+	out->n_peers = pe->n;
 	return 0;
 }
 
@@ -281,16 +309,14 @@ static bool table_taken(const struct tables *ts, uint32_t id)
 	return false;
 }
 
-static void assign_tables(struct npc *c, const struct vpc *v, struct tables *ts)
+static void assign_tables(const struct vpc_members *m, struct tables *ts)
 {
 	struct res *r;
 
-	WORLD_FOR_EACH(c->w, RES_RTB, r) {
+	VPC_FOR_EACH(m, RES_RTB, r) {
 		const struct rtb *t = AS_RTB(r);
 		uint32_t id = (uint32_t)(hmap_hash(t->res.id) & 0x3FFFFFFF);
 
-		if (strcmp(t->vpc_id, v->res.id))
-			continue;
 		while (table_taken(ts, NP_TABLE_BASE + id))
 			id = (id + 1) & 0x3FFFFFFF;
 		ALLOC_GROW(ts->rtb, ts->n + 1, ts->alloc);
@@ -301,17 +327,15 @@ static void assign_tables(struct npc *c, const struct vpc *v, struct tables *ts)
 }
 
 /* A subnet's bridge by its address: the one whose block holds 'ip', or "". */
-static void bridge_for_ip(const struct world *w, const char *vpc_id, uint32_t ip,
+static void bridge_for_ip(const struct vpc_members *m, uint32_t ip,
 			  char dst[static NP_IFNAME_SIZE])
 {
 	struct res *r;
 
 	dst[0] = '\0';
-	WORLD_FOR_EACH(w, RES_SUBNET, r) {
-		const struct subnet *s = AS_SUBNET(r);
-
-		if (!strcmp(s->vpc_id, vpc_id) && cidr4_contains_ip(&s->cidr, ip)) {
-			bridge_name(s->res.id, dst);
+	VPC_FOR_EACH(m, RES_SUBNET, r) {
+		if (cidr4_contains_ip(&AS_SUBNET(r)->cidr, ip)) {
+			bridge_name(r->id, dst);
 			return;
 		}
 	}
@@ -337,23 +361,15 @@ static uint32_t target_ip(const struct world *w, const struct route *rt)
 	}
 }
 
-/* The kernel routes of one AWS route of table 't' (kernel table 'table'). */
-static void add_table_route(struct npc *c, size_t ns, const struct vpc *v, const struct rtb *t,
-			    uint32_t table, size_t i)
+/* One kernel route of AWS route 'i' of table 't'. */
+static void table_route(struct npc *c, size_t ns, const struct vpc_members *m,
+			const struct rtb *t, uint32_t table, size_t i, struct cidr4 dst)
 {
 	const struct route *rt = &t->routes[i];
-	struct cidr4 dst = rt->dest;
 	char dev[NP_IFNAME_SIZE];
 	struct np_route *k;
 	struct res *r;
 
-	if (rt->to_prefix_list) {
-		const struct service *svc = catalog_find_prefix_list_in(c->region, rt->pl_id);
-
-		if (!svc)
-			return;
-		dst = catalog_service_cidr(svc, c->region);
-	}
 	if (!route_active(c->w, t, rt)) {
 		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
 		k->rtb = t;
@@ -366,13 +382,9 @@ static void add_table_route(struct npc *c, size_t ns, const struct vpc *v, const
 		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
 		k->rtb = t;
 		k->route = i;
-		WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
-			const struct subnet *s = AS_SUBNET(r);
-
-			if (strcmp(s->vpc_id, v->res.id))
-				continue;
-			bridge_name(s->res.id, dev);
-			k = add_route(c, ns, table, s->cidr, NP_HOP_DEV, 0, dev);
+		VPC_FOR_EACH(m, RES_SUBNET, r) {
+			bridge_name(r->id, dev);
+			k = add_route(c, ns, table, AS_SUBNET(r)->cidr, NP_HOP_DEV, 0, dev);
 			k->rtb = t;
 			k->route = i;
 		}
@@ -386,16 +398,48 @@ static void add_table_route(struct npc *c, size_t ns, const struct vpc *v, const
 	case TARGET_VPCE:
 		k = add_route(c, ns, table, dst, NP_HOP_ENDPOINT, 0, NULL);
 		break;
+	case TARGET_OTHER:
+		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
+		break;
 	default: {
 		uint32_t ip = target_ip(c->w, rt);
 
-		bridge_for_ip(c->w, v->res.id, ip, dev);
+		bridge_for_ip(m, ip, dev);
 		k = add_route(c, ns, table, dst, dev[0] ? NP_HOP_VIA : NP_HOP_BLACKHOLE, ip, dev);
 		break;
 	}
 	}
 	k->rtb = t;
 	k->route = i;
+}
+
+/*
+ * Whether 't' has a static route to exactly 'block': AWS prefers it to a
+ * prefix list's route to the same prefix, and a kernel table holds one.
+ */
+static bool static_route_to(const struct rtb *t, const struct cidr4 *block)
+{
+	for (size_t i = 0; i < t->n_routes; i++)
+		if (!t->routes[i].to_prefix_list && cidr4_eq(&t->routes[i].dest, block))
+			return true;
+	return false;
+}
+
+/* The kernel routes of AWS route 'i': one per block of a prefix list. */
+static void add_table_route(struct npc *c, size_t ns, const struct vpc_members *m,
+			    const struct rtb *t, uint32_t table, size_t i)
+{
+	const struct route *rt = &t->routes[i];
+	const struct cidr4 *blocks = &rt->dest;
+	const struct service *svc;
+	struct cidr4 one;
+	size_t n = 1;
+
+	if (rt->to_prefix_list)
+		n = svcnet_pl_blocks(c->w, c->region, rt->pl_id, &one, &blocks, &svc);
+	for (size_t k = 0; k < n; k++)
+		if (!rt->to_prefix_list || !static_route_to(t, &blocks[k]))
+			table_route(c, ns, m, t, table, i, blocks[k]);
 }
 
 static void add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif, uint32_t table,
@@ -411,63 +455,41 @@ static void add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif, u
 
 /* --- VPCs --- */
 
-static const struct igw *attached_igw(const struct world *w, const char *vpc_id)
+static void add_gateways(struct npc *c, size_t ns, size_t region_ns, const struct vpc_members *m)
 {
-	struct res *r;
-
-	WORLD_FOR_EACH(w, RES_IGW, r)
-		if (!strcmp(AS_IGW(r)->vpc_id, vpc_id))
-			return AS_IGW(r);
-	return NULL;
-}
-
-static const struct vgw *attached_vgw(const struct world *w, const char *vpc_id)
-{
-	struct res *r;
-
-	WORLD_FOR_EACH(w, RES_VGW, r)
-		if (!AS_VGW(r)->deleted && !strcmp(AS_VGW(r)->vpc_id, vpc_id))
-			return AS_VGW(r);
-	return NULL;
-}
-
-static void add_gateways(struct npc *c, size_t ns, size_t region_ns, const struct vpc *v)
-{
-	const struct igw *igw = attached_igw(c->w, v->res.id);
-	const struct vgw *vgw = attached_vgw(c->w, v->res.id);
 	char name[NP_IFNAME_SIZE];
 
-	if (igw) {
-		ifname(name, "vp", v->res.id);
-		add_veth(c, ns, "igw0", region_ns, name, igw->res.id);
+	if (m->igw) {
+		ifname(name, "vp", m->vpc->res.id);
+		add_veth(c, ns, "igw0", region_ns, name, m->igw->res.id);
 		add_addr(c, ns, "igw0", NP_IGW_ROUTER_IP, NP_LINK_PREFIX);
 		add_addr(c, region_ns, name, NP_IGW_REGION_IP, NP_LINK_PREFIX);
 	}
-	if (vgw) {
-		size_t onprem = add_ns(c, NP_NS_ONPREM, vgw->res.id);
+	if (m->vgw) {
+		size_t onprem = add_ns(c, NP_NS_ONPREM, m->vgw->res.id);
 
-		add_veth(c, ns, "vgw0", onprem, "vgw0", vgw->res.id);
+		add_veth(c, ns, "vgw0", onprem, "vgw0", m->vgw->res.id);
 		add_addr(c, ns, "vgw0", NP_VGW_ROUTER_IP, NP_LINK_PREFIX);
 		add_addr(c, onprem, "vgw0", NP_VGW_ONPREM_IP, NP_LINK_PREFIX);
 		/* The VPC's block is behind the gateway, as BGP would announce it. */
-		add_route(c, onprem, 0, v->cidr, NP_HOP_VIA, NP_VGW_ROUTER_IP, "vgw0");
+		add_route(c, onprem, 0, m->vpc->cidr, NP_HOP_VIA, NP_VGW_ROUTER_IP, "vgw0");
 	}
 }
 
 /* Public addresses of the VPC's ENIs: 1:1 at the internet gateway, routed back from the region. */
-static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct vpc *v)
+static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct vpc_members *m)
 {
 	char name[NP_IFNAME_SIZE];
 	struct res *r;
 
-	if (!attached_igw(c->w, v->res.id))
+	if (!m->igw)
 		return;
-	ifname(name, "vp", v->res.id);
-	WORLD_FOR_EACH(c->w, RES_ENI, r) {
+	ifname(name, "vp", m->vpc->res.id);
+	VPC_FOR_EACH(m, RES_ENI, r) {
 		const struct eni *e = AS_ENI(r);
 		struct np_plan *p = c->p;
 
-		if (strcmp(e->vpc_id, v->res.id) || !e->public_ip)
+		if (!e->public_ip)
 			continue;
 		ALLOC_GROW(p->nats, p->n_nats + 1, c->a_nats);
 		p->nats[p->n_nats++] = (struct np_nat1to1){ .ns = ns, .eni = e,
@@ -478,11 +500,34 @@ static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct 
 	}
 }
 
-static int add_vpc(struct npc *c, size_t region_ns, const struct vpc *v)
+static void add_routing(struct npc *c, size_t ns, const struct vpc_members *m)
 {
-	size_t ns = add_ns(c, NP_NS_VPC, v->res.id);
 	char br[NP_IFNAME_SIZE];
 	struct tables tables = { 0 };
+	struct res *r;
+
+	assign_tables(m, &tables);
+	for (size_t k = 0; k < tables.n; k++)
+		for (size_t i = 0; i < tables.rtb[k]->n_routes; i++)
+			add_table_route(c, ns, m, tables.rtb[k], tables.id[k], i);
+	VPC_FOR_EACH(m, RES_SUBNET, r) {
+		const struct subnet *s = AS_SUBNET(r);
+		const struct rtb *t = netindex_rtb_for_subnet(c->ix, s);
+
+		bridge_name(s->res.id, br);
+		if (t)
+			add_rule(c, ns, NP_RULE_LOOKUP_PRIO, br, table_of(&tables, t), s, t);
+		add_rule(c, ns, NP_RULE_DROP_PRIO, br, 0, s, t);
+	}
+	free(tables.rtb);
+	free(tables.id);
+}
+
+static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
+{
+	const struct vpc *v = m->vpc;
+	size_t ns = add_ns(c, NP_NS_VPC, v->res.id);
+	char br[NP_IFNAME_SIZE];
 	char host[96];
 	struct res *r;
 	int ret = 0;
@@ -491,64 +536,49 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc *v)
 	/* The resolver: the VPC's base plus two, and the link-local address. */
 	add_addr(c, ns, "lo", v->cidr.addr + 2, 32);
 	add_addr(c, ns, "lo", NP_DNS_LINK_LOCAL, 32);
-	WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
+	VPC_FOR_EACH(m, RES_SUBNET, r) {
 		const struct subnet *s = AS_SUBNET(r);
 
-		if (strcmp(s->vpc_id, v->res.id))
-			continue;
 		bridge_name(s->res.id, br);
 		add_link(c, ns, NP_LINK_BRIDGE, br, s->res.id);
 		add_addr(c, ns, br, s->cidr.addr + 1, s->cidr.len);
 	}
-	add_gateways(c, ns, region_ns, v);
-	add_public(c, ns, region_ns, v);
+	add_gateways(c, ns, region_ns, m);
+	add_public(c, ns, region_ns, m);
+	add_routing(c, ns, m);
 
-	assign_tables(c, v, &tables);
-	for (size_t k = 0; k < tables.n; k++)
-		for (size_t i = 0; i < tables.rtb[k]->n_routes; i++)
-			add_table_route(c, ns, v, tables.rtb[k], tables.id[k], i);
-	WORLD_FOR_EACH(c->w, RES_SUBNET, r) {
-		const struct subnet *s = AS_SUBNET(r);
-		const struct rtb *t;
-
-		if (strcmp(s->vpc_id, v->res.id))
-			continue;
-		bridge_name(s->res.id, br);
-		t = rtb_for_subnet(c->w, s);
-		if (t)
-			add_rule(c, ns, NP_RULE_LOOKUP_PRIO, br, table_of(&tables, t), s, t);
-		add_rule(c, ns, NP_RULE_DROP_PRIO, br, 0, s, t);
-	}
-	free(tables.rtb);
-	free(tables.id);
-
-	/* Hosts, and the ports that guard instances' ENIs. */
-	WORLD_FOR_EACH(c->w, RES_INSTANCE, r) {
+	/* Hosts: instances and NAT gateways, each in a namespace of its own. */
+	VPC_FOR_EACH(m, RES_INSTANCE, r) {
 		const struct instance *in = AS_INSTANCE(r);
 		struct res *e = world_get(c->w, in->eni_id, RES_ENI);
 		struct res *s = world_get(c->w, in->subnet_id, RES_SUBNET);
 		size_t hns;
 
-		if (strcmp(in->vpc_id, v->res.id) || in->state == INSTANCE_TERMINATED || !e || !s)
+		if (in->state == INSTANCE_TERMINATED || !e || !s)
 			continue;
 		hns = add_host(c, NP_NS_INSTANCE, in->res.id, ns, AS_ENI(e), AS_SUBNET(s));
 		host_private_dns(c->region, in->private_ip, host);
 		str_lcpy(c->p->ns[hns].hostname, host, NP_HOSTNAME_SIZE);
 		c->p->ns[hns].nameserver = v->dns_support ? v->cidr.addr + 2 : 0;
-		ret = add_port(c, ns, AS_ENI(e));
-		if (ret < 0)
-			return ret;
 	}
-	WORLD_FOR_EACH(c->w, RES_NAT, r) {
+	VPC_FOR_EACH(m, RES_NAT, r) {
 		const struct nat *n = AS_NAT(r);
 		struct res *e = world_get(c->w, n->eni_id, RES_ENI);
 		struct res *s = world_get(c->w, n->subnet_id, RES_SUBNET);
 		size_t hns;
 
-		if (strcmp(n->vpc_id, v->res.id) || n->deleted || !e || !s)
+		if (n->deleted || !e || !s)
 			continue;
 		hns = add_host(c, NP_NS_NAT, n->res.id, ns, AS_ENI(e), AS_SUBNET(s));
 		c->p->ns[hns].forwarding = true;
+	}
+	/* Security groups guard instances' and interface endpoints' ENIs (NAT gateways have none). */
+	VPC_FOR_EACH(m, RES_ENI, r) {
+		if (AS_ENI(r)->type == ENI_NAT_GATEWAY)
+			continue;
+		ret = add_port(c, ns, AS_ENI(r));
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -556,7 +586,19 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc *v)
 int netplan_compile(const struct world *w, const struct region *r, const char *prefix,
 		    struct np_plan *out)
 {
-	struct npc c = { .p = out, .w = w, .region = r, .prefix = prefix };
+	struct netindex ix;
+	int ret;
+
+	netindex_build(&ix, w);
+	ret = netplan_compile_indexed(w, r, &ix, prefix, out);
+	netindex_release(&ix);
+	return ret;
+}
+
+int netplan_compile_indexed(const struct world *w, const struct region *r,
+			    const struct netindex *ix, const char *prefix, struct np_plan *out)
+{
+	struct npc c = { .p = out, .w = w, .region = r, .prefix = prefix, .ix = ix };
 	size_t region_ns;
 	struct res *x;
 	int ret = 0;
@@ -568,12 +610,14 @@ int netplan_compile(const struct world *w, const struct region *r, const char *p
 	/* Bounded by the world, itself bounded by LIMIT_RESOURCES. */
 	arena_init(&out->arena, SIZE_MAX / 2);
 	index_members(&c);
+	hmap_init(&c.peers);
 	region_ns = add_ns(&c, NP_NS_REGION, "");
 	WORLD_FOR_EACH(w, RES_VPC, x) {
-		ret = add_vpc(&c, region_ns, AS_VPC(x));
+		ret = add_vpc(&c, region_ns, netindex_vpc(ix, x->id));
 		if (ret < 0)
 			break;
 	}
+	hmap_release(&c.peers);
 	hmap_release_values(&c.members, members_free);
 	if (ret < 0)
 		netplan_release(out);

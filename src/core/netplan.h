@@ -172,6 +172,10 @@ struct np_plan {
  */
 int netplan_compile(const struct world *w, const struct region *r, const char *prefix,
 		    struct np_plan *out);
+/* The same, with 'ix' an index of 'w' the caller built (and keeps) already. */
+struct netindex;
+int netplan_compile_indexed(const struct world *w, const struct region *r,
+			    const struct netindex *ix, const char *prefix, struct np_plan *out);
 void netplan_release(struct np_plan *p);
 
 /*

@@ -650,6 +650,8 @@ bool route_active(const struct world *w, const struct rtb *t, const struct route
 		return x && AS_INSTANCE(x)->state != INSTANCE_TERMINATED;
 	case TARGET_VPCE:
 		return world_get(w, r->target_id, RES_VPCE) != NULL;
+	case TARGET_OTHER:
+		return true;	/* AWS's state of what vpce does not model */
 	}
 	return false;
 }

@@ -20,6 +20,7 @@
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "core/region.h"
+#include "daemon/analyze.h"
 #include "daemon/reconcile.h"
 #include "dataplane/apply.h"
 #include "io/loop.h"
@@ -224,6 +225,7 @@ static int serve(const struct options *o)
 	char stored_region[64];
 	char prefix[NP_PREFIX_MAX + 1];
 	struct reconcile rec;
+	struct analyze analyze;
 	bool use_dp = false;
 	uint64_t seed;
 	int fd, ret = 1;
@@ -295,7 +297,8 @@ static int serve(const struct options *o)
 	}
 	api = api_new(&w, st, &cfg, seed);
 	api_sweep(api);
-	srv = http_server_new(l, fd, api_serve, api);
+	analyze = (struct analyze){ .api = api, .w = &w, .region = cfg.region };
+	srv = http_server_new(l, fd, analyze_serve, &analyze);
 	if (!srv) {
 		close(fd);
 		goto out;

@@ -451,6 +451,7 @@ static const char *const target_names[] = {
 	[TARGET_ENI] = "eni",
 	[TARGET_INSTANCE] = "instance",
 	[TARGET_VPCE] = "vpce",
+	[TARGET_OTHER] = "other",
 };
 
 static const char *const origin_names[] = {

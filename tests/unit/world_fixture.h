@@ -36,6 +36,18 @@ static inline void fixture_init(struct fixture *f)
 	};
 }
 
+/* A subnet of 'vpc_id' made by the ops; NULL (and 'f->e' says why) when refused. */
+static inline struct subnet *fixture_subnet(struct fixture *f, const char *vpc_id,
+					    const char *cidr, const char *az)
+{
+	struct subnet *s = NULL;
+
+	subnet_create(&f->w, &f->cx,
+		      &(struct subnet_create_req){ .vpc_id = vpc_id, .cidr = cidr, .az = az }, &s,
+		      &f->e);
+	return s;
+}
+
 static inline void fixture_release(struct fixture *f)
 {
 	world_release(&f->w);

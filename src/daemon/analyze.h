@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `vpce explain` and `vpce lint` against the running daemon: POST
+ * /vpce/explain and /vpce/lint with the question form-encoded, answered from
+ * the daemon's live world (docs/reach.md lists the fields). Every other
+ * request goes on to the EC2 API.
+ */
+#ifndef DAEMON_ANALYZE_H
+#define DAEMON_ANALYZE_H
+
+#include "compat.h"
+#include "api/api.h"
+#include "api/http.h"
+#include "core/model.h"
+#include "core/region.h"
+
+struct analyze {
+	struct api *api;		/* everything else */
+	const struct world *w;
+	const struct region *region;
+};
+
+/* An http_handler_fn: 'arg' is a struct analyze. */
+void analyze_serve(void *arg, const struct http_request *req, struct http_response *resp);
+
+#endif
