@@ -9,7 +9,6 @@
 #include "compat.h"
 #include "reach/awsjson.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 
 #include "base/hmap.h"
@@ -17,445 +16,30 @@
 #include "core/catalog.h"
 #include "core/ops.h"
 #include "limits.h"
-
-
-/* The sticky result of reading an item, besides 0 and -errno: leave it out (noted). */
-#define SKIP 1
-
-#define ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789-"
-
-struct imp {
-	struct world *w;
-	struct aws_import *out;
-	struct err *e;
-	const struct region *region;
-	/*
-	 * Sticky, as in struct buf: once an item is skipped (SKIP) or the
-	 * import failed (-EINVAL), readers do nothing. each() clears SKIP
-	 * after every item.
-	 */
-	int ret;
-	const char *file;		/* the file being read; NULL between files */
-	char path[192];			/* the JSON path being read: "Subnets[3].CidrBlock" */
-	char id[ID_SIZE];		/* the ID of the item being read, for notes; "" */
-	size_t n_res;			/* resources, prefix lists and buckets taken */
-	size_t pls_alloc;		/* capacity of w->pls */
-	bool notes_cut;
-	struct hmap subnet_rtb;		/* subnet id (the world's) -> its associated rtb */
-	struct hmap pl_ids;		/* prefix list id (owned, also the value) -> itself */
-};
-
-typedef void item_fn(struct imp *im, const json_t *o, void *arg);
-
-/* --- reporting --- */
-
-/* "<file>: <path>.<key>", leaving out the parts not known. */
-static void where(const struct imp *im, const char *key, char *dst, size_t size)
-{
-	const char *file = im->file ? im->file : "";
-	bool inner = im->path[0] || key;
-
-	snprintf(dst, size, "%s%s%s%s%s", file, file[0] && inner ? ": " : "", im->path,
-		 im->path[0] && key ? "." : "", key ? key : "");
-}
-
-/* Fails the import, unless it already failed: the first error is the one reported. */
-static void fail(struct imp *im, const char *key, const char *fmt, ...) ATTR_PRINTF(3, 4);
-static void fail(struct imp *im, const char *key, const char *fmt, ...)
-{
-	char at[256], msg[160];
-	va_list ap;
-
-	if (im->ret < 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	where(im, key, at, sizeof(at));
-	im->ret = err_fail(im->e, NULL, "%s%s%s", at, at[0] ? ": " : "", msg);
-}
-
-static void vnote(struct imp *im, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
-static void vnote(struct imp *im, const char *fmt, va_list ap)
-{
-	struct buf *b = &im->out->notes;
-	char at[256], msg[256];
-
-	if (b->len >= LIMIT_IMPORT_NOTES_BYTES) {
-		if (!im->notes_cut)
-			buf_adds(b, "further notes left off\n");
-		im->notes_cut = true;
-		return;
-	}
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	where(im, NULL, at, sizeof(at));
-	buf_addf(b, "%s%s%s%s%s%s\n", at, im->id[0] ? " (" : "", im->id, im->id[0] ? ")" : "",
-		 at[0] || im->id[0] ? ": " : "", msg);
-}
-
-static void note(struct imp *im, const char *fmt, ...) ATTR_PRINTF(2, 3);
-static void note(struct imp *im, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(im, fmt, ap);
-	va_end(ap);
-}
-
-/* Leaves the item being read out, with a note saying why. */
-static void skip(struct imp *im, const char *fmt, ...) ATTR_PRINTF(2, 3);
-static void skip(struct imp *im, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (im->ret)
-		return;
-	va_start(ap, fmt);
-	vnote(im, fmt, ap);
-	va_end(ap);
-	im->ret = SKIP;
-}
-
-/* Appends "<key>[<i>]" ("<key>" when 'i' is SIZE_MAX) to the path; returns the mark to pop to. */
-static size_t path_push(struct imp *im, const char *key, size_t i)
-{
-	size_t mark = strlen(im->path), left = sizeof(im->path) - mark;
-
-	if (i == SIZE_MAX)
-		snprintf(im->path + mark, left, "%s%s", mark ? "." : "", key);
-	else
-		snprintf(im->path + mark, left, "%s%s[%zu]", mark ? "." : "", key, i);
-	return mark;
-}
-
-static void path_pop(struct imp *im, size_t mark)
-{
-	im->path[mark] = '\0';
-}
-
-/* --- typed members: each returns its default once 'im' has failed or skipped --- */
-
-static json_t *member(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_null(v) ? NULL : v;
-}
-
-/* The string member 'key' of 'o', or NULL when absent (an error when 'required'). */
-static const char *str_of(struct imp *im, const json_t *o, const char *key, bool required)
-{
-	json_t *v = member(o, key);
-
-	if (im->ret)
-		return NULL;
-	if (!v) {
-		if (required)
-			fail(im, key, "missing");
-		return NULL;
-	}
-	/* Strings hold no NUL: load() does not pass JSON_ALLOW_NUL. */
-	if (!json_is_string(v)) {
-		fail(im, key, "not a string");
-		return NULL;
-	}
-	return json_string_value(v);
-}
-
-static bool bool_of(struct imp *im, const json_t *o, const char *key, bool dflt)
-{
-	json_t *v = member(o, key);
-
-	if (im->ret || !v)
-		return dflt;
-	if (!json_is_boolean(v)) {
-		fail(im, key, "not true or false");
-		return dflt;
-	}
-	return json_is_true(v);
-}
-
-static long long int_of(struct imp *im, const json_t *o, const char *key, long long min,
-			long long max, long long dflt)
-{
-	json_t *v = member(o, key);
-
-	if (im->ret || !v)
-		return dflt;
-	if (!json_is_integer(v)) {
-		fail(im, key, "not an integer");
-		return dflt;
-	}
-	if (json_integer_value(v) < min || json_integer_value(v) > max) {
-		fail(im, key, "%lld is out of range [%lld, %lld]", (long long)json_integer_value(v),
-		     min, max);
-		return dflt;
-	}
-	return json_integer_value(v);
-}
-
-static const json_t *obj_of(struct imp *im, const json_t *o, const char *key)
-{
-	json_t *v = member(o, key);
-
-	if (im->ret || !v)
-		return NULL;
-	if (!json_is_object(v)) {
-		fail(im, key, "not an object");
-		return NULL;
-	}
-	return v;
-}
-
-/* The object member 'key' with the path moved into it, or NULL; leave with path_pop(). */
-static const json_t *enter(struct imp *im, const json_t *o, const char *key, size_t *mark)
-{
-	const json_t *v = obj_of(im, o, key);
-
-	*mark = path_push(im, key, SIZE_MAX);
-	return v;
-}
-
-/* An array member, or NULL when absent; never longer than LIMIT_RESOURCES. */
-static const json_t *array_of(struct imp *im, const json_t *o, const char *key)
-{
-	json_t *v = member(o, key);
-
-	if (im->ret || !v)
-		return NULL;
-	if (!json_is_array(v)) {
-		fail(im, key, "not an array");
-		return NULL;
-	}
-	if (json_array_size(v) > LIMIT_RESOURCES) {
-		fail(im, key, "more than %d entries", LIMIT_RESOURCES);
-		return NULL;
-	}
-	return v;
-}
-
-/* Entry 'i' of the array member 'key' as a string. */
-static const char *str_at(struct imp *im, const json_t *arr, const char *key, size_t i)
-{
-	json_t *v = json_array_get(arr, i);
-	size_t mark;
-
-	if (im->ret)
-		return NULL;
-	if (json_is_string(v))
-		return json_string_value(v);
-	mark = path_push(im, key, i);
-	fail(im, NULL, "not a string");
-	path_pop(im, mark);
-	return NULL;
-}
-
-/* Calls 'fn' on each object of the array member 'key'; an item's SKIP ends with it. */
-static void each(struct imp *im, const json_t *o, const char *key, item_fn *fn, void *arg)
-{
-	const json_t *arr = array_of(im, o, key);
-	char id[ID_SIZE];
-
-	memcpy(id, im->id, sizeof(id));
-	for (size_t i = 0; i < json_array_size(arr); i++) {
-		const json_t *it = json_array_get(arr, i);
-		size_t mark = path_push(im, key, i);
-
-		if (json_is_object(it))
-			fn(im, it, arg);
-		else
-			fail(im, NULL, "not an object");
-		path_pop(im, mark);
-		memcpy(im->id, id, sizeof(id));
-		if (im->ret < 0)
-			return;
-		im->ret = 0;
-	}
-}
-
-/* --- values --- */
-
-static bool id_fits(const char *s, const char *prefix)
-{
-	size_t len = strlen(s);
-
-	return len && len < ID_SIZE && strspn(s, ID_CHARS) == len &&
-	       (!prefix || !strncmp(s, prefix, strlen(prefix)));
-}
-
-/*
- * Copies the ID in member 'key' into 'dst', "" when absent (an error when
- * 'required'). An ID vpce cannot hold (too long, other characters, without
- * 'prefix') skips the item.
- */
-static void id_of(struct imp *im, const json_t *o, const char *key, const char *prefix,
-		  bool required, char dst[static ID_SIZE])
-{
-	const char *s = str_of(im, o, key, required);
-
-	dst[0] = '\0';
-	if (!s)
-		return;
-	if (!s[0]) {
-		if (required)
-			fail(im, key, "empty");
-		return;
-	}
-	if (!id_fits(s, prefix)) {
-		skip(im, "%s '%.60s' is not an ID vpce can hold; skipped", key, s);
-		return;
-	}
-	str_lcpy(dst, s, ID_SIZE);
-}
-
-/* The item's own ID, remembered for notes; false when the item is to be left out. */
-static bool item_id(struct imp *im, const json_t *o, const char *key, const char *prefix,
-		    char dst[static ID_SIZE])
-{
-	id_of(im, o, key, prefix, true, dst);
-	memcpy(im->id, dst, ID_SIZE);
-	return !im->ret;
-}
-
-static uint32_t ip_of(struct imp *im, const json_t *o, const char *key)
-{
-	const char *s = str_of(im, o, key, false);
-	uint32_t ip = 0;
-
-	if (s && ip4_parse(str_c(s), &ip) < 0) {
-		fail(im, key, "'%.40s' is not an IPv4 address", s);
-		return 0;
-	}
-	return ip;
-}
-
-/* Parses 's' (from member 'key'; nothing when NULL) into 'out'. */
-static void cidr_of(struct imp *im, const char *key, const char *s, struct cidr4 *out)
-{
-	int ret;
-
-	if (!s || im->ret)
-		return;
-	ret = cidr4_parse(str_c(s), out);
-	if (ret == -EDOM)
-		fail(im, key, "'%.40s' has host bits set", s);
-	else if (ret < 0)
-		fail(im, key, "'%.40s' is not an IPv4 CIDR", s);
-}
-
-/* VPCs and subnets are /16 to /28 in AWS and in the model. */
-static void cidr_sized(struct imp *im, const char *key, const struct cidr4 *c)
-{
-	char s[CIDR4_STRLEN];
-
-	if (!im->ret && (c->len < 16 || c->len > 28))
-		skip(im, "%s %s is not /16 to /28; skipped", key, cidr4_fmt(c, s));
-}
-
-/* Copies a short text member into 'dst' when it fits; notes and leaves "" when not. */
-static void text_of(struct imp *im, const json_t *o, const char *key, char *dst, size_t size)
-{
-	const char *s = str_of(im, o, key, false);
-
-	if (s && str_lcpy(dst, s, size) >= size) {
-		dst[0] = '\0';
-		note(im, "%s is longer than %zu characters; left empty", key, size - 1);
-	}
-}
-
-/* An owned copy of a string member, or NULL. */
-static char *dup_of(struct imp *im, const json_t *o, const char *key)
-{
-	const char *s = str_of(im, o, key, false);
-
-	return s ? xstrdup(s) : NULL;
-}
-
-/* An account ID (twelve digits) into 'dst'; anything else is noted and leaves 'dst' alone. */
-static void owner_of(struct imp *im, const json_t *o, const char *key, char dst[ACCOUNT_SIZE])
-{
-	const char *s = str_of(im, o, key, false);
-
-	if (!s)
-		return;
-	if (strlen(s) != ACCOUNT_SIZE - 1 || strspn(s, "0123456789") != ACCOUNT_SIZE - 1)
-		note(im, "%s '%.40s' is not an account ID; ignored", key, s);
-	else
-		str_lcpy(dst, s, ACCOUNT_SIZE);
-}
-
-static void tag_item(struct imp *im, const json_t *o, void *arg)
-{
-	struct res *r = arg;
-	const char *k = str_of(im, o, "Key", true), *v = str_of(im, o, "Value", false);
-
-	if (im->ret)
-		return;
-	if (r->n_tags >= LIMIT_QUERY_TAGS)
-		skip(im, "past %d tags; ignored", LIMIT_QUERY_TAGS);
-	else if (strlen(k) > LIMIT_TAG_KEY_CHARS || (v && strlen(v) > LIMIT_TAG_VALUE_CHARS))
-		skip(im, "tag '%.40s' is too long; ignored", k);
-	else
-		res_tag_set(r, k, v ? v : "");
-}
-
-static void tags_of(struct imp *im, const json_t *o, const char *key, struct res *r)
-{
-	each(im, o, key, tag_item, r);
-}
-
-/* Takes 'r' into the world unless the item was left out or its ID is taken; else frees it. */
-static bool admit(struct imp *im, struct res *r)
-{
-	if (!im->ret && world_find(im->w, r->id))
-		skip(im, "%s appears twice; the second skipped", r->id);
-	if (!im->ret && im->n_res >= LIMIT_RESOURCES)
-		fail(im, NULL, "more than %d resources", LIMIT_RESOURCES);
-	if (im->ret) {
-		res_free(r);
-		return false;
-	}
-	im->n_res++;
-	world_insert(im->w, r);
-	return true;
-}
-
-/* The resource that the item names in 'key'; skips the item when it is not exported. */
-static struct res *refer(struct imp *im, const char *key, const char *id, enum res_kind kind)
-{
-	struct res *r;
-
-	if (im->ret)
-		return NULL;
-	r = world_get(im->w, id, kind);
-	if (!r)
-		skip(im, "%s %s is not in the export; skipped", key, id);
-	return r;
-}
+#include "reach/awsjson_read.h"
 
 /* --- VPCs and their attributes --- */
 
 static void vpc_block_item(struct imp *im, const json_t *o, void *arg)
 {
 	struct vpc *v = arg;
-	const char *s = str_of(im, o, "CidrBlock", true), *state;
+	const char *s = imp_str(im, o, "CidrBlock", true), *state;
 	const json_t *st;
 	struct cidr4 c = { 0 };
 	char id[ID_SIZE];
 	size_t mark;
 
-	id_of(im, o, "AssociationId", "vpc-cidr-assoc-", false, id);
-	cidr_of(im, "CidrBlock", s, &c);
-	st = enter(im, o, "CidrBlockState", &mark);
-	state = st ? str_of(im, st, "State", false) : NULL;
-	path_pop(im, mark);
+	imp_id(im, o, "AssociationId", "vpc-cidr-assoc-", false, id);
+	imp_cidr(im, "CidrBlock", s, &c);
+	st = imp_enter(im, o, "CidrBlockState", &mark);
+	state = st ? imp_str(im, st, "State", false) : NULL;
+	imp_path_pop(im, mark);
 	if (im->ret)
 		return;
 	if (cidr4_eq(&c, &v->cidr))
 		memcpy(v->cidr_assoc_id, id, ID_SIZE);
 	else if (!state || !strcmp(state, "associated") || !strcmp(state, "associating"))
-		note(im, "secondary CIDR block %s is not modelled", s);
+		imp_note(im, "secondary CIDR block %s is not modelled", s);
 }
 
 static void vpc_item(struct imp *im, const json_t *o, void *arg)
@@ -464,24 +48,24 @@ static void vpc_item(struct imp *im, const json_t *o, void *arg)
 	struct vpc *v;
 
 	(void)arg;
-	if (!item_id(im, o, "VpcId", "vpc-", id))
+	if (!imp_item_id(im, o, "VpcId", "vpc-", id))
 		return;
 	v = AS_VPC(res_new(RES_VPC, id));
-	cidr_of(im, "CidrBlock", str_of(im, o, "CidrBlock", true), &v->cidr);
-	owner_of(im, o, "OwnerId", v->res.owner);
-	v->is_default = bool_of(im, o, "IsDefault", false);
-	id_of(im, o, "DhcpOptionsId", NULL, false, v->dhcp_options_id);
-	text_of(im, o, "InstanceTenancy", v->instance_tenancy, sizeof(v->instance_tenancy));
-	each(im, o, "CidrBlockAssociationSet", vpc_block_item, v);
-	if (json_array_size(array_of(im, o, "Ipv6CidrBlockAssociationSet")))
-		note(im, "IPv6 blocks are not modelled");
-	tags_of(im, o, "Tags", &v->res);
-	cidr_sized(im, "CidrBlock", &v->cidr);
+	imp_cidr(im, "CidrBlock", imp_str(im, o, "CidrBlock", true), &v->cidr);
+	imp_owner(im, o, "OwnerId", v->res.owner);
+	v->is_default = imp_bool(im, o, "IsDefault", false);
+	imp_id(im, o, "DhcpOptionsId", NULL, false, v->dhcp_options_id);
+	imp_text(im, o, "InstanceTenancy", v->instance_tenancy, sizeof(v->instance_tenancy));
+	imp_each(im, o, "CidrBlockAssociationSet", vpc_block_item, v);
+	if (json_array_size(imp_array(im, o, "Ipv6CidrBlockAssociationSet")))
+		imp_note(im, "IPv6 blocks are not modelled");
+	imp_tags(im, o, "Tags", &v->res);
+	imp_cidr_sized(im, "CidrBlock", &v->cidr);
 	if (!v->instance_tenancy[0])
 		str_lcpy(v->instance_tenancy, "default", sizeof(v->instance_tenancy));
 	v->dns_support = true;
 	v->dns_hostnames = v->is_default;
-	admit(im, &v->res);
+	imp_admit(im, &v->res);
 }
 
 /* vpc-attributes/<vpc id>-<attribute>.json: describe-vpc-attribute's output. */
@@ -502,19 +86,19 @@ static void attr_file(struct imp *im, const struct aws_file *f, const json_t *ro
 		if (str_ends_with(stem, str_c(attrs[k][0])))
 			break;
 	if (k == ARRAY_SIZE(attrs)) {
-		note(im, "an attribute vpce does not read; ignored");
+		imp_note(im, "an attribute vpce does not read; ignored");
 		return;
 	}
-	id_of(im, root, "VpcId", "vpc-", false, id);
+	imp_id(im, root, "VpcId", "vpc-", false, id);
 	if (!im->ret && !id[0] &&
 	    str_copy(str_from(stem.p, stem.len - strlen(attrs[k][0])), id, sizeof(id)) < 0)
-		fail(im, NULL, "the file name holds no VPC ID");
-	val = enter(im, root, attrs[k][1], &mark);
+		imp_fail(im, NULL, "the file name holds no VPC ID");
+	val = imp_enter(im, root, attrs[k][1], &mark);
 	if (!im->ret && !val)
-		fail(im, NULL, "missing");
-	on = bool_of(im, val, "Value", true);
-	path_pop(im, mark);
-	r = refer(im, "VpcId", id, RES_VPC);
+		imp_fail(im, NULL, "missing");
+	on = imp_bool(im, val, "Value", true);
+	imp_path_pop(im, mark);
+	r = imp_refer(im, "VpcId", id, RES_VPC);
 	if (r && k == 0)
 		AS_VPC(r)->dns_support = on;
 	else if (r)
@@ -531,34 +115,34 @@ static void subnet_item(struct imp *im, const json_t *o, void *arg)
 	struct res *v;
 
 	(void)arg;
-	if (!item_id(im, o, "SubnetId", "subnet-", id))
+	if (!imp_item_id(im, o, "SubnetId", "subnet-", id))
 		return;
 	s = AS_SUBNET(res_new(RES_SUBNET, id));
-	id_of(im, o, "VpcId", "vpc-", true, s->vpc_id);
-	cidr = str_of(im, o, "CidrBlock", false);
-	cidr_of(im, "CidrBlock", cidr, &s->cidr);
-	zone = str_of(im, o, "AvailabilityZone", true);
-	s->map_public_ip = bool_of(im, o, "MapPublicIpOnLaunch", false);
-	s->default_for_az = bool_of(im, o, "DefaultForAz", false);
-	owner_of(im, o, "OwnerId", owner);
-	tags_of(im, o, "Tags", &s->res);
-	v = refer(im, "VpcId", s->vpc_id, RES_VPC);
+	imp_id(im, o, "VpcId", "vpc-", true, s->vpc_id);
+	cidr = imp_str(im, o, "CidrBlock", false);
+	imp_cidr(im, "CidrBlock", cidr, &s->cidr);
+	zone = imp_str(im, o, "AvailabilityZone", true);
+	s->map_public_ip = imp_bool(im, o, "MapPublicIpOnLaunch", false);
+	s->default_for_az = imp_bool(im, o, "DefaultForAz", false);
+	imp_owner(im, o, "OwnerId", owner);
+	imp_tags(im, o, "Tags", &s->res);
+	v = imp_refer(im, "VpcId", s->vpc_id, RES_VPC);
 	if (!im->ret && !cidr)
-		skip(im, "an IPv6-only subnet; skipped");
-	cidr_sized(im, "CidrBlock", &s->cidr);
+		imp_skip(im, "an IPv6-only subnet; skipped");
+	imp_cidr_sized(im, "CidrBlock", &s->cidr);
 	if (!im->ret) {
 		s->az = region_az_find(im->region, zone, false);
 		if (s->az < 0)
-			skip(im, "zone '%.40s' is not one of %s's zones a to f; skipped", zone,
+			imp_skip(im, "zone '%.40s' is not one of %s's zones a to f; skipped", zone,
 			     im->region->name);
 	}
 	if (!im->ret) {
 		if (!cidr4_contains(&AS_VPC(v)->cidr, &s->cidr))
-			note(im, "%s lies outside the VPC's primary block (the only one modelled)",
+			imp_note(im, "%s lies outside the VPC's primary block (the only one modelled)",
 			     cidr);
 		memcpy(s->res.owner, owner[0] ? owner : v->owner, ACCOUNT_SIZE);
 	}
-	admit(im, &s->res);
+	imp_admit(im, &s->res);
 }
 
 /* --- security groups --- */
@@ -589,7 +173,7 @@ static int proto_of(struct imp *im, const char *s)
 		if (!strcmp(s, protos[i].name))
 			return protos[i].proto;
 	if (str_to_u64(str_c(s), 255, &n) < 0)
-		fail(im, "IpProtocol", "'%.20s' is not a protocol", s);
+		imp_fail(im, "IpProtocol", "'%.20s' is not a protocol", s);
 	return (int)n;
 }
 
@@ -601,16 +185,16 @@ static void peer_item(struct imp *im, const json_t *o, void *arg)
 			     .to_port = p->to, .peer = p->peer };
 
 	if (p->peer == PEER_CIDR)
-		cidr_of(im, "CidrIp", str_of(im, o, "CidrIp", true), &r.cidr);
+		imp_cidr(im, "CidrIp", imp_str(im, o, "CidrIp", true), &r.cidr);
 	else if (p->peer == PEER_PREFIX_LIST)
-		id_of(im, o, "PrefixListId", "pl-", true, r.peer_id);
+		imp_id(im, o, "PrefixListId", "pl-", true, r.peer_id);
 	else
-		id_of(im, o, "GroupId", "sg-", true, r.peer_id);
+		imp_id(im, o, "GroupId", "sg-", true, r.peer_id);
 	if (p->peer == PEER_GROUP)
-		owner_of(im, o, "UserId", r.peer_owner);
-	r.description = dup_of(im, o, "Description");
+		imp_owner(im, o, "UserId", r.peer_owner);
+	r.description = imp_dup(im, o, "Description");
 	if (!im->ret && p->n >= LIMIT_RULES_PER_GROUP)
-		skip(im, "past %d %s rules; ignored", LIMIT_RULES_PER_GROUP,
+		imp_skip(im, "past %d %s rules; ignored", LIMIT_RULES_PER_GROUP,
 		     p->egress ? "egress" : "ingress");
 	if (im->ret) {
 		free(r.description);
@@ -626,11 +210,11 @@ static void perm_item(struct imp *im, const json_t *o, void *arg)
 	struct perm *p = arg;
 	long long from, to;
 
-	p->proto = proto_of(im, str_of(im, o, "IpProtocol", true));
-	from = int_of(im, o, "FromPort", -1, 65535, -1);
-	to = int_of(im, o, "ToPort", -1, 65535, -1);
-	if (json_array_size(array_of(im, o, "Ipv6Ranges")))
-		note(im, "IPv6 ranges are not modelled");
+	p->proto = proto_of(im, imp_str(im, o, "IpProtocol", true));
+	from = imp_int(im, o, "FromPort", -1, 65535, -1);
+	to = imp_int(im, o, "ToPort", -1, 65535, -1);
+	if (json_array_size(imp_array(im, o, "Ipv6Ranges")))
+		imp_note(im, "IPv6 ranges are not modelled");
 	/* AWS keeps ports only for TCP, UDP and ICMP (type and code). */
 	p->from = p->to = -1;
 	if (p->proto == 6 || p->proto == 17 || p->proto == 1) {
@@ -640,11 +224,11 @@ static void perm_item(struct imp *im, const json_t *o, void *arg)
 	if (p->proto == 58)
 		return;
 	p->peer = PEER_CIDR;
-	each(im, o, "IpRanges", peer_item, p);
+	imp_each(im, o, "IpRanges", peer_item, p);
 	p->peer = PEER_PREFIX_LIST;
-	each(im, o, "PrefixListIds", peer_item, p);
+	imp_each(im, o, "PrefixListIds", peer_item, p);
 	p->peer = PEER_GROUP;
-	each(im, o, "UserIdGroupPairs", peer_item, p);
+	imp_each(im, o, "UserIdGroupPairs", peer_item, p);
 }
 
 static void sg_item(struct imp *im, const json_t *o, void *arg)
@@ -655,21 +239,21 @@ static void sg_item(struct imp *im, const json_t *o, void *arg)
 	struct sg *g;
 
 	(void)arg;
-	if (!item_id(im, o, "GroupId", "sg-", id))
+	if (!imp_item_id(im, o, "GroupId", "sg-", id))
 		return;
 	g = AS_SG(res_new(RES_SG, id));
 	in = (struct perm){ .g = g, .egress = false };
 	out = (struct perm){ .g = g, .egress = true };
-	id_of(im, o, "VpcId", "vpc-", false, g->vpc_id);
-	g->name = dup_of(im, o, "GroupName");
-	g->description = dup_of(im, o, "Description");
-	owner_of(im, o, "OwnerId", owner);
-	each(im, o, "IpPermissions", perm_item, &in);
-	each(im, o, "IpPermissionsEgress", perm_item, &out);
-	tags_of(im, o, "Tags", &g->res);
+	imp_id(im, o, "VpcId", "vpc-", false, g->vpc_id);
+	g->name = imp_dup(im, o, "GroupName");
+	g->description = imp_dup(im, o, "Description");
+	imp_owner(im, o, "OwnerId", owner);
+	imp_each(im, o, "IpPermissions", perm_item, &in);
+	imp_each(im, o, "IpPermissionsEgress", perm_item, &out);
+	imp_tags(im, o, "Tags", &g->res);
 	if (!im->ret && !g->vpc_id[0])
-		skip(im, "an EC2-Classic group; skipped");
-	v = refer(im, "VpcId", g->vpc_id, RES_VPC);
+		imp_skip(im, "an EC2-Classic group; skipped");
+	v = imp_refer(im, "VpcId", g->vpc_id, RES_VPC);
 	if (!g->name)
 		g->name = xstrdup("");
 	if (!g->description)
@@ -677,7 +261,7 @@ static void sg_item(struct imp *im, const json_t *o, void *arg)
 	g->is_default = !strcmp(g->name, "default");
 	if (v)
 		memcpy(g->res.owner, owner[0] ? owner : v->owner, ACCOUNT_SIZE);
-	if (admit(im, &g->res) && g->is_default && !AS_VPC(v)->default_sg_id[0])
+	if (imp_admit(im, &g->res) && g->is_default && !AS_VPC(v)->default_sg_id[0])
 		memcpy(AS_VPC(v)->default_sg_id, g->res.id, ID_SIZE);
 }
 
@@ -691,9 +275,9 @@ static void pl_add(struct imp *im, const char *id, const char *name, struct cidr
 	char *key;
 
 	if (!im->ret && hmap_get(&im->pl_ids, id))
-		skip(im, "%s appears twice; the second skipped", id);
+		imp_skip(im, "%s appears twice; the second skipped", id);
 	if (!im->ret && im->n_res >= LIMIT_RESOURCES)
-		fail(im, NULL, "more than %d resources", LIMIT_RESOURCES);
+		imp_fail(im, NULL, "more than %d resources", LIMIT_RESOURCES);
 	if (im->ret) {
 		free(blocks);
 		return;
@@ -713,11 +297,11 @@ static const char *pl_head(struct imp *im, const json_t *o, char id[static ID_SI
 {
 	const char *name;
 
-	if (!item_id(im, o, "PrefixListId", "pl-", id))
+	if (!imp_item_id(im, o, "PrefixListId", "pl-", id))
 		return NULL;
-	name = str_of(im, o, "PrefixListName", true);
+	name = imp_str(im, o, "PrefixListName", true);
 	if (name && strlen(name) >= sizeof(((struct prefix_list *)NULL)->name))
-		skip(im, "name '%.40s…' is too long; skipped", name);
+		imp_skip(im, "name '%.40s…' is too long; skipped", name);
 	return im->ret ? NULL : name;
 }
 
@@ -731,22 +315,22 @@ static void pl_item(struct imp *im, const json_t *o, void *arg)
 
 	(void)arg;
 	name = pl_head(im, o, id);
-	cidrs = array_of(im, o, "Cidrs");
+	cidrs = imp_array(im, o, "Cidrs");
 	total = json_array_size(cidrs);
 	if (im->ret)
 		return;
 	blocks = total ? xcalloc(total, sizeof(*blocks)) : NULL;
 	for (size_t i = 0; i < total && !im->ret; i++) {
-		s = str_at(im, cidrs, "Cidrs", i);
+		s = imp_str_at(im, cidrs, "Cidrs", i);
 		if (s && !strchr(s, ':')) {
-			size_t mark = path_push(im, "Cidrs", i);
+			size_t mark = imp_path_push(im, "Cidrs", i);
 
-			cidr_of(im, NULL, s, &blocks[n++]);
-			path_pop(im, mark);
+			imp_cidr(im, NULL, s, &blocks[n++]);
+			imp_path_pop(im, mark);
 		}
 	}
 	if (!im->ret && !n && total)
-		skip(im, "an IPv6 list; skipped");
+		imp_skip(im, "an IPv6 list; skipped");
 	pl_add(im, id, name, blocks, n);
 }
 
@@ -765,20 +349,20 @@ static void mpl_item(struct imp *im, const json_t *o, void *arg)
 
 	(void)arg;
 	name = pl_head(im, o, id);
-	family = str_of(im, o, "AddressFamily", false);
-	owner = str_of(im, o, "OwnerId", false);
+	family = imp_str(im, o, "AddressFamily", false);
+	owner = imp_str(im, o, "OwnerId", false);
 	if (im->ret || (family && strcmp(family, "IPv4")) || hmap_get(&im->pl_ids, id))
 		return;
 	svc = catalog_parse_name(name, &rg);
 	if (owner && !strcmp(owner, "AWS") && svc && svc->gateway && rg == im->region) {
-		note(im, "entries are in describe-prefix-lists, not exported: the service's "
+		imp_note(im, "entries are in describe-prefix-lists, not exported: the service's "
 			 "emulated block stands in");
 		block = xmalloc(sizeof(*block));
 		*block = catalog_service_cidr(svc, rg);
 		pl_add(im, id, name, block, 1);
 		return;
 	}
-	note(im, "entries unknown (describe-managed-prefix-lists has none): rules and routes "
+	imp_note(im, "entries unknown (describe-managed-prefix-lists has none): rules and routes "
 		 "naming it match nothing");
 	pl_add(im, id, name, NULL, 0);
 }
@@ -796,13 +380,13 @@ static void group_item(struct imp *im, const json_t *o, void *arg)
 	struct groups *g = arg;
 	char id[ID_SIZE];
 
-	id_of(im, o, "GroupId", "sg-", true, id);
+	imp_id(im, o, "GroupId", "sg-", true, id);
 	if (!im->ret && *g->n >= LIMIT_GROUPS_PER_ENI)
-		skip(im, "past %d groups; ignored", LIMIT_GROUPS_PER_ENI);
+		imp_skip(im, "past %d groups; ignored", LIMIT_GROUPS_PER_ENI);
 	if (im->ret)
 		return;
 	if (!world_get(im->w, id, RES_SG))
-		note(im, "group %s is not in the export: it admits nothing", id);
+		imp_note(im, "group %s is not in the export: it admits nothing", id);
 	id_array_push(g->v, g->n, id);
 }
 
@@ -817,7 +401,7 @@ static void id_after(const char *desc, const char *prefix, char dst[static ID_SI
 		memcpy(dst, p, n);
 		dst[n] = '\0';
 	}
-	if (!id_fits(dst, prefix))
+	if (!imp_id_fits(dst, prefix))
 		dst[0] = '\0';
 }
 
@@ -830,14 +414,14 @@ static void eni_place(struct imp *im, struct eni *e, const struct instance *in,
 	if (!im->ret && !e->subnet_id[0] && in)
 		memcpy(e->subnet_id, in->subnet_id, ID_SIZE);
 	if (!im->ret && !e->subnet_id[0])
-		skip(im, "in no subnet; skipped");
-	r = refer(im, "SubnetId", e->subnet_id, RES_SUBNET);
+		imp_skip(im, "in no subnet; skipped");
+	r = imp_refer(im, "SubnetId", e->subnet_id, RES_SUBNET);
 	if (!im->ret && e->vpc_id[0] && strcmp(e->vpc_id, AS_SUBNET(r)->vpc_id))
-		skip(im, "VpcId %s is not its subnet's; skipped", e->vpc_id);
+		imp_skip(im, "VpcId %s is not its subnet's; skipped", e->vpc_id);
 	if (!im->ret && !e->private_ip)
-		skip(im, "no IPv4 address; skipped");
+		imp_skip(im, "no IPv4 address; skipped");
 	if (!im->ret && !cidr4_contains_ip(&AS_SUBNET(r)->cidr, e->private_ip))
-		skip(im, "its address lies outside its subnet; skipped");
+		imp_skip(im, "its address lies outside its subnet; skipped");
 	if (im->ret)
 		return;
 	memcpy(e->vpc_id, AS_SUBNET(r)->vpc_id, ID_SIZE);
@@ -853,31 +437,31 @@ static struct eni *eni_read(struct imp *im, const json_t *o, const struct instan
 	struct eni *e;
 	size_t mark;
 
-	id_of(im, o, "NetworkInterfaceId", "eni-", true, id);
+	imp_id(im, o, "NetworkInterfaceId", "eni-", true, id);
 	if (im->ret)
 		return NULL;
 	e = AS_ENI(res_new(RES_ENI, id));
-	id_of(im, o, "SubnetId", "subnet-", false, e->subnet_id);
-	id_of(im, o, "VpcId", "vpc-", false, e->vpc_id);
-	e->private_ip = ip_of(im, o, "PrivateIpAddress");
-	type = str_of(im, o, "InterfaceType", false);
-	e->description = dup_of(im, o, "Description");
-	sub = enter(im, o, "Association", &mark);
-	e->public_ip = sub ? ip_of(im, sub, "PublicIp") : 0;
-	path_pop(im, mark);
-	text_of(im, o, "MacAddress", e->mac, sizeof(e->mac));
-	e->requester_managed = bool_of(im, o, "RequesterManaged", false);
-	text_of(im, o, "RequesterId", e->requester_id, sizeof(e->requester_id));
-	e->source_dest_check = bool_of(im, o, "SourceDestCheck", true);
-	owner_of(im, o, "OwnerId", owner);
-	sub = enter(im, o, "Attachment", &mark);
+	imp_id(im, o, "SubnetId", "subnet-", false, e->subnet_id);
+	imp_id(im, o, "VpcId", "vpc-", false, e->vpc_id);
+	e->private_ip = imp_ip(im, o, "PrivateIpAddress");
+	type = imp_str(im, o, "InterfaceType", false);
+	e->description = imp_dup(im, o, "Description");
+	sub = imp_enter(im, o, "Association", &mark);
+	e->public_ip = sub ? imp_ip(im, sub, "PublicIp") : 0;
+	imp_path_pop(im, mark);
+	imp_text(im, o, "MacAddress", e->mac, sizeof(e->mac));
+	e->requester_managed = imp_bool(im, o, "RequesterManaged", false);
+	imp_text(im, o, "RequesterId", e->requester_id, sizeof(e->requester_id));
+	e->source_dest_check = imp_bool(im, o, "SourceDestCheck", true);
+	imp_owner(im, o, "OwnerId", owner);
+	sub = imp_enter(im, o, "Attachment", &mark);
 	if (sub)
-		id_of(im, sub, "AttachmentId", NULL, false, e->attach_id);
+		imp_id(im, sub, "AttachmentId", NULL, false, e->attach_id);
 	if (sub)
-		id_of(im, sub, "InstanceId", "i-", false, e->owner_res_id);
-	path_pop(im, mark);
-	each(im, o, "Groups", group_item, &(struct groups){ &e->groups, &e->n_groups });
-	tags_of(im, o, member(o, "TagSet") ? "TagSet" : "Tags", &e->res);
+		imp_id(im, sub, "InstanceId", "i-", false, e->owner_res_id);
+	imp_path_pop(im, mark);
+	imp_each(im, o, "Groups", group_item, &(struct groups){ &e->groups, &e->n_groups });
+	imp_tags(im, o, imp_member(o, "TagSet") ? "TagSet" : "Tags", &e->res);
 	eni_place(im, e, in, owner);
 	if (!e->description)
 		e->description = xstrdup("");
@@ -890,7 +474,7 @@ static struct eni *eni_read(struct imp *im, const json_t *o, const struct instan
 	} else if (in) {
 		memcpy(e->owner_res_id, in->res.id, ID_SIZE);
 	}
-	return admit(im, &e->res) ? e : NULL;
+	return imp_admit(im, &e->res) ? e : NULL;
 }
 
 static void eni_item(struct imp *im, const json_t *o, void *arg)
@@ -898,7 +482,7 @@ static void eni_item(struct imp *im, const json_t *o, void *arg)
 	char id[ID_SIZE];
 
 	(void)arg;
-	if (item_id(im, o, "NetworkInterfaceId", "eni-", id))
+	if (imp_item_id(im, o, "NetworkInterfaceId", "eni-", id))
 		eni_read(im, o, NULL);
 }
 
@@ -933,14 +517,14 @@ static void instance_nic_item(struct imp *im, const json_t *o, void *arg)
 	struct eni *e;
 	size_t mark;
 
-	id_of(im, o, "NetworkInterfaceId", "eni-", true, id);
-	att = enter(im, o, "Attachment", &mark);
+	imp_id(im, o, "NetworkInterfaceId", "eni-", true, id);
+	att = imp_enter(im, o, "Attachment", &mark);
 	if (att)
-		dev = int_of(im, att, "DeviceIndex", 0, 65535, -1);
-	path_pop(im, mark);
+		dev = imp_int(im, att, "DeviceIndex", 0, 65535, -1);
+	imp_path_pop(im, mark);
 	r = im->ret ? NULL : world_find(im->w, id);
 	if (r && r->kind != RES_ENI)
-		skip(im, "%s is not a network interface; skipped", id);
+		imp_skip(im, "%s is not a network interface; skipped", id);
 	if (im->ret)
 		return;
 	e = r ? AS_ENI(r) : eni_read(im, o, in);
@@ -965,41 +549,41 @@ static void instance_item(struct imp *im, const json_t *o, void *arg)
 	struct res *s;
 	size_t mark;
 
-	if (!item_id(im, o, "InstanceId", "i-", id))
+	if (!imp_item_id(im, o, "InstanceId", "i-", id))
 		return;
 	in = AS_INSTANCE(res_new(RES_INSTANCE, id));
-	st = enter(im, o, "State", &mark);
-	state = st ? str_of(im, st, "Name", false) : NULL;
-	path_pop(im, mark);
-	id_of(im, o, "VpcId", "vpc-", false, in->vpc_id);
-	id_of(im, o, "SubnetId", "subnet-", false, in->subnet_id);
-	in->private_ip = ip_of(im, o, "PrivateIpAddress");
-	text_of(im, o, "InstanceType", in->instance_type, sizeof(in->instance_type));
-	id_of(im, o, "ImageId", NULL, false, in->image_id);
-	in->key_name = dup_of(im, o, "KeyName");
-	in->launch_index = (int)int_of(im, o, "AmiLaunchIndex", 0, INT32_MAX, (long long)rv->n);
-	tags_of(im, o, "Tags", &in->res);
+	st = imp_enter(im, o, "State", &mark);
+	state = st ? imp_str(im, st, "Name", false) : NULL;
+	imp_path_pop(im, mark);
+	imp_id(im, o, "VpcId", "vpc-", false, in->vpc_id);
+	imp_id(im, o, "SubnetId", "subnet-", false, in->subnet_id);
+	in->private_ip = imp_ip(im, o, "PrivateIpAddress");
+	imp_text(im, o, "InstanceType", in->instance_type, sizeof(in->instance_type));
+	imp_id(im, o, "ImageId", NULL, false, in->image_id);
+	in->key_name = imp_dup(im, o, "KeyName");
+	in->launch_index = (int)imp_int(im, o, "AmiLaunchIndex", 0, INT32_MAX, (long long)rv->n);
+	imp_tags(im, o, "Tags", &in->res);
 	in->state = INSTANCE_RUNNING;
 	for (size_t i = 0; state && i < ARRAY_SIZE(instance_states); i++)
 		if (!strcmp(state, instance_states[i].name))
 			in->state = instance_states[i].state;
 	if (!im->ret && (!in->vpc_id[0] || !in->subnet_id[0]))
-		skip(im, in->state == INSTANCE_TERMINATED ? "terminated, in no subnet; skipped" :
+		imp_skip(im, in->state == INSTANCE_TERMINATED ? "terminated, in no subnet; skipped" :
 			 "not in a VPC (EC2-Classic); skipped");
-	s = refer(im, "SubnetId", in->subnet_id, RES_SUBNET);
+	s = imp_refer(im, "SubnetId", in->subnet_id, RES_SUBNET);
 	if (!im->ret && strcmp(AS_SUBNET(s)->vpc_id, in->vpc_id))
-		skip(im, "VpcId %s is not its subnet's; skipped", in->vpc_id);
+		imp_skip(im, "VpcId %s is not its subnet's; skipped", in->vpc_id);
 	if (!im->ret && state && (!strcmp(state, "stopped") || !strcmp(state, "stopping")))
-		note(im, "%s: analysed as running", state);
+		imp_note(im, "%s: analysed as running", state);
 	if (s)
 		memcpy(in->res.owner, rv->owner[0] ? rv->owner : s->owner, ACCOUNT_SIZE);
 	memcpy(in->reservation_id, rv->id, ID_SIZE);
-	if (!admit(im, &in->res))
+	if (!imp_admit(im, &in->res))
 		return;
 	rv->n++;
-	each(im, o, "NetworkInterfaces", instance_nic_item, in);
+	imp_each(im, o, "NetworkInterfaces", instance_nic_item, in);
 	if (!im->ret && !in->eni_id[0] && in->state != INSTANCE_TERMINATED)
-		note(im, "no primary network interface: it has no place in the network");
+		imp_note(im, "no primary network interface: it has no place in the network");
 }
 
 static void reservation_item(struct imp *im, const json_t *o, void *arg)
@@ -1007,9 +591,9 @@ static void reservation_item(struct imp *im, const json_t *o, void *arg)
 	struct reservation rv = { 0 };
 
 	(void)arg;
-	id_of(im, o, "ReservationId", "r-", false, rv.id);
-	owner_of(im, o, "OwnerId", rv.owner);
-	each(im, o, "Instances", instance_item, &rv);
+	imp_id(im, o, "ReservationId", "r-", false, rv.id);
+	imp_owner(im, o, "OwnerId", rv.owner);
+	imp_each(im, o, "Instances", instance_item, &rv);
 }
 
 /* --- gateways --- */
@@ -1023,12 +607,12 @@ struct attach {
 static void attach_item(struct imp *im, const json_t *o, void *arg)
 {
 	struct attach *a = arg;
-	const char *state = str_of(im, o, "State", false);
+	const char *state = imp_str(im, o, "State", false);
 	char id[ID_SIZE];
 
-	id_of(im, o, "VpcId", "vpc-", false, id);
+	imp_id(im, o, "VpcId", "vpc-", false, id);
 	for (size_t i = 0; !im->ret && state && !a->vpc_id[0] && a->states[i]; i++)
-		if (!strcmp(state, a->states[i]) && refer(im, "VpcId", id, RES_VPC))
+		if (!strcmp(state, a->states[i]) && imp_refer(im, "VpcId", id, RES_VPC))
 			memcpy(a->vpc_id, id, ID_SIZE);
 }
 
@@ -1036,7 +620,7 @@ static void attached_vpc(struct imp *im, const json_t *o, const char *key,
 			 const char *const *states, char vpc_id[static ID_SIZE])
 {
 	vpc_id[0] = '\0';
-	each(im, o, key, attach_item, &(struct attach){ states, vpc_id });
+	imp_each(im, o, key, attach_item, &(struct attach){ states, vpc_id });
 }
 
 static void igw_item(struct imp *im, const json_t *o, void *arg)
@@ -1046,13 +630,13 @@ static void igw_item(struct imp *im, const json_t *o, void *arg)
 	struct igw *g;
 
 	(void)arg;
-	if (!item_id(im, o, "InternetGatewayId", "igw-", id))
+	if (!imp_item_id(im, o, "InternetGatewayId", "igw-", id))
 		return;
 	g = AS_IGW(res_new(RES_IGW, id));
 	attached_vpc(im, o, "Attachments", up, g->vpc_id);
-	owner_of(im, o, "OwnerId", g->res.owner);
-	tags_of(im, o, "Tags", &g->res);
-	admit(im, &g->res);
+	imp_owner(im, o, "OwnerId", g->res.owner);
+	imp_tags(im, o, "Tags", &g->res);
+	imp_admit(im, &g->res);
 }
 
 static void vgw_item(struct imp *im, const json_t *o, void *arg)
@@ -1064,20 +648,20 @@ static void vgw_item(struct imp *im, const json_t *o, void *arg)
 	struct vgw *g;
 
 	(void)arg;
-	if (!item_id(im, o, "VpnGatewayId", "vgw-", id))
+	if (!imp_item_id(im, o, "VpnGatewayId", "vgw-", id))
 		return;
 	g = AS_VGW(res_new(RES_VGW, id));
-	state = str_of(im, o, "State", false);
+	state = imp_str(im, o, "State", false);
 	attached_vpc(im, o, "VpcAttachments", up, g->vpc_id);
 	if (!g->vpc_id[0])
 		attached_vpc(im, o, "VpcAttachments", left, g->detached_vpc_id);
-	g->asn = (uint32_t)int_of(im, o, "AmazonSideAsn", 0, UINT32_MAX, 0);
-	tags_of(im, o, "Tags", &g->res);
+	g->asn = (uint32_t)imp_int(im, o, "AmazonSideAsn", 0, UINT32_MAX, 0);
+	imp_tags(im, o, "Tags", &g->res);
 	g->az = -1;
 	g->deleted = state && !strcmp(state, "deleted");
 	if (!im->ret && g->vpc_id[0])
 		memcpy(g->res.owner, world_find(im->w, g->vpc_id)->owner, ACCOUNT_SIZE);
-	admit(im, &g->res);
+	imp_admit(im, &g->res);
 }
 
 /* NatGatewayAddresses: the primary entry, else the first. */
@@ -1090,7 +674,7 @@ static void nat_addr_item(struct imp *im, const json_t *o, void *arg)
 {
 	struct nat_addr *a = arg;
 
-	if (bool_of(im, o, "IsPrimary", false) || !a->o)
+	if (imp_bool(im, o, "IsPrimary", false) || !a->o)
 		*a = (struct nat_addr){ o, a->n, a->n };
 	a->n++;
 }
@@ -1103,7 +687,7 @@ static void nat_eni(struct imp *im, const struct nat *n, uint32_t public_ip)
 	struct eni *e;
 
 	if (r && r->kind != RES_ENI) {
-		note(im, "%s is not a network interface; ignored", n->eni_id);
+		imp_note(im, "%s is not a network interface; ignored", n->eni_id);
 	} else if (r) {
 		e = AS_ENI(r);
 		e->type = ENI_NAT_GATEWAY;
@@ -1113,7 +697,7 @@ static void nat_eni(struct imp *im, const struct nat *n, uint32_t public_ip)
 	} else {
 		s = world_get(im->w, n->subnet_id, RES_SUBNET);
 		if (!cidr4_contains_ip(&AS_SUBNET(s)->cidr, n->private_ip)) {
-			note(im, "its address lies outside its subnet: it forwards nothing");
+			imp_note(im, "its address lies outside its subnet: it forwards nothing");
 			return;
 		}
 		e = AS_ENI(res_new(RES_ENI, n->eni_id));
@@ -1127,7 +711,7 @@ static void nat_eni(struct imp *im, const struct nat *n, uint32_t public_ip)
 		e->requester_managed = true;
 		snprintf(desc, sizeof(desc), "Interface for NAT Gateway %s", n->res.id);
 		e->description = xstrdup(desc);
-		admit(im, &e->res);
+		imp_admit(im, &e->res);
 	}
 }
 
@@ -1141,27 +725,27 @@ static void nat_item(struct imp *im, const json_t *o, void *arg)
 	struct res *s;
 
 	(void)arg;
-	if (!item_id(im, o, "NatGatewayId", "nat-", id))
+	if (!imp_item_id(im, o, "NatGatewayId", "nat-", id))
 		return;
 	n = AS_NAT(res_new(RES_NAT, id));
-	id_of(im, o, "SubnetId", "subnet-", true, n->subnet_id);
-	id_of(im, o, "VpcId", "vpc-", false, n->vpc_id);
-	state = str_of(im, o, "State", false);
-	conn = str_of(im, o, "ConnectivityType", false);
-	each(im, o, "NatGatewayAddresses", nat_addr_item, &addr);
+	imp_id(im, o, "SubnetId", "subnet-", true, n->subnet_id);
+	imp_id(im, o, "VpcId", "vpc-", false, n->vpc_id);
+	state = imp_str(im, o, "State", false);
+	conn = imp_str(im, o, "ConnectivityType", false);
+	imp_each(im, o, "NatGatewayAddresses", nat_addr_item, &addr);
 	if (addr.o) {
-		size_t mark = path_push(im, "NatGatewayAddresses", addr.i);
+		size_t mark = imp_path_push(im, "NatGatewayAddresses", addr.i);
 
-		id_of(im, addr.o, "NetworkInterfaceId", "eni-", false, n->eni_id);
-		id_of(im, addr.o, "AllocationId", "eipalloc-", false, n->eip_id);
-		n->private_ip = ip_of(im, addr.o, "PrivateIp");
-		public_ip = ip_of(im, addr.o, "PublicIp");
-		path_pop(im, mark);
+		imp_id(im, addr.o, "NetworkInterfaceId", "eni-", false, n->eni_id);
+		imp_id(im, addr.o, "AllocationId", "eipalloc-", false, n->eip_id);
+		n->private_ip = imp_ip(im, addr.o, "PrivateIp");
+		public_ip = imp_ip(im, addr.o, "PublicIp");
+		imp_path_pop(im, mark);
 	}
-	tags_of(im, o, "Tags", &n->res);
-	s = refer(im, "SubnetId", n->subnet_id, RES_SUBNET);
+	imp_tags(im, o, "Tags", &n->res);
+	s = imp_refer(im, "SubnetId", n->subnet_id, RES_SUBNET);
 	if (!im->ret && n->vpc_id[0] && strcmp(n->vpc_id, AS_SUBNET(s)->vpc_id))
-		skip(im, "VpcId %s is not its subnet's; skipped", n->vpc_id);
+		imp_skip(im, "VpcId %s is not its subnet's; skipped", n->vpc_id);
 	if (!im->ret) {
 		memcpy(n->vpc_id, AS_SUBNET(s)->vpc_id, ID_SIZE);
 		memcpy(n->res.owner, s->owner, ACCOUNT_SIZE);
@@ -1171,12 +755,12 @@ static void nat_item(struct imp *im, const json_t *o, void *arg)
 			       !strcmp(state, "failed"));
 	if (n->private_)
 		n->eip_id[0] = '\0';
-	if (!admit(im, &n->res) || n->deleted)
+	if (!imp_admit(im, &n->res) || n->deleted)
 		return;
 	if (n->eni_id[0] && n->private_ip)
 		nat_eni(im, n, public_ip);
 	else
-		note(im, "no interface or address: it forwards nothing");
+		imp_note(im, "no interface or address: it forwards nothing");
 }
 
 /* --- route tables --- */
@@ -1228,7 +812,7 @@ static void route_target(struct imp *im, const json_t *o, struct route *rt)
 	const char *arn, *tail;
 
 	for (size_t i = 0; i < ARRAY_SIZE(target_keys) && !rt->target_id[0]; i++) {
-		id_of(im, o, target_keys[i].key, NULL, false, rt->target_id);
+		imp_id(im, o, target_keys[i].key, NULL, false, rt->target_id);
 		rt->target = target_keys[i].target;
 	}
 	if (!im->ret && rt->target == TARGET_LOCAL && strcmp(rt->target_id, "local")) {
@@ -1239,14 +823,14 @@ static void route_target(struct imp *im, const json_t *o, struct route *rt)
 				rt->target = gateway_prefixes[k].target;
 	}
 	/* "arn:aws:networkmanager::<account>:core-network/core-network-<hex>" */
-	arn = rt->target_id[0] ? NULL : str_of(im, o, "CoreNetworkArn", false);
+	arn = rt->target_id[0] ? NULL : imp_str(im, o, "CoreNetworkArn", false);
 	tail = arn && strrchr(arn, '/') ? strrchr(arn, '/') + 1 : "";
-	if (id_fits(tail, NULL)) {
+	if (imp_id_fits(tail, NULL)) {
 		str_lcpy(rt->target_id, tail, ID_SIZE);
 		rt->target = TARGET_OTHER;
 	}
 	if (!im->ret && !rt->target_id[0])
-		skip(im, "a route without a target vpce knows; skipped");
+		imp_skip(im, "a route without a target vpce knows; skipped");
 }
 
 static void route_item(struct imp *im, const json_t *o, void *arg)
@@ -1255,20 +839,20 @@ static void route_item(struct imp *im, const json_t *o, void *arg)
 	struct route rt = { .origin = ORIGIN_CREATE_ROUTE };
 	const char *dest, *v6, *origin;
 
-	dest = str_of(im, o, "DestinationCidrBlock", false);
-	cidr_of(im, "DestinationCidrBlock", dest, &rt.dest);
-	id_of(im, o, "DestinationPrefixListId", "pl-", false, rt.pl_id);
-	v6 = str_of(im, o, "DestinationIpv6CidrBlock", false);
-	origin = str_of(im, o, "Origin", false);
+	dest = imp_str(im, o, "DestinationCidrBlock", false);
+	imp_cidr(im, "DestinationCidrBlock", dest, &rt.dest);
+	imp_id(im, o, "DestinationPrefixListId", "pl-", false, rt.pl_id);
+	v6 = imp_str(im, o, "DestinationIpv6CidrBlock", false);
+	origin = imp_str(im, o, "Origin", false);
 	if (!im->ret && !dest && !rt.pl_id[0])
-		skip(im, v6 ? "an IPv6 route; skipped" : "a route without a destination; skipped");
+		imp_skip(im, v6 ? "an IPv6 route; skipped" : "a route without a destination; skipped");
 	rt.to_prefix_list = !dest;
 	route_target(im, o, &rt);
 	for (size_t i = 0; origin && i < ARRAY_SIZE(origins); i++)
 		if (!strcmp(origin, origins[i].name))
 			rt.origin = origins[i].origin;
 	if (!im->ret && t->n_routes >= LIMIT_ROUTES_PER_TABLE)
-		skip(im, "past %d routes; skipped", LIMIT_ROUTES_PER_TABLE);
+		imp_skip(im, "past %d routes; skipped", LIMIT_ROUTES_PER_TABLE);
 	if (im->ret)
 		return;
 	ALLOC_GROW(t->routes, t->n_routes + 1, t->alloc_routes);
@@ -1285,27 +869,27 @@ static void assoc_item(struct imp *im, const json_t *o, void *arg)
 	struct res *s;
 	size_t mark;
 
-	id_of(im, o, "RouteTableAssociationId", "rtbassoc-", true, a.id);
-	a.main = bool_of(im, o, "Main", false);
-	id_of(im, o, "SubnetId", "subnet-", false, a.subnet_id);
-	gw = str_of(im, o, "GatewayId", false);
-	st = enter(im, o, "AssociationState", &mark);
-	state = st ? str_of(im, st, "State", false) : NULL;
-	path_pop(im, mark);
+	imp_id(im, o, "RouteTableAssociationId", "rtbassoc-", true, a.id);
+	a.main = imp_bool(im, o, "Main", false);
+	imp_id(im, o, "SubnetId", "subnet-", false, a.subnet_id);
+	gw = imp_str(im, o, "GatewayId", false);
+	st = imp_enter(im, o, "AssociationState", &mark);
+	state = st ? imp_str(im, st, "State", false) : NULL;
+	imp_path_pop(im, mark);
 	if (!im->ret && state && strcmp(state, "associated") && strcmp(state, "associating"))
 		im->ret = SKIP;
 	if (!im->ret && a.main && v->main_rtb_id[0])
-		skip(im, "a second main association for %s; skipped", t->vpc_id);
+		imp_skip(im, "a second main association for %s; skipped", t->vpc_id);
 	if (!im->ret && !a.main && !a.subnet_id[0])
-		skip(im, "an edge association (gateway '%.40s') is not modelled; skipped",
+		imp_skip(im, "an edge association (gateway '%.40s') is not modelled; skipped",
 		     gw ? gw : "");
-	s = !im->ret && !a.main ? refer(im, "SubnetId", a.subnet_id, RES_SUBNET) : NULL;
+	s = !im->ret && !a.main ? imp_refer(im, "SubnetId", a.subnet_id, RES_SUBNET) : NULL;
 	if (!im->ret && s && strcmp(AS_SUBNET(s)->vpc_id, t->vpc_id))
-		skip(im, "subnet %s is in another VPC; skipped", a.subnet_id);
+		imp_skip(im, "subnet %s is in another VPC; skipped", a.subnet_id);
 	if (!im->ret && s && hmap_get(&im->subnet_rtb, s->id))
-		skip(im, "subnet %s is associated twice; skipped", a.subnet_id);
+		imp_skip(im, "subnet %s is associated twice; skipped", a.subnet_id);
 	if (!im->ret && t->n_assocs >= LIMIT_ASSOCS_PER_TABLE)
-		skip(im, "past %d associations; skipped", LIMIT_ASSOCS_PER_TABLE);
+		imp_skip(im, "past %d associations; skipped", LIMIT_ASSOCS_PER_TABLE);
 	if (im->ret)
 		return;
 	if (s)
@@ -1325,19 +909,19 @@ static void rtb_item(struct imp *im, const json_t *o, void *arg)
 	struct res *v;
 
 	(void)arg;
-	if (!item_id(im, o, "RouteTableId", "rtb-", id))
+	if (!imp_item_id(im, o, "RouteTableId", "rtb-", id))
 		return;
 	t = AS_RTB(res_new(RES_RTB, id));
-	id_of(im, o, "VpcId", "vpc-", true, t->vpc_id);
-	owner_of(im, o, "OwnerId", owner);
-	v = refer(im, "VpcId", t->vpc_id, RES_VPC);
+	imp_id(im, o, "VpcId", "vpc-", true, t->vpc_id);
+	imp_owner(im, o, "OwnerId", owner);
+	v = imp_refer(im, "VpcId", t->vpc_id, RES_VPC);
 	if (v)
 		memcpy(t->res.owner, owner[0] ? owner : v->owner, ACCOUNT_SIZE);
-	each(im, o, "Routes", route_item, t);
-	tags_of(im, o, "Tags", &t->res);
+	imp_each(im, o, "Routes", route_item, t);
+	imp_tags(im, o, "Tags", &t->res);
 	/* Associations once the table is in: a skipped duplicate must not claim subnets. */
-	if (admit(im, &t->res))
-		each(im, o, "Associations", assoc_item, t);
+	if (imp_admit(im, &t->res))
+		imp_each(im, o, "Associations", assoc_item, t);
 }
 
 /* --- VPC endpoints --- */
@@ -1364,7 +948,7 @@ static void vpce_net_add(struct imp *im, struct vpce *v, const char *subnet_id, 
 		if (!strcmp(v->nets[i].subnet_id, subnet_id))
 			return;
 	if (v->n_nets >= LIMIT_SUBNETS_PER_ENDPOINT) {
-		note(im, "past %d subnets: %s ignored", LIMIT_SUBNETS_PER_ENDPOINT, subnet_id);
+		imp_note(im, "past %d subnets: %s ignored", LIMIT_SUBNETS_PER_ENDPOINT, subnet_id);
 		return;
 	}
 	v->nets = xreallocarray(v->nets, v->n_nets + 1, sizeof(*v->nets));
@@ -1378,7 +962,7 @@ static struct res *vpce_subnet(struct imp *im, const struct vpce *v, const char 
 	struct res *s = world_get(im->w, id, RES_SUBNET);
 
 	if (!s || strcmp(AS_SUBNET(s)->vpc_id, v->vpc_id)) {
-		note(im, "subnet %s is not in the export's %s; ignored", id, v->vpc_id);
+		imp_note(im, "subnet %s is not in the export's %s; ignored", id, v->vpc_id);
 		return NULL;
 	}
 	return s;
@@ -1392,15 +976,15 @@ static struct res *vpce_subnet(struct imp *im, const struct vpce *v, const char 
 static void vpce_ids(struct imp *im, const json_t *o, const char *key, const char *prefix,
 		     struct vpce *v)
 {
-	const json_t *arr = array_of(im, o, key), *subnets = member(o, "SubnetIds");
+	const json_t *arr = imp_array(im, o, key), *subnets = imp_member(o, "SubnetIds");
 	const char *s, *sub;
 	struct res *r;
 
 	for (size_t i = 0; i < json_array_size(arr) && !im->ret; i++) {
-		s = str_at(im, arr, key, i);
-		if (!s || !id_fits(s, prefix)) {
+		s = imp_str_at(im, arr, key, i);
+		if (!s || !imp_id_fits(s, prefix)) {
 			if (s)
-				note(im, "%s[%zu] '%.40s' is not an ID vpce can hold; ignored",
+				imp_note(im, "%s[%zu] '%.40s' is not an ID vpce can hold; ignored",
 				     key, i, s);
 			continue;
 		}
@@ -1417,7 +1001,7 @@ static void vpce_ids(struct imp *im, const json_t *o, const char *key, const cha
 				vpce_net_add(im, v, AS_ENI(r)->subnet_id, s);
 				continue;
 			}
-			note(im, "interface %s is not in the export's %s", s, v->vpc_id);
+			imp_note(im, "interface %s is not in the export's %s", s, v->vpc_id);
 			sub = json_string_value(json_array_get(subnets, i));
 			if (sub && vpce_subnet(im, v, sub))
 				vpce_net_add(im, v, sub, s);
@@ -1428,23 +1012,23 @@ static void vpce_ids(struct imp *im, const json_t *o, const char *key, const cha
 /* The suffix of the first DnsEntries name. */
 static void vpce_dns(struct imp *im, const json_t *o, struct vpce *v)
 {
-	const json_t *entries = array_of(im, o, "DnsEntries"), *first;
+	const json_t *entries = imp_array(im, o, "DnsEntries"), *first;
 	const char *name = NULL;
 	size_t mark;
 
 	first = json_array_get(entries, 0);
 	if (!first)
 		return;
-	mark = path_push(im, "DnsEntries", 0);
+	mark = imp_path_push(im, "DnsEntries", 0);
 	if (!json_is_object(first))
-		fail(im, NULL, "not an object");
+		imp_fail(im, NULL, "not an object");
 	else
-		name = str_of(im, first, "DnsName", false);
-	path_pop(im, mark);
+		name = imp_str(im, first, "DnsName", false);
+	imp_path_pop(im, mark);
 	if (name)
 		dns_suffix(name, v->res.id, v->dns_suffix);
 	if (!im->ret && !v->dns_suffix[0])
-		note(im, "no endpoint DNS name to read its suffix from");
+		imp_note(im, "no endpoint DNS name to read its suffix from");
 }
 
 static const char *const vpce_gone[] = { "deleted", "failed", "rejected", "expired" };
@@ -1457,25 +1041,25 @@ static void vpce_item(struct imp *im, const json_t *o, void *arg)
 	struct res *vpc;
 
 	(void)arg;
-	if (!item_id(im, o, "VpcEndpointId", "vpce-", id))
+	if (!imp_item_id(im, o, "VpcEndpointId", "vpce-", id))
 		return;
 	v = AS_VPCE(res_new(RES_VPCE, id));
-	type = str_of(im, o, "VpcEndpointType", true);
-	id_of(im, o, "VpcId", "vpc-", true, v->vpc_id);
-	text_of(im, o, "ServiceName", v->service, sizeof(v->service));
-	state = str_of(im, o, "State", false);
-	policy = str_of(im, o, "PolicyDocument", false);
-	v->private_dns = bool_of(im, o, "PrivateDnsEnabled", false);
-	owner_of(im, o, "OwnerId", owner);
-	tags_of(im, o, "Tags", &v->res);
+	type = imp_str(im, o, "VpcEndpointType", true);
+	imp_id(im, o, "VpcId", "vpc-", true, v->vpc_id);
+	imp_text(im, o, "ServiceName", v->service, sizeof(v->service));
+	state = imp_str(im, o, "State", false);
+	policy = imp_str(im, o, "PolicyDocument", false);
+	v->private_dns = imp_bool(im, o, "PrivateDnsEnabled", false);
+	imp_owner(im, o, "OwnerId", owner);
+	imp_tags(im, o, "Tags", &v->res);
 	if (!im->ret && strcmp(type, "Interface") && strcmp(type, "Gateway"))
-		skip(im, "a %.40s endpoint is not modelled; skipped", type);
+		imp_skip(im, "a %.40s endpoint is not modelled; skipped", type);
 	for (size_t i = 0; state && i < ARRAY_SIZE(vpce_gone); i++)
 		if (!strcasecmp(state, vpce_gone[i]))
-			skip(im, "%s; skipped", vpce_gone[i]);
+			imp_skip(im, "%s; skipped", vpce_gone[i]);
 	if (!im->ret && !v->service[0])
-		skip(im, "no service name; skipped");
-	vpc = refer(im, "VpcId", v->vpc_id, RES_VPC);
+		imp_skip(im, "no service name; skipped");
+	vpc = imp_refer(im, "VpcId", v->vpc_id, RES_VPC);
 	if (im->ret) {
 		res_free(&v->res);
 		return;
@@ -1488,12 +1072,12 @@ static void vpce_item(struct imp *im, const json_t *o, void *arg)
 	vpce_ids(im, o, "NetworkInterfaceIds", "eni-", v);
 	vpce_ids(im, o, "SubnetIds", "subnet-", v);
 	if (v->type == VPCE_INTERFACE) {
-		each(im, o, "Groups", group_item, &(struct groups){ &v->groups, &v->n_groups });
+		imp_each(im, o, "Groups", group_item, &(struct groups){ &v->groups, &v->n_groups });
 		vpce_dns(im, o, v);
 	} else {
 		v->private_dns = false;
 	}
-	admit(im, &v->res);
+	imp_admit(im, &v->res);
 }
 
 /* --- bucket policies --- */
@@ -1502,7 +1086,7 @@ static void vpce_item(struct imp *im, const json_t *o, void *arg)
 static void bucket_file(struct imp *im, const struct aws_file *f, const json_t *root)
 {
 	const char *stem = strchr(f->name, '/') + 1;
-	const char *policy = str_of(im, root, "Policy", true);
+	const char *policy = imp_str(im, root, "Policy", true);
 	size_t len = strlen(stem) - strlen(".json");
 	struct aws_import *out = im->out;
 	struct reach_doc *d;
@@ -1510,19 +1094,19 @@ static void bucket_file(struct imp *im, const struct aws_file *f, const json_t *
 	if (im->ret)
 		return;
 	if (len < 3 || len > 63 || strspn(stem, "abcdefghijklmnopqrstuvwxyz0123456789.-") < len) {
-		note(im, "not a bucket name; ignored");
+		imp_note(im, "not a bucket name; ignored");
 		return;
 	}
 	for (size_t i = 0; i < out->n_buckets; i++) {
 		const char *had = out->buckets[i].name;
 
 		if (strlen(had) == len && !strncmp(had, stem, len)) {
-			note(im, "a second policy for the bucket; ignored");
+			imp_note(im, "a second policy for the bucket; ignored");
 			return;
 		}
 	}
 	if (im->n_res++ >= LIMIT_RESOURCES) {
-		fail(im, NULL, "more than %d resources", LIMIT_RESOURCES);
+		imp_fail(im, NULL, "more than %d resources", LIMIT_RESOURCES);
 		return;
 	}
 	out->buckets = xreallocarray(out->buckets, out->n_buckets + 1, sizeof(*out->buckets));
@@ -1547,7 +1131,7 @@ static void check_refs(struct imp *im)
 
 			if (kind < 0 || world_get(im->w, rt->target_id, (enum res_kind)kind))
 				continue;
-			note(im, "%s: the target %s of the route to %s is not in the export: "
+			imp_note(im, "%s: the target %s of the route to %s is not in the export: "
 				 "the route leads nowhere", t->res.id, rt->target_id,
 			     rt->to_prefix_list ? rt->pl_id : cidr4_fmt(&rt->dest, dest));
 		}
@@ -1557,7 +1141,7 @@ static void check_refs(struct imp *im)
 
 		for (size_t i = 0; i < v->n_rtbs; i++)
 			if (!world_get(im->w, v->rtbs[i], RES_RTB))
-				note(im, "%s: route table %s is not in the export", v->res.id,
+				imp_note(im, "%s: route table %s is not in the export", v->res.id,
 				     v->rtbs[i]);
 	}
 }
@@ -1618,9 +1202,9 @@ static json_t *load(struct imp *im, const struct aws_file *f)
 	root = json_loadb(f->text ? f->text : "", f->text ? f->len : 0, JSON_REJECT_DUPLICATES,
 			  &jerr);
 	if (!root)
-		fail(im, NULL, "line %d: %s", jerr.line, jerr.text);
+		imp_fail(im, NULL, "line %d: %s", jerr.line, jerr.text);
 	else if (!json_is_object(root))
-		fail(im, NULL, "not a JSON object");
+		imp_fail(im, NULL, "not a JSON object");
 	if (im->ret < 0) {
 		json_decref(root);
 		return NULL;
@@ -1637,9 +1221,9 @@ static void read_file(struct imp *im, const struct stage *st, const struct aws_f
 	if (st->file)
 		st->file(im, f, root);
 	else if (!json_is_array(json_object_get(root, st->array)))
-		fail(im, st->array, "missing or not an array");
+		imp_fail(im, st->array, "missing or not an array");
 	else
-		each(im, root, st->array, st->item, NULL);
+		imp_each(im, root, st->array, st->item, NULL);
 	json_decref(root);
 	if (im->ret > 0)
 		im->ret = 0;
@@ -1701,7 +1285,7 @@ static void guess_region(struct imp *im, const struct aws_file *files, size_t n)
 	}
 	im->file = NULL;
 	if (!im->region)
-		fail(im, NULL, "cannot tell the region: give --region");
+		imp_fail(im, NULL, "cannot tell the region: give --region");
 }
 
 int aws_import(const struct aws_file *files, size_t n, const struct region *region,
@@ -1715,7 +1299,7 @@ int aws_import(const struct aws_file *files, size_t n, const struct region *regi
 	hmap_init(&im.pl_ids);
 	for (size_t i = 0; i < n; i++)
 		if (!stage_of(files[i].name))
-			note(&im, "unknown file '%.200s' ignored", files[i].name);
+			imp_note(&im, "unknown file '%.200s' ignored", files[i].name);
 	if (!im.region)
 		guess_region(&im, files, n);
 	for (size_t s = 0; s < ARRAY_SIZE(stages) && !im.ret; s++)

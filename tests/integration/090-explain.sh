@@ -59,6 +59,11 @@ jq_eq "$out" '[.hops[] | select(.component == "route")][0].id' "$GW"
 jq_eq "$out" '.context["aws:SourceVpce"]' "$GW"
 jq_eq "$out" '.context["aws:VpcSourceIp"] | startswith("10.0.1.")' true
 jq_eq "$out" '.context | has("aws:SourceIp")' false
+# The gateway endpoint serves every zone: no application change, the public name, any subnet.
+out=$(explain "$I2" s3.us-east-1.amazonaws.com)
+jq_eq "$out" .verdict reachable
+jq_eq "$out" .resolved.answer public-name
+jq_eq "$out" '.context["aws:SourceVpce"]' "$GW"
 ec2 modify-vpc-endpoint --vpc-endpoint-id "$GW" --remove-route-table-ids "$RT_PRIV" >/dev/null
 eq "$(verdict "$I1" s3://my-bucket/k)" route "S3 once the route table is disassociated"
 ec2 modify-vpc-endpoint --vpc-endpoint-id "$GW" --add-route-table-ids "$RT_PRIV" >/dev/null
@@ -116,6 +121,24 @@ jq_eq "$out" .blocked_at endpoint-policy
 jq_eq "$out" '[.hops[] | select(.blocking)][0].detail | test("NoSend")' true
 eq "$(verdict "$I1" sqs.us-east-1.amazonaws.com --principal "$P" --action sqs:ReceiveMessage)" reachable
 
+# An endpoint policy never widens what identity policies allow, and can hold to an organization.
+echo '{"Version":"2012-10-17","Statement":[{"Sid":"NoQueues","Effect":"Deny","Action":"sqs:*","Resource":"*"}]}' \
+	>"$TMP/identity-deny.json"
+out=$(explain "$I1" sqs.us-east-1.amazonaws.com --principal "$P" --action sqs:ReceiveMessage \
+	--identity-policy "$TMP/identity-deny.json")
+jq_eq "$out" .blocked_at identity-policy
+jq_eq "$out" '[.hops[] | select(.blocking)][0].detail | test("NoQueues")' true
+cat >"$TMP/org.json" <<'EOF'
+{"Version":"2012-10-17","Statement":[{"Sid":"OurOrgOnly","Effect":"Allow","Principal":"*","Action":"*",
+ "Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123def4"}}}]}
+EOF
+ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" --policy-document "file://$TMP/org.json" >/dev/null
+eq "$(verdict "$I1" sqs.us-east-1.amazonaws.com --principal "$P" --action sqs:ReceiveMessage)" \
+	endpoint-policy "a principal outside the organization"
+eq "$(verdict "$I1" sqs.us-east-1.amazonaws.com --principal "$P" --action sqs:ReceiveMessage \
+	--context aws:PrincipalOrgID=o-abc123def4)" reachable "a principal of the organization"
+ec2 modify-vpc-endpoint --vpc-endpoint-id "$EP" --policy-document "file://$TMP/deny-send.json" >/dev/null
+
 # 6. A bucket policy keyed on aws:SourceVpce: no leaky bucket. The endpoint passes, the NAT path
 #    and a request that names another endpoint do not.
 cat >"$TMP/bucket.json" <<EOF
@@ -172,6 +195,8 @@ ec2 modify-vpc-attribute --vpc-id "$VPC2" --no-enable-dns-support >/dev/null
 S2=$(ec2 create-subnet --vpc-id "$VPC2" --cidr-block 10.9.1.0/24 --availability-zone us-east-1a | id .Subnet.SubnetId)
 I9=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S2" | id '.Instances[0].InstanceId')
 eq "$(verdict "$I9" sqs.us-east-1.amazonaws.com)" dns "no resolver"
+# A gateway endpoint serves its own VPC only.
+eq "$(verdict "$I9" 198.18.0.1)" route "another VPC's gateway endpoint"
 for bad in "--from i-00000000000000000 --to 10.0.1.1" "--from $I1 --to s3://" "--from $I1 --to 10.0.1.1 --port 0" \
 	"--from $I1 --to 10.0.1.1 --protocol icmp" "--from $I1"; do
 	# shellcheck disable=SC2086
