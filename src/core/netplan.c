@@ -23,7 +23,7 @@ struct npc {
 	const char *prefix;
 	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats;
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
-	struct hmap peers;	/* sg rule id -> struct peers: its expansion, shared by ports */
+	struct hmap groups;	/* sg id -> struct sg_rules: its rules expanded, shared by ports */
 	const struct netindex *ix;
 };
 
@@ -191,59 +191,79 @@ static int expand_peers(struct npc *c, const struct sg_rule *rule, struct peers 
 	return 0;
 }
 
-/* The rule's peers, expanded once per plan and shared by every port it guards. */
-static int rule_peers(struct npc *c, const struct sg_rule *rule, struct np_sg_rule *out)
+/* A group's rules as packets see them, made once per plan and shared by its ports. */
+struct sg_rules {
+	struct np_sg_rule *v[2];	/* ingress, egress */
+	size_t n[2];
+};
+
+static int group_rules(struct npc *c, const char *sg_id, const struct sg_rules **out)
 {
-	char key[2 * sizeof(void *) + 3];
-	struct peers *pe;
+	struct sg_rules *gr = hmap_get(&c->groups, sg_id);
+	struct res *r;
 
-	/* Keyed by the rule's address: an account export's rules have no IDs. */
-	snprintf(key, sizeof(key), "%p", (const void *)rule);
-	pe = hmap_get(&c->peers, key);
-	if (!pe) {
-		char *k = arena_strdup(&c->p->arena, str_c(key));
-
-		pe = arena_alloc(&c->p->arena, sizeof(*pe));
-		if (!k || !pe || expand_peers(c, rule, pe) < 0)
+	*out = gr;
+	if (gr)
+		return 0;
+	r = world_get(c->w, sg_id, RES_SG);
+	gr = arena_alloc(&c->p->arena, sizeof(*gr));
+	if (!gr)
+		return -ENOMEM;
+	*gr = (struct sg_rules){ 0 };
+	for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++)
+		gr->n[AS_SG(r)->rules[i].egress]++;
+	for (int d = 0; d < 2; d++) {
+		gr->v[d] = gr->n[d] ? arena_alloc(&c->p->arena, gr->n[d] * sizeof(*gr->v[d])) : NULL;
+		if (gr->n[d] && !gr->v[d])
 			return -ENOMEM;
-		hmap_put(&c->peers, k, pe);
+		gr->n[d] = 0;
 	}
-	out->peers = pe->v;
-	out->n_peers = pe->n;
+	for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++) {
+		const struct sg_rule *rule = &AS_SG(r)->rules[i];
+		struct np_sg_rule *o = &gr->v[rule->egress][gr->n[rule->egress]++];
+		struct peers pe;
+
+		*o = (struct np_sg_rule){ .proto = rule->proto, .from_port = rule->from_port,
+					  .to_port = rule->to_port, .sg = AS_SG(r), .rule = rule };
+		if (expand_peers(c, rule, &pe) < 0)
+			return -ENOMEM;
+		o->peers = pe.v;
+		o->n_peers = pe.n;
+	}
+	/* The key is the group's own ID, which outlives the plan's compilation. */
+	hmap_put(&c->groups, r ? r->id : sg_id, gr);
+	*out = gr;
 	return 0;
 }
 
-/* The rules of the ENI's groups in one direction, in group then rule order. */
-static int port_rules(struct npc *c, const struct eni *e, bool egress, struct np_sg_rule **out,
+/*
+ * The rules of the ENI's groups in one direction, in group then rule order:
+ * a one-group ENI's are its group's own array.
+ */
+static int port_rules(struct npc *c, const struct eni *e, int egress, struct np_sg_rule **out,
 		      size_t *n)
 {
-	size_t count = 0, k = 0;
+	const struct sg_rules *gr[LIMIT_GROUPS_PER_ENI];
+	size_t groups = MIN(e->n_groups, (size_t)LIMIT_GROUPS_PER_ENI), count = 0, k = 0;
 
-	for (size_t g = 0; g < e->n_groups; g++) {
-		struct res *r = world_get(c->w, e->groups[g], RES_SG);
-
-		for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++)
-			count += AS_SG(r)->rules[i].egress == egress;
+	*out = NULL;
+	*n = 0;
+	for (size_t g = 0; g < groups; g++) {
+		if (group_rules(c, e->groups[g], &gr[g]) < 0)
+			return -ENOMEM;
+		count += gr[g]->n[egress];
+	}
+	if (groups == 1) {
+		*out = gr[0]->v[egress];
+		*n = count;
+		return 0;
 	}
 	*out = count ? arena_alloc(&c->p->arena, count * sizeof(**out)) : NULL;
 	if (count && !*out)
 		return -ENOMEM;
-	for (size_t g = 0; g < e->n_groups; g++) {
-		struct res *r = world_get(c->w, e->groups[g], RES_SG);
-
-		for (size_t i = 0; r && i < AS_SG(r)->n_rules; i++) {
-			const struct sg_rule *rule = &AS_SG(r)->rules[i];
-			struct np_sg_rule *o;
-
-			if (rule->egress != egress)
-				continue;
-			o = &(*out)[k++];
-			*o = (struct np_sg_rule){ .proto = rule->proto, .from_port = rule->from_port,
-						  .to_port = rule->to_port, .sg = AS_SG(r),
-						  .rule = rule };
-			if (rule_peers(c, rule, o) < 0)
-				return -ENOMEM;
-		}
+	for (size_t g = 0; g < groups; g++) {
+		memcpy(*out + k, gr[g]->v[egress], gr[g]->n[egress] * sizeof(**out));
+		k += gr[g]->n[egress];
 	}
 	*n = k;
 	return 0;
@@ -258,8 +278,8 @@ static int add_port(struct npc *c, size_t vpc_ns, const struct eni *e)
 	pt = &p->ports[p->n_ports++];
 	*pt = (struct np_port){ .ns = vpc_ns, .eni = e, .ip = e->private_ip };
 	port_name(e->res.id, pt->dev);
-	if (port_rules(c, e, false, &pt->in, &pt->n_in) < 0 ||
-	    port_rules(c, e, true, &pt->out, &pt->n_out) < 0)
+	if (port_rules(c, e, 0, &pt->in, &pt->n_in) < 0 ||
+	    port_rules(c, e, 1, &pt->out, &pt->n_out) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -610,14 +630,14 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 	/* Bounded by the world, itself bounded by LIMIT_RESOURCES. */
 	arena_init(&out->arena, SIZE_MAX / 2);
 	index_members(&c);
-	hmap_init(&c.peers);
+	hmap_init(&c.groups);
 	region_ns = add_ns(&c, NP_NS_REGION, "");
 	WORLD_FOR_EACH(w, RES_VPC, x) {
 		ret = add_vpc(&c, region_ns, netindex_vpc(ix, x->id));
 		if (ret < 0)
 			break;
 	}
-	hmap_release(&c.peers);
+	hmap_release(&c.groups);
 	hmap_release_values(&c.members, members_free);
 	if (ret < 0)
 		netplan_release(out);
