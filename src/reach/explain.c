@@ -892,15 +892,39 @@ static void layer_hop(struct walk *wk, const struct pol_set *set, const struct p
 	bool missing = res->decision == POL_IMPLICIT_DENY && (res->missing & (1u << layer));
 
 	matched_text(set, res, layer, stmts, sizeof(stmts));
-	if (res->decision == POL_EXPLICIT_DENY && stmts[0])
-		hop(wk, component, id, "%s denies explicitly: %s", what, stmts);
+	if (res->decision == POL_EXPLICIT_DENY)
+		hop(wk, component, id, stmts[0] ? "%s denies explicitly: %s" :
+		    "%s denies nothing%s (an explicit Deny elsewhere decides)", what, stmts);
 	else if (missing)
 		hop(wk, component, id, "%s has no statement that allows %s on %s", what,
 		    wk->q->action, wk->out->resource);
 	else if (stmts[0])
 		hop(wk, component, id, "%s allows: %s", what, stmts);
 	else
-		hop(wk, component, id, "%s does not need to allow (same account: the other policies grant)", what);
+		hop(wk, component, id, "%s grants nothing here and need not: %s", what,
+		    layer == POL_LAYER_RESOURCE ?
+		    "the caller's account owns the resource and its identity policies allow" :
+		    "the resource policy grants");
+}
+
+/* The context as decided: derived keys, overridden or added to by the question's. */
+static void context_out(struct walk *wk)
+{
+	const struct reach_query *q = wk->q;
+	struct reach_result *out = wk->out;
+
+	for (size_t k = 0; k < q->n_context; k++) {
+		const char *v = q->context[k].n ? q->context[k].values[0] : "";
+		size_t i;
+
+		for (i = 0; i < out->n_ctx; i++)
+			if (!strcasecmp(out->ctx_key[i], q->context[k].name))
+				break;
+		if (i == out->n_ctx)
+			ctx_add(wk, q->context[k].name, v);
+		else
+			str_lcpy(out->ctx_value[i], v, sizeof(out->ctx_value[i]));
+	}
 }
 
 static bool policies(struct walk *wk)
@@ -944,6 +968,7 @@ static bool policies(struct walk *wk)
 	}
 	for (size_t k = 0; k < q->n_context && nk < ARRAY_SIZE(keys); k++)
 		keys[nk++] = q->context[k];
+	context_out(wk);
 	if (wk->via) {
 		ep = reach_vpce_policy(rx, wk->via);
 		if (!ep) {

@@ -19,7 +19,7 @@
 #include "policy/policy.h"
 
 #define REACH_MAX_HOPS 24
-#define REACH_MAX_CONTEXT 8
+#define REACH_MAX_CONTEXT 16
 
 /* A policy document the world does not hold: a bucket's, or the caller's identity policy. */
 struct reach_doc {
@@ -97,8 +97,8 @@ struct reach_result {
 	bool resolved;			/* 'addr' is known */
 	char resource[512];		/* the resource the policies decided on, or "" */
 	/* The context AWS supplies, derived from the path. */
-	char ctx_key[REACH_MAX_CONTEXT][32];
-	char ctx_value[REACH_MAX_CONTEXT][ID_SIZE];
+	char ctx_key[REACH_MAX_CONTEXT][64];
+	char ctx_value[REACH_MAX_CONTEXT][128];
 	size_t n_ctx;
 	struct reach_hop hops[REACH_MAX_HOPS];
 	size_t n_hops;

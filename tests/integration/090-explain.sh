@@ -152,8 +152,9 @@ eq "$(verdict "$I1" s3://my-bucket/k "${B[@]}")" reachable "bucket through the e
 out=$(explain "$I3" s3://my-bucket/k "${B[@]}")
 jq_eq "$out" .blocked_at resource-policy
 jq_eq "$out" '[.hops[] | select(.blocking)][0].detail | test("OnlyThroughOurEndpoint")' true
-eq "$(verdict "$I1" s3://my-bucket/k "${B[@]}" --context aws:SourceVpce=vpce-0000000000000000f)" \
-	resource-policy "another endpoint's requests"
+out=$(explain "$I1" s3://my-bucket/k "${B[@]}" --context aws:SourceVpce=vpce-0000000000000000f)
+jq_eq "$out" .blocked_at resource-policy
+jq_eq "$out" '.context["aws:SourceVpce"]' vpce-0000000000000000f	# as decided
 
 # 7. On-premises: an interface endpoint by address and by its regional name, never a gateway
 #    endpoint.
