@@ -41,9 +41,17 @@ void netindex_build(struct netindex *ix, const struct world *w)
 		hmap_put(&ix->by_vpc, r->id, m);
 	}
 	for (int k = 0; k < RES_KIND_COUNT; k++) {
+		struct vpc_members *last = NULL;
+
 		WORLD_FOR_EACH(w, k, r) {
 			const char *vpc_id = vpc_of(r);
-			struct vpc_members *m = vpc_id[0] ? hmap_get(&ix->by_vpc, vpc_id) : NULL;
+			struct vpc_members *m;
+
+			/* Resources come in creation order, mostly a VPC's at a time. */
+			if (last && !strcmp(last->vpc->res.id, vpc_id))
+				m = last;
+			else
+				m = last = vpc_id[0] ? hmap_get(&ix->by_vpc, vpc_id) : NULL;
 
 			if (!m)
 				continue;
@@ -55,6 +63,15 @@ void netindex_build(struct netindex *ix, const struct world *w)
 				m->vgw = AS_VGW(r);
 		}
 	}
+}
+
+void netindex_build_addresses(struct netindex *ix, const struct world *w)
+{
+	struct res *r;
+
+	if (ix->addresses)
+		return;
+	ix->addresses = true;
 	ix->keys = xcalloc(w->n[RES_ENI] + 1, sizeof(*ix->keys));
 	WORLD_FOR_EACH(w, RES_ENI, r) {
 		const struct eni *e = AS_ENI(r);
@@ -93,6 +110,7 @@ const struct eni *netindex_eni_at(const struct netindex *ix, const char *vpc_id,
 {
 	char key[ID_SIZE + 10];
 
+	assert(ix->addresses);
 	addr_key(key, vpc_id, ip);
 	return hmap_get(&ix->by_addr, key);
 }

@@ -25,14 +25,20 @@ struct netindex {
 	struct hmap by_addr;		/* "<vpc id>/<ip hex>" -> const struct eni * */
 	char (*keys)[ID_SIZE + 10];	/* owned: the keys of by_addr */
 	size_t n_keys;
+	bool addresses;			/* by_addr is made */
 };
 
-/* Indexes 'w'. */
+/* Indexes 'w' by VPC. */
 void netindex_build(struct netindex *ix, const struct world *w);
+/*
+ * Indexes the ENIs of 'w' by address too, for netindex_eni_at(); a plan does
+ * not need it, questions about addresses do. Does nothing the second time.
+ */
+void netindex_build_addresses(struct netindex *ix, const struct world *w);
 void netindex_release(struct netindex *ix);
 /* The resources of VPC 'vpc_id', or NULL when there is no such VPC. */
 const struct vpc_members *netindex_vpc(const struct netindex *ix, const char *vpc_id);
-/* The network interface with address 'ip' in VPC 'vpc_id', or NULL. */
+/* The network interface with address 'ip' in VPC 'vpc_id', or NULL (needs the addresses indexed). */
 const struct eni *netindex_eni_at(const struct netindex *ix, const char *vpc_id, uint32_t ip);
 
 /*

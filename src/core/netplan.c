@@ -24,6 +24,8 @@ struct npc {
 	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats;
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
 	struct hmap groups;	/* sg id -> struct sg_rules: its rules expanded, shared by ports */
+	const char *last_gr_id;	/* the group group_rules() gave last, and its rules */
+	struct sg_rules *last_gr;
 	const struct netindex *ix;
 };
 
@@ -130,12 +132,17 @@ static void index_members(struct npc *c)
 {
 	struct res *r;
 
+	const char *last_id = NULL;
+	struct members *last = NULL;
+
 	hmap_init(&c->members);
 	WORLD_FOR_EACH(c->w, RES_ENI, r) {
 		const struct eni *e = AS_ENI(r);
 
 		for (size_t i = 0; i < e->n_groups; i++) {
-			struct members *m = hmap_get(&c->members, e->groups[i]);
+			/* ENIs come a VPC at a time, mostly in the same groups. */
+			struct members *m = last_id && !strcmp(last_id, e->groups[i]) ? last :
+					    hmap_get(&c->members, e->groups[i]);
 
 			if (!m) {
 				m = xcalloc(1, sizeof(*m));
@@ -143,6 +150,8 @@ static void index_members(struct npc *c)
 			}
 			ALLOC_GROW(m->ips, m->n + 1, m->alloc);
 			m->ips[m->n++] = e->private_ip;
+			last_id = e->groups[i];
+			last = m;
 		}
 	}
 }
@@ -199,12 +208,16 @@ struct sg_rules {
 
 static int group_rules(struct npc *c, const char *sg_id, const struct sg_rules **out)
 {
-	struct sg_rules *gr = hmap_get(&c->groups, sg_id);
+	struct sg_rules *gr = c->last_gr && !strcmp(c->last_gr_id, sg_id) ? c->last_gr :
+			      hmap_get(&c->groups, sg_id);
 	struct res *r;
 
 	*out = gr;
-	if (gr)
+	if (gr) {
+		c->last_gr_id = sg_id;
+		c->last_gr = gr;
 		return 0;
+	}
 	r = world_get(c->w, sg_id, RES_SG);
 	gr = arena_alloc(&c->p->arena, sizeof(*gr));
 	if (!gr)

@@ -165,7 +165,7 @@ static bool find_source(struct walk *wk, struct err *e)
 {
 	const struct world *w = wk->rx->w;
 	const char *from = wk->q->from;
-	char key[12], a[IP4_STRLEN], az[AZ_NAME_SIZE];
+	char a[IP4_STRLEN], az[AZ_NAME_SIZE];
 	const struct ip_owner *o;
 	struct res *r;
 	uint32_t ip;
@@ -190,8 +190,7 @@ static bool find_source(struct walk *wk, struct err *e)
 		if (!source_eni(wk, AS_ENI(r), e))
 			return false;
 	} else if (ip4_parse(str_c(from), &ip) == 0) {
-		snprintf(key, sizeof(key), "%08x", ip);
-		o = hmap_get(&wk->rx->by_ip, key);
+		o = reach_ip_owner(wk->rx, ip);
 		if (o && o->count > 1)
 			return err_fail(e, NULL, "%s is an address of %zu network interfaces in different VPCs: give the instance or ENI ID",
 					from, o->count), false;
@@ -1053,6 +1052,7 @@ int reach_explain(struct reach *rx, const struct reach_query *q, struct reach_re
 {
 	struct walk wk = { .rx = rx, .q = q, .out = out };
 
+	reach_prepare(rx);
 	*out = (struct reach_result){ .how = DNS_NXDOMAIN };
 	wk.port = q->port ? q->port : HTTPS_PORT;
 	wk.proto = q->proto ? q->proto : 6;

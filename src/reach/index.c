@@ -65,12 +65,14 @@ static void index_tables(struct reach *rx)
 	}
 }
 
+/* ENIs by address across VPCs, and by public address: made on first use, few questions need them. */
 static void index_addresses(struct reach *rx)
 {
 	const struct world *w = rx->w;
 	size_t n_public = 0;
 	struct res *r;
 
+	rx->addresses_indexed = true;
 	rx->public_keys = xcalloc(w->n[RES_ENI] + 1, sizeof(*rx->public_keys));
 	WORLD_FOR_EACH(w, RES_ENI, r) {
 		if (!AS_ENI(r)->public_ip)
@@ -138,15 +140,12 @@ int reach_new(const struct reach_input *in, struct reach **out, struct err *e)
 		err_fail(e, NULL, "the network plan does not compile: %s", strerror(-ret));
 		goto fail;
 	}
-	for (size_t i = 0; i < rx->plan.n_ports; i++)
-		hmap_put(&rx->ports, rx->plan.ports[i].eni->res.id, &rx->plan.ports[i]);
 	for (size_t i = 0; i < rx->plan.n_rules; i++)
 		if (rx->plan.rules[i].prio == NP_RULE_LOOKUP_PRIO) {
 			hmap_put(&rx->rules, rx->plan.rules[i].subnet->res.id, &rx->plan.rules[i]);
 			hmap_put(&rx->rtb_rules, rx->plan.rules[i].rtb->res.id, &rx->plan.rules[i]);
 		}
 	index_tables(rx);
-	index_addresses(rx);
 
 	rx->buckets = xcalloc(in->n_buckets + 1, sizeof(*rx->buckets));
 	bucket_pols = xcalloc(in->n_buckets + 1, sizeof(*bucket_pols));
@@ -235,12 +234,34 @@ const struct np_route *reach_lookup_rtb(const struct reach *rx, const struct rtb
 	return rule ? reach_lookup(rx, rule, ip) : NULL;
 }
 
-const struct eni *reach_public_owner(const struct reach *rx, uint32_t ip)
+void reach_prepare(struct reach *rx)
+{
+	if (rx->prepared)
+		return;
+	rx->prepared = true;
+	netindex_build_addresses(&rx->ix, rx->w);
+	for (size_t i = 0; i < rx->plan.n_ports; i++)
+		hmap_put(&rx->ports, rx->plan.ports[i].eni->res.id, &rx->plan.ports[i]);
+}
+
+const struct eni *reach_public_owner(struct reach *rx, uint32_t ip)
 {
 	char key[12];
 
+	if (!rx->addresses_indexed)
+		index_addresses(rx);
 	snprintf(key, sizeof(key), "p%08x", ip);
 	return hmap_get(&rx->by_public, key);
+}
+
+const struct ip_owner *reach_ip_owner(struct reach *rx, uint32_t ip)
+{
+	char key[12];
+
+	if (!rx->addresses_indexed)
+		index_addresses(rx);
+	snprintf(key, sizeof(key), "%08x", ip);
+	return hmap_get(&rx->by_ip, key);
 }
 
 const struct policy *reach_vpce_policy(struct reach *rx, const struct vpce *v)

@@ -29,12 +29,14 @@ struct reach {
 	const struct region *region;
 	struct np_plan plan;
 	struct netindex ix;
-	struct hmap ports;		/* eni id -> struct np_port * */
+	bool prepared;			/* reach_prepare() has run */
+	struct hmap ports;		/* eni id -> struct np_port * (reach_prepare()) */
 	struct hmap rules;		/* subnet id -> struct np_rule * (its table lookup) */
 	struct hmap tables;		/* "<ns>/<table>" -> struct reach_table * */
 	struct reach_table *tabv;
 	size_t n_tabv;
 	const struct np_route **routev;	/* every route, grouped by table */
+	bool addresses_indexed;		/* by_ip and by_public are made */
 	struct hmap by_ip;		/* "<ip hex>" -> struct ip_owner * */
 	struct ip_owner *owners;
 	size_t n_owners;
@@ -57,13 +59,20 @@ struct ip_owner {
 	size_t count;
 };
 
+/*
+ * Makes what questions about addresses need and lint does not: ENIs by
+ * address, ports by ENI. Does nothing the second time.
+ */
+void reach_prepare(struct reach *rx);
 /* The route a packet from 'rule''s subnet to 'ip' takes, or NULL. */
 const struct np_route *reach_lookup(const struct reach *rx, const struct np_rule *rule,
 				    uint32_t ip);
 /* The route table 't' gives 'ip', if some subnet uses it; else NULL. */
 const struct np_route *reach_lookup_rtb(const struct reach *rx, const struct rtb *t, uint32_t ip);
 /* The ENI whose public address is 'ip', or NULL. */
-const struct eni *reach_public_owner(const struct reach *rx, uint32_t ip);
+const struct eni *reach_public_owner(struct reach *rx, uint32_t ip);
+/* The ENIs whose private address is 'ip' (the first, and how many), or NULL. */
+const struct ip_owner *reach_ip_owner(struct reach *rx, uint32_t ip);
 /* The subnet's routing rule (its table), or NULL. */
 const struct np_rule *reach_rule(const struct reach *rx, const struct subnet *s);
 /* The compiled policy of endpoint 'v', or NULL when it does not compile. */

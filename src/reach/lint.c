@@ -141,7 +141,7 @@ static void ingress_from(const struct np_port *pt, const struct cidr4 *block, bo
 	}
 }
 
-static void check_endpoint_groups(struct reach *rx, const struct vpc_members *m,
+static void check_endpoint_groups(const struct hmap *ports, const struct vpc_members *m,
 				  const struct vpce *v, struct lint_findings *f)
 {
 	bool inside = false, world = false;
@@ -150,7 +150,7 @@ static void check_endpoint_groups(struct reach *rx, const struct vpc_members *m,
 	if (v->type != VPCE_INTERFACE || !v->n_nets)
 		return;
 	for (size_t i = 0; i < v->n_nets; i++) {
-		const struct np_port *pt = hmap_get(&rx->ports, v->nets[i].eni_id);
+		const struct np_port *pt = hmap_get(ports, v->nets[i].eni_id);
 
 		if (pt)
 			ingress_from(pt, &m->vpc->cidr, &inside, &world, &open_sg);
@@ -345,7 +345,13 @@ static void check_buckets(struct reach *rx, struct lint_findings *f)
 
 void reach_lint(struct reach *rx, struct lint_findings *out)
 {
+	struct hmap ports;		/* endpoint ENI id -> its port */
 	struct res *r;
+
+	hmap_init(&ports);
+	for (size_t i = 0; i < rx->plan.n_ports; i++)
+		if (rx->plan.ports[i].eni->type == ENI_VPC_ENDPOINT)
+			hmap_put(&ports, rx->plan.ports[i].eni->res.id, &rx->plan.ports[i]);
 
 	WORLD_FOR_EACH(rx->w, RES_VPCE, r) {
 		const struct vpc_members *m = netindex_vpc(&rx->ix, AS_VPCE(r)->vpc_id);
@@ -353,12 +359,13 @@ void reach_lint(struct reach *rx, struct lint_findings *out)
 		if (!m)
 			continue;
 		check_endpoints(rx, m, AS_VPCE(r), out);
-		check_endpoint_groups(rx, m, AS_VPCE(r), out);
+		check_endpoint_groups(&ports, m, AS_VPCE(r), out);
 		check_policy(rx, AS_VPCE(r), out);
 	}
 	WORLD_FOR_EACH(rx->w, RES_VPC, r)
 		check_gateway_routes(rx, netindex_vpc(&rx->ix, r->id), out);
 	check_buckets(rx, out);
+	hmap_release(&ports);
 }
 
 void lint_findings_release(struct lint_findings *f)

@@ -147,6 +147,7 @@ static void test_views(void)
 	build(&n);
 	add_sqs(&n);
 	netindex_build(&ix, &n.f.w);
+	netindex_build_addresses(&ix, &n.f.w);
 	/* Private DNS: both zones' ENIs, in this VPC only; the public view gives the service. */
 	CHECK_EQ(dnsview_resolve(&n.f.w, &ix, rg, n.vpc, "SQS.us-east-1.amazonaws.com.", &a), 0);
 	CHECK_EQ(a.how, DNS_PRIVATE_ZONE);
