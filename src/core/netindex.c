@@ -27,42 +27,75 @@ static void addr_key(char dst[static ID_SIZE + 10], const char *vpc_id, uint32_t
 	snprintf(dst, ID_SIZE + 10, "%s/%08x", vpc_id, ip);
 }
 
+/* The members of the VPC 'r' belongs to, or NULL; 'last' remembers the previous answer. */
+static struct vpc_members *owner_of(const struct netindex *ix, const struct res *r,
+				    struct vpc_members **last)
+{
+	const char *vpc_id = vpc_of(r);
+
+	/* Resources come in creation order, mostly a VPC's at a time. */
+	if (*last && !strcmp((*last)->vpc->res.id, vpc_id))
+		return *last;
+	if (!vpc_id[0])
+		return NULL;
+	*last = hmap_get(&ix->by_vpc, vpc_id);
+	return *last;
+}
+
+/*
+ * Each kind's resources grouped by VPC in one array (a counting sort): the
+ * first pass counts and remembers each one's VPC, the second places it.
+ */
+static void index_kind(struct netindex *ix, const struct world *w, enum res_kind k,
+		       struct vpc_members **owner)
+{
+	struct vpc_members *last = NULL;
+	size_t at = 0;
+
+	for (size_t i = 0; i < w->n[k]; i++) {
+		owner[i] = owner_of(ix, w->items[k][i], &last);
+		if (owner[i])
+			owner[i]->n[k]++;
+	}
+	ix->slots[k] = xcalloc(w->n[k] + 1, sizeof(*ix->slots[k]));
+	for (size_t v = 0; v < ix->n_members; v++) {
+		ix->members[v].items[k] = ix->slots[k] + at;
+		at += ix->members[v].n[k];
+		ix->members[v].n[k] = 0;
+	}
+	for (size_t i = 0; i < w->n[k]; i++) {
+		struct vpc_members *m = owner[i];
+		struct res *r = w->items[k][i];
+
+		if (!m)
+			continue;
+		m->items[k][m->n[k]++] = r;
+		if (k == RES_IGW && !m->igw)
+			m->igw = AS_IGW(r);
+		if (k == RES_VGW && !m->vgw)
+			m->vgw = AS_VGW(r);
+	}
+}
+
 void netindex_build(struct netindex *ix, const struct world *w)
 {
-	struct res *r;
+	struct vpc_members **owner;
+	size_t most = 0;
 
 	*ix = (struct netindex){ 0 };
 	hmap_init(&ix->by_vpc);
 	hmap_init(&ix->by_addr);
-	WORLD_FOR_EACH(w, RES_VPC, r) {
-		struct vpc_members *m = xcalloc(1, sizeof(*m));
-
-		m->vpc = AS_VPC(r);
-		hmap_put(&ix->by_vpc, r->id, m);
+	ix->members = xcalloc(w->n[RES_VPC] + 1, sizeof(*ix->members));
+	for (size_t i = 0; i < w->n[RES_VPC]; i++) {
+		ix->members[i].vpc = AS_VPC(w->items[RES_VPC][i]);
+		hmap_put(&ix->by_vpc, w->items[RES_VPC][i]->id, &ix->members[ix->n_members++]);
 	}
-	for (int k = 0; k < RES_KIND_COUNT; k++) {
-		struct vpc_members *last = NULL;
-
-		WORLD_FOR_EACH(w, k, r) {
-			const char *vpc_id = vpc_of(r);
-			struct vpc_members *m;
-
-			/* Resources come in creation order, mostly a VPC's at a time. */
-			if (last && !strcmp(last->vpc->res.id, vpc_id))
-				m = last;
-			else
-				m = last = vpc_id[0] ? hmap_get(&ix->by_vpc, vpc_id) : NULL;
-
-			if (!m)
-				continue;
-			ALLOC_GROW(m->items[k], m->n[k] + 1, m->alloc[k]);
-			m->items[k][m->n[k]++] = r;
-			if (k == RES_IGW && !m->igw)
-				m->igw = AS_IGW(r);
-			if (k == RES_VGW && !m->vgw)
-				m->vgw = AS_VGW(r);
-		}
-	}
+	for (int k = 0; k < RES_KIND_COUNT; k++)
+		most = MAX(most, w->n[k]);
+	owner = xcalloc(most + 1, sizeof(*owner));
+	for (int k = 0; k < RES_KIND_COUNT; k++)
+		index_kind(ix, w, (enum res_kind)k, owner);
+	free(owner);
 }
 
 void netindex_build_addresses(struct netindex *ix, const struct world *w)
@@ -84,19 +117,13 @@ void netindex_build_addresses(struct netindex *ix, const struct world *w)
 	}
 }
 
-static void members_free(void *v)
-{
-	struct vpc_members *m = v;
-
-	for (int k = 0; k < RES_KIND_COUNT; k++)
-		free(m->items[k]);
-	free(m);
-}
-
 void netindex_release(struct netindex *ix)
 {
-	hmap_release_values(&ix->by_vpc, members_free);
+	hmap_release(&ix->by_vpc);
 	hmap_release(&ix->by_addr);
+	for (int k = 0; k < RES_KIND_COUNT; k++)
+		free(ix->slots[k]);
+	free(ix->members);
 	free(ix->keys);
 	*ix = (struct netindex){ 0 };
 }

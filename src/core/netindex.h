@@ -15,13 +15,16 @@
 struct vpc_members {
 	const struct vpc *vpc;
 	struct res **items[RES_KIND_COUNT];	/* its resources of each kind, creation order */
-	size_t n[RES_KIND_COUNT], alloc[RES_KIND_COUNT];
+	size_t n[RES_KIND_COUNT];
 	const struct igw *igw;			/* attached internet gateway, or NULL */
 	const struct vgw *vgw;			/* attached virtual private gateway, or NULL */
 };
 
 struct netindex {
-	struct hmap by_vpc;		/* vpc id -> struct vpc_members * */
+	struct vpc_members *members;	/* owned: one per VPC, in the world's order */
+	size_t n_members;
+	struct res **slots[RES_KIND_COUNT];	/* owned: each kind grouped by VPC; items point in */
+	struct hmap by_vpc;		/* vpc id -> struct vpc_members * (into 'members') */
 	struct hmap by_addr;		/* "<vpc id>/<ip hex>" -> const struct eni * */
 	char (*keys)[ID_SIZE + 10];	/* owned: the keys of by_addr */
 	size_t n_keys;

@@ -128,14 +128,25 @@ static void port_name(const char *eni_id, char dst[static NP_IFNAME_SIZE])
 /* --- security groups --- */
 
 /* Indexes every ENI's address by each of its groups, for rules naming a group. */
+/* Indexes the addresses of the members of every group that some rule names as its peer. */
 static void index_members(struct npc *c)
 {
-	struct res *r;
-
 	const char *last_id = NULL;
 	struct members *last = NULL;
+	struct res *r;
 
 	hmap_init(&c->members);
+	WORLD_FOR_EACH(c->w, RES_SG, r) {
+		const struct sg *g = AS_SG(r);
+
+		for (size_t i = 0; i < g->n_rules; i++)
+			if (g->rules[i].peer == PEER_GROUP &&
+			    !hmap_get(&c->members, g->rules[i].peer_id))
+				hmap_put(&c->members, g->rules[i].peer_id,
+					 xcalloc(1, sizeof(struct members)));
+	}
+	if (!c->members.count)
+		return;
 	WORLD_FOR_EACH(c->w, RES_ENI, r) {
 		const struct eni *e = AS_ENI(r);
 
@@ -144,14 +155,12 @@ static void index_members(struct npc *c)
 			struct members *m = last_id && !strcmp(last_id, e->groups[i]) ? last :
 					    hmap_get(&c->members, e->groups[i]);
 
-			if (!m) {
-				m = xcalloc(1, sizeof(*m));
-				hmap_put(&c->members, e->groups[i], m);
-			}
-			ALLOC_GROW(m->ips, m->n + 1, m->alloc);
-			m->ips[m->n++] = e->private_ip;
 			last_id = e->groups[i];
 			last = m;
+			if (!m)
+				continue;
+			ALLOC_GROW(m->ips, m->n + 1, m->alloc);
+			m->ips[m->n++] = e->private_ip;
 		}
 	}
 }
@@ -644,6 +653,11 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 	arena_init(&out->arena, SIZE_MAX / 2);
 	index_members(&c);
 	hmap_init(&c.groups);
+	/* Sized once: a port per ENI at most, two rules per subnet. */
+	c.a_ports = w->n[RES_ENI];
+	out->ports = xcalloc(c.a_ports + 1, sizeof(*out->ports));
+	c.a_rules = 2 * w->n[RES_SUBNET];
+	out->rules = xcalloc(c.a_rules + 1, sizeof(*out->rules));
 	region_ns = add_ns(&c, NP_NS_REGION, "");
 	WORLD_FOR_EACH(w, RES_VPC, x) {
 		ret = add_vpc(&c, region_ns, netindex_vpc(ix, x->id));
