@@ -187,6 +187,15 @@ jq_eq "$out" '[.hops[] | select(.component == "route")][0].id' "$NAT"
 	>/dev/null || fail "lint misses route-bypasses-gateway-endpoint"
 ec2 delete-route --route-table-id "$RT_PRIV" --destination-cidr-block "${S3_IP%.*}.0/29" >/dev/null
 
+# A DynamoDB table ARN: the private subnets have no way there, the NAT path does; the ARN is
+# the resource the policies decide on.
+eq "$(verdict "$I1" arn:aws:dynamodb:us-east-1:123456789012:table/orders)" route "DynamoDB, no route"
+out=$(explain "$I3" arn:aws:dynamodb:us-east-1:123456789012:table/orders --principal "$P" \
+	--action dynamodb:GetItem)
+jq_eq "$out" .verdict reachable
+jq_eq "$out" .resolved.name dynamodb.us-east-1.amazonaws.com
+jq_eq "$out" '.hops[-1].detail | test("table/orders: allowed")' true
+
 # 9. A gateway endpoint serves its own region only.
 eq "$(verdict "$I1" my-bucket.s3.eu-west-1.amazonaws.com)" region "S3 in another region"
 
