@@ -201,6 +201,21 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int api_authenticate(struct api *a, const struct http_request *req, const char **account,
+		     struct err *e)
+{
+	struct call c = { .api = a, .cx = { .now_ms = wall_ms(), .region = a->cfg.region } };
+	const struct identity *who = NULL;
+	int ret = authenticate(&c, req, &who);
+
+	if (ret < 0) {
+		*e = c.err;
+		return ret;
+	}
+	*account = who->account;
+	return 0;
+}
+
 /* The world no longer matches the store: read it again. */
 static void reload(struct api *a)
 {

@@ -56,6 +56,14 @@ void api_sweep(struct api *a);
 void api_batch_end(void *arg);
 /* The http_handler_fn for the server: 'arg' is the struct api. */
 void api_serve(void *arg, const struct http_request *req, struct http_response *resp);
+/*
+ * Checks the SigV4 signature of 'req' as every EC2 request is checked (the
+ * identities, the clock, the service "ec2" and the daemon's region). Returns
+ * 0 and sets '*account' (borrowed from the configuration), or -EINVAL with
+ * 'e' holding EC2's error.
+ */
+int api_authenticate(struct api *a, const struct http_request *req, const char **account,
+		     struct err *e);
 
 /* One request on its way through a handler. */
 struct call {

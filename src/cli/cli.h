@@ -30,11 +30,12 @@ int cli_open_state(const char *path, struct store **st);
 /* Appends "&key=value" (no '&' first) to 'form', the value percent-encoded. */
 void cli_form_add(struct buf *form, const char *key, const char *value);
 /*
- * POSTs 'form' to 'path' of the daemon listening at "a.b.c.d:port" and reads
- * the whole answer: its status into '*status', its body into 'body'
- * (initialised here; the caller releases it). Returns 0 or -errno.
+ * POSTs 'form' to 'path' of the daemon listening at "a.b.c.d:port" in
+ * 'region', signed with SigV4 for EC2, and reads the whole answer: its status
+ * into '*status', its body into 'body' (initialised here; the caller releases
+ * it). Returns 0 or -errno.
  */
-int cli_post(const char *listen, const char *path, const struct buf *form, int *status,
-	     struct buf *body);
+int cli_post(const char *listen, const char *region, const char *path, const struct buf *form,
+	     int *status, struct buf *body);
 
 #endif

@@ -200,16 +200,18 @@ static int open_reach(struct source *src, struct reach **rx)
 	return 0;
 }
 
-/* The daemon of the default state file, by the address it recorded there. */
-static int daemon_listen(char listen[static 96])
+/* The daemon of the default state file, by the address and region it recorded there. */
+static int daemon_listen(char listen[static 96], char region[static 64])
 {
 	const char *path = getenv("VPCE_STATE") ? getenv("VPCE_STATE") : DEFAULT_STATE;
 	struct store *st;
 	struct err e = { 0 };
 
 	listen[0] = '\0';
+	str_lcpy(region, "us-east-1", 64);
 	if (access(path, R_OK) == 0 && store_open(path, STORE_READER, &st, &e) == 0) {
 		store_meta_get(st, "listen", listen, 96);
+		store_meta_get(st, "region", region, 64);
 		store_close(st);
 	}
 	if (!listen[0]) {
@@ -223,11 +225,11 @@ static int daemon_listen(char listen[static 96])
 /* Sends the question to the running daemon and prints its answer. */
 static int ask_daemon(const char *path, struct source *src, struct buf *form)
 {
-	char listen[96], key[48];
+	char listen[96], region[64], key[48];
 	struct buf body;
 	int status = 0, ret;
 
-	if (daemon_listen(listen))
+	if (daemon_listen(listen, region))
 		return 1;
 	cli_form_add(form, "Output", src->json ? "json" : "text");
 	for (size_t i = 0; i < src->n_given[GIVEN_IDENTITY]; i++) {
@@ -244,7 +246,7 @@ static int ask_daemon(const char *path, struct source *src, struct buf *form)
 		cli_form_add(form, key, v.p);
 		buf_release(&v);
 	}
-	ret = cli_post(listen, path, form, &status, &body);
+	ret = cli_post(listen, region, path, form, &status, &body);
 	if (ret < 0) {
 		fprintf(stderr, "vpce: no answer from vpced at %s: %s (is it running? or give --state FILE)\n",
 			listen, strerror(-ret));
@@ -256,7 +258,7 @@ static int ask_daemon(const char *path, struct source *src, struct buf *form)
 	else
 		fwrite(body.p, 1, body.len, stdout);
 	buf_release(&body);
-	return status == 200 ? 0 : status == 400 ? 2 : 1;
+	return status == 200 ? 0 : status == 400 || status == 403 ? 2 : 1;
 }
 
 static void source_release(struct source *src)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The analyzer over HTTP: the question arrives form-encoded (the AWS Query
- * decoder reads it), the answer leaves as the CLI would print it. Bad input
- * is a 400 with one line saying why; the world is only read.
+ * decoder reads it) and signed with SigV4 like any EC2 request, the answer
+ * leaves as the CLI would print it. Bad input is a 400 with one line saying
+ * why, a bad signature a 403; the world is only read.
  */
 #include "compat.h"
 #include "daemon/analyze.h"
@@ -171,6 +172,7 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 	struct analyze *an = arg;
 	bool explain = str_eq_c(req->path, "/vpce/explain");
 	struct question qn = { 0 };
+	const char *account;
 	struct query form;
 	struct arena a;
 	struct err e = { 0 };
@@ -182,6 +184,12 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 	if (!str_eq_c(req->method, "POST")) {
 		bad(resp, "POST the question, form-encoded");
 		resp->status = 405;
+		return;
+	}
+	/* Signed like any EC2 request: the answer shows the whole state. */
+	if (api_authenticate(an->api, req, &account, &e) < 0) {
+		bad(resp, e.msg);
+		resp->status = 403;
 		return;
 	}
 	arena_init(&a, LIMIT_REQUEST_ARENA_BYTES);

@@ -251,6 +251,13 @@ b=$(VPCE_STATE=$STATE "$VPCE" explain --from "$I3" --to s3://my-bucket/k --outpu
 eq "$b" "$a" "the daemon's answer vs --state"
 eq "$(VPCE_STATE=$STATE "$VPCE" lint --output json)" "$("$VPCE" lint --state "$STATE" --output json)" \
 	"the daemon's lint vs --state"
+# Signed like any EC2 request: no signature, or another key, gets nothing.
+code=$(curl -s -o "$TMP/unsigned" -w '%{http_code}' -d "From=$I1&To=10.0.1.1" "$ENDPOINT/vpce/explain")
+eq "$code" 403 "an unsigned question"
+grep -q "$VPC" "$TMP/unsigned" && fail "an unsigned question was answered: $(cat "$TMP/unsigned")"
+AWS_SECRET_ACCESS_KEY=wrong VPCE_STATE=$STATE "$VPCE" lint >/dev/null 2>"$TMP/err"
+eq "$?" 2 "a question signed with the wrong key"
+grep -q "credentials" "$TMP/err" || fail "the wrong key's message: $(cat "$TMP/err")"
 VPCE_STATE=$STATE "$VPCE" explain --from nonsense --to 10.0.1.1 >/dev/null 2>"$TMP/err"
 eq "$?" 2 "bad input through the daemon"
 grep -q "nonsense" "$TMP/err" || fail "the daemon's message: $(cat "$TMP/err")"
