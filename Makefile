@@ -11,7 +11,7 @@ B := build
 SANFLAGS :=
 endif
 
-PKGS := sqlite3 jansson libcrypto
+PKGS := sqlite3 jansson libcrypto libknot
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral
 ifeq ($(CI),true)
@@ -32,6 +32,7 @@ POLICY_SRC := $(wildcard src/policy/*.c)
 REACH_SRC := $(wildcard src/reach/*.c)
 STORE_SRC := $(wildcard src/store/*.c)
 IO_SRC := $(wildcard src/io/*.c)
+DNS_SRC := $(wildcard src/dns/*.c)
 API_SRC := $(wildcard src/api/*.c)
 DAEMON_SRC := $(wildcard src/daemon/*.c)
 DATAPLANE_SRC := $(wildcard src/dataplane/*.c)
@@ -42,7 +43,7 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC) $(REACH_SRC))
-LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(API_SRC))
+LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(API_SRC))
 
 .PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean compat
 all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
