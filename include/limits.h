@@ -86,4 +86,9 @@
 /* Exported accounts (reach/awsjson.c) */
 #define LIMIT_IMPORT_NOTES_BYTES (256 * 1024)	/* what an import reports it skipped */
 
+/* The VPC resolver (dns/server.c) */
+#define LIMIT_DNS_TCP_CONNS 256			/* open TCP connections, all VPCs */
+#define LIMIT_DNS_TCP_IDLE_MS 10000		/* close a TCP connection this idle */
+#define LIMIT_DNS_UDP_BURST 64			/* datagrams or accepts per wakeup */
+
 #endif

@@ -22,6 +22,7 @@
 #include "core/region.h"
 #include "daemon/analyze.h"
 #include "daemon/reconcile.h"
+#include "daemon/resolver.h"
 #include "dataplane/apply.h"
 #include "io/loop.h"
 #include "limits.h"
@@ -179,8 +180,10 @@ static void tick(void *arg)
 
 	http_server_sweep(t->srv);
 	api_sweep(t->api);
-	if (t->rec)
+	if (t->rec) {
 		reconcile_run(t->rec);
+		dns_server_sweep(t->rec->dns, loop_now_ms());
+	}
 }
 
 /* After each batch: commit it, then make it real. */
@@ -295,6 +298,11 @@ static int serve(const struct options *o)
 		fprintf(stderr, "vpced: cannot start: %s\n", strerror(errno));
 		goto out;
 	}
+	if (use_dp) {
+		/* The resolver needs the loop; the first apply made the namespaces already. */
+		rec.dns = dns_server_new(l, &w, cfg.region);
+		resolver_sync(rec.dns, &w, rec.prefix);
+	}
 	api = api_new(&w, st, &cfg, seed);
 	api_sweep(api);
 	analyze = (struct analyze){ .api = api, .w = &w, .region = cfg.region };
@@ -316,6 +324,8 @@ static int serve(const struct options *o)
 out:
 	http_server_free(srv);
 	api_free(api);
+	if (use_dp)
+		dns_server_free(rec.dns);
 	loop_free(l);
 	store_close(st);
 	world_release(&w);

@@ -3,6 +3,8 @@
 #include "compat.h"
 #include "daemon/reconcile.h"
 
+#include "daemon/resolver.h"
+
 #include <linux/limits.h>
 #include <stdlib.h>
 
@@ -55,6 +57,8 @@ int reconcile_run(struct reconcile *r)
 		return ret;
 	}
 	r->last_err[0] = '\0';
+	if (r->dns)
+		resolver_sync(r->dns, r->w, r->prefix);
 	log_info("data plane: applied in %lld ms: namespaces +%zu -%zu, links +%zu -%zu, "
 		 "addresses +%zu -%zu, routes +%zu -%zu, rules +%zu -%zu, rulesets %zu",
 		 (long long)(loop_now_ms() - t0), st.ns_added, st.ns_removed, st.links_added,

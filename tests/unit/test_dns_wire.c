@@ -8,7 +8,10 @@
 #include "compat.h"
 #include "check.h"
 
+#include "core/host_ops.h"
+#include "dns/server.h"
 #include "dns/wire.h"
+#include "world_fixture.h"
 
 void test_dns_wire(void);
 
@@ -214,9 +217,48 @@ static void test_replies(void)
 	CHECK_EQ(at16(out, 2) & 0xF, 1);
 }
 
+/* The server's answer from a live world, as a resolver in the VPC gives it. */
+static void test_server_answer(void)
+{
+	struct fixture f;
+	struct vpc *vpc;
+	struct subnet *s;
+	struct dns_server *srv;
+	uint8_t m[512], out[1024];
+	size_t first, n;
+	int len;
+
+	fixture_init(&f);
+	CHECK_EQ(vpc_create(&f.w, &f.cx, &(struct vpc_create_req){ .cidr = "10.0.0.0/16" }, &vpc,
+			    &f.e), 0);
+	s = fixture_subnet(&f, vpc->res.id, "10.0.1.0/24", "us-east-1a");
+	CHECK(s != NULL);
+	CHECK_EQ(instance_launch(&f.w, &f.cx,
+				 &(struct instance_launch_req){ .image_id = "ami-0123456789abcdef0",
+								.min_count = 1, .max_count = 1,
+								.subnet_id = s->res.id },
+				 &first, &f.e), 0);
+	srv = dns_server_new(NULL, &f.w, f.cx.region);
+	n = query(m, 77, "ip-10-0-1-4.ec2.internal", 1, 0, 0);
+	len = dns_server_answer(srv, vpc->res.id, m, n, false, out, sizeof(out));
+	CHECK_EQ(at16(out, 2) & 0xF, 3);	/* enableDnsHostnames is off */
+	CHECK_EQ(vpc_set_attribute(&f.w, &f.cx, vpc->res.id, "enableDnsHostnames", true, &f.e), 0);
+	len = dns_server_answer(srv, vpc->res.id, m, n, false, out, sizeof(out));	/* a changed world */
+	CHECK_EQ(at16(out, 2) & 0xF, 0);
+	CHECK_EQ(at16(out, 6), 1);
+	CHECK_EQ(at16(out, (size_t)len - 2), 0x0104);
+	CHECK_EQ(dns_server_answer(srv, vpc->res.id, m, 5, false, out, sizeof(out)), 0);
+	m[5] = 2;
+	CHECK_EQ(dns_server_answer(srv, vpc->res.id, m, n, false, out, sizeof(out)), 12);
+	CHECK_EQ(at16(out, 2) & 0xF, 1);
+	dns_server_free(srv);
+	fixture_release(&f);
+}
+
 void test_dns_wire(void)
 {
 	test_parse();
 	test_refusals();
 	test_replies();
+	test_server_answer();
 }
