@@ -284,6 +284,8 @@ static int port_rules(struct npc *c, const struct eni *e, int egress, struct np_
 	if (count && !*out)
 		return -ENOMEM;
 	for (size_t g = 0; g < groups; g++) {
+		if (!gr[g]->n[egress])
+			continue;	/* memcpy() may not be given NULL, even for nothing */
 		memcpy(*out + k, gr[g]->v[egress], gr[g]->n[egress] * sizeof(**out));
 		k += gr[g]->n[egress];
 	}
