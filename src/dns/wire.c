@@ -252,7 +252,11 @@ void dns_reply_for(const struct dns_question *q, const struct dns_answer *a,
 		r->soa_zone = NULL;
 		return;
 	case DNS_NXDOMAIN:
-		r->rcode = DNS_RCODE_NXDOMAIN;
+		/* A zone's apex exists (it holds the SOA): it has no A record, not no name. */
+		if (strcmp(q->name, r->soa_zone))
+			r->rcode = DNS_RCODE_NXDOMAIN;
+		/* The VPC's own zones are the resolver's to deny; other names' denial is recursion's. */
+		r->aa = strstr(r->soa_zone, ".internal") != NULL;
 		return;
 	default:
 		break;

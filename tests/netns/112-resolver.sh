@@ -9,16 +9,7 @@
 command -v dig >/dev/null || { echo "needs dig (make deps)"; exit 77; }
 start_vpced
 
-VPC=$(ec2 create-vpc --cidr-block 10.0.0.0/16 --query Vpc.VpcId --output text)
-S1=$(ec2 create-subnet --vpc-id "$VPC" --cidr-block 10.0.1.0/24 --availability-zone us-east-1a \
-	--query Subnet.SubnetId --output text)
-S2=$(ec2 create-subnet --vpc-id "$VPC" --cidr-block 10.0.2.0/24 --availability-zone us-east-1b \
-	--query Subnet.SubnetId --output text)
-AMI=ami-0123456789abcdef0
-A=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --private-ip-address 10.0.1.10 \
-	--query 'Instances[0].InstanceId' --output text)
-B=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S2" --private-ip-address 10.0.2.10 \
-	--query 'Instances[0].InstanceId' --output text)
+two_subnets
 
 # ask INSTANCE DIG-ARGS...: dig from inside the instance, against its resolv.conf.
 ask() {

@@ -15,3 +15,19 @@ dataplane_cleanup() {
 	cleanup
 }
 trap dataplane_cleanup EXIT
+
+# two_subnets: a VPC 10.0.0.0/16 (VPC) with subnets 10.0.1.0/24 in us-east-1a
+# (S1) and 10.0.2.0/24 in us-east-1b (S2), and an instance in each at .10
+# (A and B), made with the aws CLI.
+two_subnets() {
+	local ami=ami-0123456789abcdef0
+	VPC=$(ec2 create-vpc --cidr-block 10.0.0.0/16 --query Vpc.VpcId --output text)
+	S1=$(ec2 create-subnet --vpc-id "$VPC" --cidr-block 10.0.1.0/24 --availability-zone us-east-1a \
+		--query Subnet.SubnetId --output text)
+	S2=$(ec2 create-subnet --vpc-id "$VPC" --cidr-block 10.0.2.0/24 --availability-zone us-east-1b \
+		--query Subnet.SubnetId --output text)
+	A=$(ec2 run-instances --image-id "$ami" --subnet-id "$S1" --private-ip-address 10.0.1.10 \
+		--query 'Instances[0].InstanceId' --output text)
+	B=$(ec2 run-instances --image-id "$ami" --subnet-id "$S2" --private-ip-address 10.0.2.10 \
+		--query 'Instances[0].InstanceId' --output text)
+}
