@@ -96,6 +96,24 @@ void buf_addstr(struct buf *b, struct str s)
 	buf_add(b, s.p, s.len);
 }
 
+void buf_addjson(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)c);
+		} else if (c < 0x20) {
+			buf_addf(b, "\\u%04x", c);
+		} else {
+			buf_addc(b, (char)c);
+		}
+	}
+	buf_addc(b, '"');
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

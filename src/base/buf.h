@@ -36,6 +36,8 @@ void buf_addc(struct buf *b, char c);
 void buf_adds(struct buf *b, const char *s);
 void buf_addstr(struct buf *b, struct str s);
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
+/* Appends 's' as a JSON string, quotes included ('"', '\\' and controls escaped). */
+void buf_addjson(struct buf *b, const char *s);
 /* Makes room for 'len' more bytes; false if that would pass 'max'. */
 bool buf_grow(struct buf *b, size_t len);
 /* Drops bytes from the end so that 'len' remain. */

@@ -27,6 +27,9 @@ struct store;
  */
 int cli_open_state(const char *path, struct store **st);
 
+/* A TCP connection to "a.b.c.d:port" (blocking, O_CLOEXEC), or -errno. */
+int cli_connect(const char *listen);
+
 /* Appends "&key=value" (no '&' first) to 'form', the value percent-encoded. */
 void cli_form_add(struct buf *form, const char *key, const char *value);
 /*

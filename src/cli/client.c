@@ -39,7 +39,7 @@ void cli_form_add(struct buf *form, const char *key, const char *value)
 	}
 }
 
-static int connect_to(const char *listen)
+int cli_connect(const char *listen)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	const char *colon = strrchr(listen, ':');
@@ -144,7 +144,7 @@ int cli_post(const char *listen, const char *region, const char *path, const str
 	struct buf raw, head;
 	const char *sep;
 	ssize_t n;
-	int fd = connect_to(listen), ret = 0;
+	int fd = cli_connect(listen), ret = 0;
 	unsigned code;
 
 	buf_init(body, ANSWER_MAX);

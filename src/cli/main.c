@@ -5,12 +5,9 @@
  */
 #include "compat.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <netinet/in.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -85,27 +82,12 @@ static bool daemon_holds(const char *path)
 /* True when something accepts TCP connections at "a.b.c.d:port". */
 static bool answering(const char *listen)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	char host[64];
-	const char *colon = strrchr(listen, ':');
-	uint64_t port;
-	bool ok;
-	int fd;
+	int fd = cli_connect(listen);
 
-	if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
-	    str_to_u64(str_c(colon + 1), 65535, &port) < 0)
-		return false;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		return false;
-	sa.sin_port = htons((uint16_t)port);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
-	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 	close(fd);
-	return ok;
+	return true;
 }
 
 static int cmd_status(int argc, char **argv)

@@ -219,13 +219,12 @@ int dns_reply_write(const struct dns_question *q, const struct dns_reply *r, boo
 }
 
 /* The zone whose SOA a negative answer about 'name' carries. */
-static const char *zone_of(const struct dns_question *q, const struct dns_answer *a)
+static const char *zone_of(const struct dns_question *q)
 {
 	static const char *const zones[] = { "ec2.internal", "compute.internal",
 					     "vpce.amazonaws.com", "amazonaws.com" };
 	struct str n = str_c(q->name);
 
-	(void)a;
 	for (size_t i = 0; i < ARRAY_SIZE(zones); i++) {
 		struct str z = str_c(zones[i]);
 
@@ -239,7 +238,7 @@ static const char *zone_of(const struct dns_question *q, const struct dns_answer
 void dns_reply_for(const struct dns_question *q, const struct dns_answer *a,
 		   struct dns_reply *r)
 {
-	*r = (struct dns_reply){ .rcode = DNS_RCODE_NOERROR, .soa_zone = zone_of(q, a) };
+	*r = (struct dns_reply){ .rcode = DNS_RCODE_NOERROR, .soa_zone = zone_of(q) };
 	if (q->edns && q->edns_version > 0) {
 		/* RFC 6891 6.1.3: only version 0 is known. */
 		r->rcode = DNS_RCODE_BADVERS;

@@ -398,24 +398,6 @@ void pol_input_release(struct pol_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)c);
-		} else if (c < 0x20) {
-			buf_addf(b, "\\u%04x", c);
-		} else {
-			buf_addc(b, (char)c);
-		}
-	}
-	buf_addc(b, '"');
-}
-
 void pol_result_json(const struct pol_set *set, const struct pol_result *res, struct buf *out)
 {
 	static const enum pol_layer missing_order[] = {
@@ -425,7 +407,7 @@ void pol_result_json(const struct pol_set *set, const struct pol_result *res, st
 	bool first = true;
 
 	buf_adds(out, "{\"decision\": ");
-	json_str(out, pol_decision_name(res->decision));
+	buf_addjson(out, pol_decision_name(res->decision));
 	buf_adds(out, ", \"matched\": [");
 	for (size_t i = 0; i < res->n_matched; i++) {
 		const struct pol_match *m = &res->matched[i];
@@ -435,7 +417,7 @@ void pol_result_json(const struct pol_set *set, const struct pol_result *res, st
 			 i ? ", " : "", pol_layer_name(m->layer), m->index, m->statement);
 		if (sid) {
 			buf_adds(out, ", \"sid\": ");
-			json_str(out, sid);
+			buf_addjson(out, sid);
 		}
 		buf_addc(out, '}');
 	}
@@ -457,6 +439,6 @@ void pol_result_json(const struct pol_set *set, const struct pol_result *res, st
 void pol_error_json(const char *msg, struct buf *out)
 {
 	buf_adds(out, "{\"error\": ");
-	json_str(out, msg);
+	buf_addjson(out, msg);
 	buf_addc(out, '}');
 }

@@ -142,9 +142,4 @@ const char *lint_severity_name(enum lint_severity s);
 void lint_findings_json(const struct lint_findings *f, struct buf *out);
 void lint_findings_text(const struct lint_findings *f, struct buf *out);
 
-/* --- JSON text (reach/render.c) --- */
-
-/* Appends 's' as a JSON string, quotes included. */
-void json_quote(struct buf *out, const char *s);
-
 #endif

@@ -3,25 +3,11 @@
 #include "compat.h"
 #include "reach/reach.h"
 
-void json_quote(struct buf *out, const char *s)
-{
-	buf_addc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			buf_addf(out, "\\u%04x", *p);
-		else
-			buf_addc(out, (char)*p);
-	}
-	buf_addc(out, '"');
-}
-
 static void json_ip(struct buf *out, uint32_t ip)
 {
 	char s[IP4_STRLEN];
 
-	json_quote(out, ip4_fmt(ip, s));
+	buf_addjson(out, ip4_fmt(ip, s));
 }
 
 void reach_result_json(const struct reach_result *res, struct buf *out)
@@ -29,19 +15,19 @@ void reach_result_json(const struct reach_result *res, struct buf *out)
 	buf_addf(out, "{\"verdict\": \"%s\", \"blocked_at\": ",
 		 res->blocked_at ? "blocked" : "reachable");
 	if (res->blocked_at)
-		json_quote(out, reach_block_name(res->blocked_at));
+		buf_addjson(out, reach_block_name(res->blocked_at));
 	else
 		buf_adds(out, "null");
 	buf_adds(out, ", \"resolved\": {\"name\": ");
 	if (res->name[0]) {
-		json_quote(out, res->name);
+		buf_addjson(out, res->name);
 		buf_adds(out, ", \"view\": ");
-		json_quote(out, res->view);
+		buf_addjson(out, res->view);
 		buf_adds(out, ", \"answer\": ");
-		json_quote(out, dns_how_name(res->how));
+		buf_addjson(out, dns_how_name(res->how));
 		buf_adds(out, ", \"endpoint\": ");
 		if (res->endpoint[0])
-			json_quote(out, res->endpoint);
+			buf_addjson(out, res->endpoint);
 		else
 			buf_adds(out, "null");
 		buf_adds(out, ", \"addresses\": [");
@@ -61,13 +47,13 @@ void reach_result_json(const struct reach_result *res, struct buf *out)
 	buf_adds(out, "}, \"context\": {");
 	for (size_t i = 0; i < res->n_ctx; i++) {
 		buf_adds(out, i ? ", " : "");
-		json_quote(out, res->ctx_key[i]);
+		buf_addjson(out, res->ctx_key[i]);
 		buf_adds(out, ": ");
-		json_quote(out, res->ctx_value[i]);
+		buf_addjson(out, res->ctx_value[i]);
 	}
 	buf_adds(out, "}, \"fix\": ");
 	if (res->fix[0])
-		json_quote(out, res->fix);
+		buf_addjson(out, res->fix);
 	else
 		buf_adds(out, "null");
 	buf_adds(out, ", \"hops\": [");
@@ -75,14 +61,14 @@ void reach_result_json(const struct reach_result *res, struct buf *out)
 		const struct reach_hop *h = &res->hops[i];
 
 		buf_adds(out, i ? ", {\"component\": " : "{\"component\": ");
-		json_quote(out, h->component);
+		buf_addjson(out, h->component);
 		buf_adds(out, ", \"id\": ");
 		if (h->id[0])
-			json_quote(out, h->id);
+			buf_addjson(out, h->id);
 		else
 			buf_adds(out, "null");
 		buf_adds(out, ", \"detail\": ");
-		json_quote(out, h->detail);
+		buf_addjson(out, h->detail);
 		buf_addf(out, ", \"blocking\": %s}", h->blocking ? "true" : "false");
 	}
 	buf_adds(out, "]}\n");
@@ -122,15 +108,15 @@ void lint_findings_json(const struct lint_findings *f, struct buf *out)
 		const struct lint_finding *x = &f->v[i];
 
 		buf_adds(out, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-		json_quote(out, x->id);
+		buf_addjson(out, x->id);
 		buf_adds(out, ", \"severity\": ");
-		json_quote(out, lint_severity_name(x->severity));
+		buf_addjson(out, lint_severity_name(x->severity));
 		buf_adds(out, ", \"resource\": ");
-		json_quote(out, x->resource);
+		buf_addjson(out, x->resource);
 		buf_adds(out, ", \"message\": ");
-		json_quote(out, x->message);
+		buf_addjson(out, x->message);
 		buf_adds(out, ", \"aws_behaviour\": ");
-		json_quote(out, x->behaviour);
+		buf_addjson(out, x->behaviour);
 		buf_adds(out, "}");
 	}
 	buf_adds(out, f->n ? "\n]}\n" : "]}\n");

@@ -38,4 +38,10 @@ void test_base_buf(void)
 	CHECK(b.err);
 	CHECK(b.len <= 100000);
 	buf_release(&b);
+
+	/* JSON strings: quotes, backslashes and controls escaped, the rest as is. */
+	buf_init(&b, 64);
+	buf_addjson(&b, "a\"b\\c\n\x01\x7f\xc3\xa9");
+	CHECK_STREQ(b.p, "\"a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9\"");
+	buf_release(&b);
 }
