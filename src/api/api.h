@@ -9,7 +9,7 @@
 #define API_API_H
 
 #include "compat.h"
-#include "api/http.h"
+#include "io/http.h"
 #include "api/query.h"
 #include "api/rcache.h"
 #include "base/arena.h"

@@ -18,8 +18,8 @@
  * without the surrounding white space. Shared with the HTTP server; whoever
  * defines it first defines the guard.
  */
-#ifndef API_HTTP_HEADER_DEFINED
-#define API_HTTP_HEADER_DEFINED
+#ifndef IO_HTTP_HEADER_DEFINED
+#define IO_HTTP_HEADER_DEFINED
 struct http_header {
 	struct str name, value;
 };

@@ -96,11 +96,11 @@ void buf_addstr(struct buf *b, struct str s)
 	buf_add(b, s.p, s.len);
 }
 
-void buf_addjson(struct buf *b, const char *s)
+void buf_addjsonn(struct buf *b, const char *s, size_t len)
 {
 	buf_addc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\') {
 			buf_addc(b, '\\');
@@ -112,6 +112,11 @@ void buf_addjson(struct buf *b, const char *s)
 		}
 	}
 	buf_addc(b, '"');
+}
+
+void buf_addjson(struct buf *b, const char *s)
+{
+	buf_addjsonn(b, s, strlen(s));
 }
 
 void buf_addf(struct buf *b, const char *fmt, ...)

@@ -38,6 +38,8 @@ void buf_addstr(struct buf *b, struct str s);
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 /* Appends 's' as a JSON string, quotes included ('"', '\\' and controls escaped). */
 void buf_addjson(struct buf *b, const char *s);
+/* The same for the 'len' bytes at 's' (NULs escaped too). */
+void buf_addjsonn(struct buf *b, const char *s, size_t len);
 /* Makes room for 'len' more bytes; false if that would pass 'max'. */
 bool buf_grow(struct buf *b, size_t len);
 /* Drops bytes from the end so that 'len' remain. */

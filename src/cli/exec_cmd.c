@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vpce exec: a command inside an instance, as `ip netns exec` runs one,
- * with the instance's resolv.conf and hostname (docs/dataplane.md). The exit
+ * vpce exec: a command inside an instance, or on the premises behind a
+ * virtual private gateway, as `ip netns exec` runs one, with the
+ * namespace's resolv.conf and hostname (docs/dataplane.md). The exit
  * status is the command's; 125 when vpce cannot enter the instance, 126
  * when the command cannot run, 127 when it is not found.
  */
@@ -18,7 +19,7 @@
 #include "cli/cli.h"
 #include "core/netplan.h"
 
-#define EXEC_USAGE "vpce exec [--state FILE | --prefix P] INSTANCE-ID -- COMMAND [ARGS...]"
+#define EXEC_USAGE "vpce exec [--state FILE | --prefix P] INSTANCE-ID|VGW-ID -- COMMAND [ARGS...]"
 #define EXIT_CANNOT 125
 
 static int cannot(const char *what, const char *detail)
@@ -115,8 +116,9 @@ int cmd_exec(int argc, char **argv)
 		return 2;
 	}
 	id = argv[optind];
-	if (strncmp(id, "i-", 2) != 0 || strlen(id) > 32 || strchr(id, '/')) {
-		fprintf(stderr, "vpce exec: '%s' is not an instance ID\n", id);
+	if ((strncmp(id, "i-", 2) != 0 && strncmp(id, "vgw-", 4) != 0) || strlen(id) > 32 ||
+	    strchr(id, '/')) {
+		fprintf(stderr, "vpce exec: '%s' is neither an instance ID nor a vgw ID\n", id);
 		return 2;
 	}
 	if (!prefix[0])

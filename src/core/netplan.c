@@ -499,6 +499,68 @@ static void add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif, u
 
 /* --- VPCs --- */
 
+static int cidr_cmp(const void *x, const void *y)
+{
+	const struct cidr4 *a = x, *b = y;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	return (int)a->len - (int)b->len;
+}
+
+/*
+ * The network behind a virtual private gateway: every block a route table
+ * of the VPC sends to the gateway is local there (any address in it
+ * answers), and its hosts send from the first such block (by address) that
+ * does not hold the VPC's own block, at its base plus one; with none, from
+ * the link's address.
+ */
+static void add_onprem(struct npc *c, size_t ns, const struct vpc_members *m)
+{
+	size_t onprem = add_ns(c, NP_NS_ONPREM, m->vgw->res.id);
+	struct cidr4 *blocks = NULL;
+	size_t n = 0, alloc = 0;
+	uint32_t host = 0;
+	struct np_route *k;
+	struct res *r;
+
+	add_veth(c, ns, "vgw0", onprem, "vgw0", m->vgw->res.id);
+	add_addr(c, ns, "vgw0", NP_VGW_ROUTER_IP, NP_LINK_PREFIX);
+	add_addr(c, onprem, "vgw0", NP_VGW_ONPREM_IP, NP_LINK_PREFIX);
+	VPC_FOR_EACH(m, RES_RTB, r) {
+		const struct rtb *t = AS_RTB(r);
+
+		for (size_t i = 0; i < t->n_routes; i++) {
+			const struct route *rt = &t->routes[i];
+
+			if (rt->target != TARGET_VGW || rt->to_prefix_list ||
+			    strcmp(rt->target_id, m->vgw->res.id) != 0)
+				continue;
+			ALLOC_GROW(blocks, n + 1, alloc);
+			blocks[n++] = rt->dest;
+		}
+	}
+	if (n)
+		qsort(blocks, n, sizeof(*blocks), cidr_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i && cidr4_eq(&blocks[i], &blocks[i - 1]))
+			continue;
+		add_route(c, onprem, 0, blocks[i], NP_HOP_LOCAL, 0, "lo");
+		if (!host && !cidr4_contains(&blocks[i], &m->vpc->cidr))
+			host = blocks[i].len < 32 ? blocks[i].addr + 1 : blocks[i].addr;
+	}
+	free(blocks);
+	if (host)
+		add_addr(c, onprem, "lo", host, 32);
+	/* The VPC's block is behind the gateway, as BGP would announce it. */
+	k = add_route(c, onprem, 0, m->vpc->cidr, NP_HOP_VIA, NP_VGW_ROUTER_IP, "vgw0");
+	k->src = host;
+	c->p->ns[onprem].host_ip = host ? host : NP_VGW_ONPREM_IP;
+	c->p->ns[onprem].nameserver = NP_ONPREM_DNS_IP;
+	str_lcpy(c->p->ns[onprem].hostname, "on-premises", NP_HOSTNAME_SIZE);
+}
+
+
 static void add_gateways(struct npc *c, size_t ns, size_t region_ns, const struct vpc_members *m)
 {
 	char name[NP_IFNAME_SIZE];
@@ -509,15 +571,8 @@ static void add_gateways(struct npc *c, size_t ns, size_t region_ns, const struc
 		add_addr(c, ns, "igw0", NP_IGW_ROUTER_IP, NP_LINK_PREFIX);
 		add_addr(c, region_ns, name, NP_IGW_REGION_IP, NP_LINK_PREFIX);
 	}
-	if (m->vgw) {
-		size_t onprem = add_ns(c, NP_NS_ONPREM, m->vgw->res.id);
-
-		add_veth(c, ns, "vgw0", onprem, "vgw0", m->vgw->res.id);
-		add_addr(c, ns, "vgw0", NP_VGW_ROUTER_IP, NP_LINK_PREFIX);
-		add_addr(c, onprem, "vgw0", NP_VGW_ONPREM_IP, NP_LINK_PREFIX);
-		/* The VPC's block is behind the gateway, as BGP would announce it. */
-		add_route(c, onprem, 0, m->vpc->cidr, NP_HOP_VIA, NP_VGW_ROUTER_IP, "vgw0");
-	}
+	if (m->vgw)
+		add_onprem(c, ns, m);
 }
 
 /* Public addresses of the VPC's ENIs: 1:1 at the internet gateway, routed back from the region. */
@@ -627,6 +682,27 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
 	return 0;
 }
 
+/*
+ * The region's public network: the public resolver's address, and every
+ * catalogue service's block in every region, local (any address in it
+ * answers), where the responders and the service fronts listen.
+ */
+static void add_region(struct npc *c, size_t ns)
+{
+	add_addr(c, ns, "lo", NP_PUBLIC_DNS_IP, 32);
+	for (size_t i = 0; i < region_count(); i++) {
+		for (size_t k = 0; k < catalog_count(); k++) {
+			const struct cidr4 *blocks;
+			struct cidr4 one;
+			size_t n = svcnet_service_blocks(c->w, region_at(i), catalog_at(k), &one,
+							 &blocks);
+
+			for (size_t b = 0; b < n; b++)
+				add_route(c, ns, NP_TABLE_LOCAL, blocks[b], NP_HOP_LOCAL, 0, "lo");
+		}
+	}
+}
+
 int netplan_compile(const struct world *w, const struct region *r, const char *prefix,
 		    struct np_plan *out)
 {
@@ -661,6 +737,7 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 	c.a_rules = 2 * w->n[RES_SUBNET];
 	out->rules = xcalloc(c.a_rules + 1, sizeof(*out->rules));
 	region_ns = add_ns(&c, NP_NS_REGION, "");
+	add_region(&c, region_ns);
 	WORLD_FOR_EACH(w, RES_VPC, x) {
 		ret = add_vpc(&c, region_ns, netindex_vpc(ix, x->id));
 		if (ret < 0)

@@ -8,12 +8,18 @@
  * so a packet's fate can be explained in AWS's terms.
  *
  * Layout, per region:
- *   - one namespace for the region's public network ("<prefix>region");
+ *   - one namespace for the region's public network ("<prefix>region"):
+ *     every catalogue service's /28 of every region is local there (where
+ *     the responders, later the service fronts, answer), and so is the
+ *     public resolver's address;
  *   - per VPC, a namespace playing its implicit router, with a bridge per
  *     subnet (the router at base+1), a kernel table per route table, a rule
  *     per subnet sending its traffic to its table, the resolver addresses,
  *     a link to the region namespace when an internet gateway is attached,
- *     a link to an on-premises namespace when a virtual private gateway is;
+ *     a link to an on-premises namespace when a virtual private gateway is,
+ *     where every block the VPC's route tables send to that gateway is
+ *     local (the on-premises network), its hosts sending from the first
+ *     block's base plus one;
  *   - per instance and per NAT gateway, a namespace with its ENI as eth0.
  * Security groups are enforced in the VPC namespace, where every packet to
  * or from an ENI passes (bridged frames through br_netfilter), keyed by the
@@ -40,6 +46,11 @@
 #define NP_VGW_ONPREM_IP 0xA9FE0006u	/* 169.254.0.6: on-premises side */
 #define NP_LINK_PREFIX 30
 #define NP_DNS_LINK_LOCAL 0xA9FEA9FDu	/* 169.254.169.253: the resolver, in every VPC */
+/* The region's public resolver, in the block no region has (docs/addressing.md). */
+#define NP_PUBLIC_DNS_IP 0xC612FF35u	/* 198.18.255.53 */
+/* The on-premises network's own resolver, on its loopback (it answers the public view). */
+#define NP_ONPREM_DNS_IP 0x7F000035u	/* 127.0.0.53 */
+#define NP_TABLE_LOCAL 255u		/* the kernel's local table */
 
 /*
  * Kernel tables of route tables lie in [NP_TABLE_BASE, NP_TABLE_BASE + 2^30),
@@ -63,8 +74,9 @@ struct np_ns {
 	enum np_ns_kind kind;
 	char res_id[ID_SIZE];		/* vpc-, i-, nat-, vgw-; "" for the region */
 	bool forwarding;		/* net.ipv4.ip_forward */
-	char hostname[NP_HOSTNAME_SIZE];	/* instances; else "" */
-	uint32_t nameserver;		/* resolv.conf of instances; 0: none */
+	char hostname[NP_HOSTNAME_SIZE];	/* instances and on premises; else "" */
+	uint32_t nameserver;		/* resolv.conf of instances and on premises; 0: none */
+	uint32_t host_ip;		/* on premises: the address its hosts send from; 0: none */
 };
 
 enum np_link_kind {
@@ -95,6 +107,7 @@ enum np_hop {
 	NP_HOP_VIA,		/* to next hop 'via' on 'dev' */
 	NP_HOP_BLACKHOLE,	/* dropped, visibly */
 	NP_HOP_ENDPOINT,	/* a gateway endpoint (data plane II): dropped until then */
+	NP_HOP_LOCAL,		/* delivered to the namespace itself, every address of 'dst' */
 };
 
 /* A kernel route, and the AWS route it plays. */
@@ -104,6 +117,7 @@ struct np_route {
 	struct cidr4 dst;
 	enum np_hop hop;
 	uint32_t via;
+	uint32_t src;			/* the source of packets it sends; 0: the kernel's choice */
 	char dev[NP_IFNAME_SIZE];
 	const struct rtb *rtb;		/* the route table; NULL in a main table */
 	size_t route;			/* index into rtb->routes */

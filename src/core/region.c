@@ -31,7 +31,7 @@ static const struct region regions[] = {
 	{ "sa-east-1", "sae1", "Z2LXUWEVLCVZIB", "opt-in-not-required", 15 },
 };
 
-_Static_assert(ARRAY_SIZE(regions) <= REGION_MAX, "region plan holds 128 regions");
+_Static_assert(ARRAY_SIZE(regions) <= REGION_MAX, "region plan holds 127 regions");
 
 #define SERVICE_NET 0xc6120000u	/* 198.18.0.0: service blocks, a /23 each */
 #define PUBLIC_POOL 0xc6130000u	/* 198.19.0.0/16 */

@@ -14,7 +14,11 @@
 
 #define REGION_AZS 6
 #define AZ_NAME_SIZE 32		/* "ap-southeast-2a" plus NUL, rounded */
-#define REGION_MAX 128		/* indexes 0..127 fit the 198.18.0.0/16 plan */
+/*
+ * Indexes 0..126 fit the 198.18.0.0/16 plan; the last /23 (198.18.254.0/23,
+ * index 127's) belongs to the emulated internet itself: its public resolver.
+ */
+#define REGION_MAX 127
 
 struct region {
 	const char *name;		/* "us-east-1" */

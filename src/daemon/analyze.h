@@ -10,7 +10,7 @@
 
 #include "compat.h"
 #include "api/api.h"
-#include "api/http.h"
+#include "io/http.h"
 #include "core/model.h"
 #include "core/region.h"
 

@@ -15,14 +15,14 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "api/http.h"
+#include "io/http.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "core/region.h"
 #include "daemon/analyze.h"
 #include "daemon/reconcile.h"
-#include "daemon/resolver.h"
+#include "daemon/listeners.h"
 #include "dataplane/apply.h"
 #include "io/loop.h"
 #include "limits.h"
@@ -182,7 +182,7 @@ static void tick(void *arg)
 	api_sweep(t->api);
 	if (t->rec) {
 		reconcile_run(t->rec);
-		dns_server_sweep(t->rec->dns, loop_now_ms());
+		listeners_sweep(t->rec->ls);
 	}
 }
 
@@ -228,6 +228,7 @@ static int serve(const struct options *o)
 	char stored_region[64];
 	char prefix[NP_PREFIX_MAX + 1];
 	struct reconcile rec;
+	struct listeners listeners;
 	struct analyze analyze;
 	bool use_dp = false;
 	uint64_t seed;
@@ -282,11 +283,6 @@ static int serve(const struct options *o)
 		fprintf(stderr, "vpced: %s\n", e.msg);
 		goto out;
 	}
-	if (dataplane_wanted(o)) {
-		reconcile_init(&rec, &w, cfg.region, prefix);
-		reconcile_run(&rec);
-		use_dp = true;
-	}
 	fd = open_listener(&sa);
 	if (fd < 0) {
 		fprintf(stderr, "vpced: cannot listen on %s: %s\n", o->listen, strerror(-fd));
@@ -298,10 +294,12 @@ static int serve(const struct options *o)
 		fprintf(stderr, "vpced: cannot start: %s\n", strerror(errno));
 		goto out;
 	}
-	if (use_dp) {
-		/* The resolver needs the loop; the first apply made the namespaces already. */
-		rec.dns = dns_server_new(l, &w, cfg.region);
-		resolver_sync(rec.dns, &w, rec.prefix);
+	if (dataplane_wanted(o)) {
+		listeners_init(&listeners, l, &w, cfg.region);
+		reconcile_init(&rec, &w, cfg.region, prefix);
+		rec.ls = &listeners;
+		reconcile_run(&rec);
+		use_dp = true;
 	}
 	api = api_new(&w, st, &cfg, seed);
 	api_sweep(api);
@@ -325,7 +323,7 @@ out:
 	http_server_free(srv);
 	api_free(api);
 	if (use_dp)
-		dns_server_free(rec.dns);
+		listeners_release(&listeners);
 	loop_free(l);
 	store_close(st);
 	world_release(&w);

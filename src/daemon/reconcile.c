@@ -3,8 +3,6 @@
 #include "compat.h"
 #include "daemon/reconcile.h"
 
-#include "daemon/resolver.h"
-
 #include <linux/limits.h>
 #include <stdlib.h>
 
@@ -47,6 +45,11 @@ int reconcile_run(struct reconcile *r)
 		return ret;
 	}
 	ret = dp_apply(&plan, r->prefix, r->crash_after, &st, msg, sizeof(msg));
+	/* The sockets inside the namespaces follow: retried like an apply when one cannot open. */
+	if (ret == 0 && r->ls && listeners_sync(r->ls, &plan) < 0) {
+		snprintf(msg, sizeof(msg), "cannot open every listener in the namespaces");
+		ret = -EAGAIN;
+	}
 	netplan_release(&plan);
 	r->applied = r->w->generation;
 	r->ok = ret == 0;
@@ -57,8 +60,6 @@ int reconcile_run(struct reconcile *r)
 		return ret;
 	}
 	r->last_err[0] = '\0';
-	if (r->dns)
-		resolver_sync(r->dns, r->w, r->prefix);
 	log_info("data plane: applied in %lld ms: namespaces +%zu -%zu, links +%zu -%zu, "
 		 "addresses +%zu -%zu, routes +%zu -%zu, rules +%zu -%zu, rulesets %zu",
 		 (long long)(loop_now_ms() - t0), st.ns_added, st.ns_removed, st.links_added,

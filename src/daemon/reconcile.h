@@ -12,7 +12,7 @@
 #include "core/model.h"
 #include "core/netplan.h"
 #include "core/region.h"
-#include "dns/server.h"
+#include "daemon/listeners.h"
 
 struct reconcile {
 	const struct world *w;
@@ -22,7 +22,7 @@ struct reconcile {
 	bool ok;		/* the last apply succeeded */
 	unsigned long crash_after;	/* VPCED_CRASH_AFTER: the crash test's kill point */
 	char last_err[256];	/* logged once until it changes */
-	struct dns_server *dns;	/* the VPC resolver, kept in step with each apply; NULL: none */
+	struct listeners *ls;	/* sockets in the namespaces, kept in step with each apply; NULL: none */
 };
 
 /* The prefix of a daemon's namespaces: "vpce" and four hex digits of its state file's path, "-". */

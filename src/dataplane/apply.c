@@ -9,6 +9,7 @@
 #include "dataplane/apply.h"
 
 #include <fcntl.h>
+#include <linux/rtnetlink.h>
 #include <signal.h>
 #include <nftables/libnftables.h>
 #include <stdarg.h>
@@ -335,7 +336,7 @@ static bool route_eq(const void *x, const void *y)
 	const struct nl_route *a = x, *b = y;
 
 	return a->table == b->table && a->dst == b->dst && a->len == b->len &&
-	       a->blackhole == b->blackhole && a->via == b->via && a->oif == b->oif;
+	       a->type == b->type && a->via == b->via && a->src == b->src && a->oif == b->oif;
 }
 
 static int route_set(struct nl *n, bool add, const void *x)
@@ -358,11 +359,15 @@ static int rule_set(struct nl *n, bool add, const void *x)
 static struct nl_route kernel_route(const struct nsk *k, const struct np_route *r)
 {
 	struct nl_route x = { .table = r->table ? r->table : MAIN_TABLE, .dst = r->dst.addr,
-			      .len = r->dst.len };
+			      .len = r->dst.len, .type = RTN_UNICAST, .src = r->src };
 
 	switch (r->hop) {
 	case NP_HOP_DEV:
 		x.oif = index_of(k, r->dev);
+		break;
+	case NP_HOP_LOCAL:
+		x.type = RTN_LOCAL;
+		x.oif = index_of(k, "lo");
 		break;
 	case NP_HOP_VIA:
 		x.via = r->via;
@@ -370,7 +375,7 @@ static struct nl_route kernel_route(const struct nsk *k, const struct np_route *
 		break;
 	case NP_HOP_BLACKHOLE:
 	case NP_HOP_ENDPOINT:
-		x.blackhole = true;
+		x.type = RTN_BLACKHOLE;
 		break;
 	}
 	return x;
@@ -533,7 +538,10 @@ static void sync_inside(struct ap *a, size_t ns)
 	buf_release(&b);
 }
 
-/* What `ip netns exec` and `vpce exec` put in place of /etc/resolv.conf and /etc/hostname. */
+/*
+ * What `ip netns exec` and `vpce exec` put in place of /etc/resolv.conf and
+ * /etc/hostname, in instances and on premises.
+ */
 static void sync_files(struct ap *a, size_t ns)
 {
 	const struct np_ns *x = &a->p->ns[ns];
@@ -541,7 +549,7 @@ static void sync_files(struct ap *a, size_t ns)
 	char text[128], ip[IP4_STRLEN];
 	int ret;
 
-	if (x->kind != NP_NS_INSTANCE)
+	if (x->kind != NP_NS_INSTANCE && x->kind != NP_NS_ONPREM)
 		return;
 	snprintf(dir, sizeof(dir), "%s/%s", ETC_NETNS, x->name);
 	if ((mkdir(ETC_NETNS, 0755) < 0 && errno != EEXIST) ||

@@ -243,7 +243,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
 	struct attrs t = { tb, RTA_MAX };
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct nl_route r = { .table = rtm->rtm_table, .len = rtm->rtm_dst_len };
+	struct nl_route r = { .table = rtm->rtm_table, .len = rtm->rtm_dst_len,
+			      .type = rtm->rtm_type };
 	uint32_t oif = 0;
 
 	if (rtm->rtm_family != AF_INET || rtm->rtm_protocol != NL_PROTO ||
@@ -252,9 +253,9 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	attr_u32(tb[RTA_TABLE], &r.table);
 	attr_ip(tb[RTA_DST], &r.dst);
 	attr_ip(tb[RTA_GATEWAY], &r.via);
+	attr_ip(tb[RTA_PREFSRC], &r.src);
 	if (attr_u32(tb[RTA_OIF], &oif))
 		r.oif = (int)oif;
-	r.blackhole = rtm->rtm_type == RTN_BLACKHOLE;
 	*(struct nl_route *)vec_push(data) = r;
 	return MNL_CB_OK;
 }
@@ -400,13 +401,16 @@ int nl_route_set(struct nl *n, bool add, const struct nl_route *r)
 	rtm->rtm_dst_len = r->len;
 	rtm->rtm_table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = NL_PROTO;
-	rtm->rtm_type = r->blackhole ? RTN_BLACKHOLE : RTN_UNICAST;
-	rtm->rtm_scope = r->blackhole || r->via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = r->type ? r->type : RTN_UNICAST;
+	rtm->rtm_scope = r->type == RTN_LOCAL ? RT_SCOPE_HOST :
+			 r->type == RTN_BLACKHOLE || r->via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
 	if (r->len)
 		mnl_attr_put_u32(nlh, RTA_DST, htonl(r->dst));
 	if (r->via)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(r->via));
+	if (r->src)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(r->src));
 	if (r->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
 	return talk(n, nlh);

@@ -39,8 +39,9 @@ struct nl_route {
 	uint32_t table;		/* 254: main */
 	uint32_t dst;		/* host order */
 	uint8_t len;
-	bool blackhole;
+	uint8_t type;		/* RTN_UNICAST, RTN_BLACKHOLE, RTN_LOCAL */
 	uint32_t via;		/* 0: none (connected) */
+	uint32_t src;		/* the preferred source (RTA_PREFSRC); 0: the kernel's choice */
 	int oif;		/* 0: none (blackhole) */
 };
 

@@ -17,17 +17,6 @@ ask() {
 	shift
 	"$VPCE" exec --state "$STATE" --prefix "$P" "$i" -- dig +time=1 +tries=2 "$@"
 }
-# eventually WANT CMD...: CMD's output is WANT within two seconds.
-eventually() {
-	local want=$1 got
-	shift
-	for _ in $(seq 40); do
-		got=$("$@" 2>/dev/null)
-		[ "$got" = "$want" ] && return 0
-		sleep 0.05
-	done
-	fail "$*: got '$got', want '$want'"
-}
 
 # The VPC's base plus two, in every instance's resolv.conf.
 eventually 10.0.0.2 "$VPCE" exec --state "$STATE" --prefix "$P" "$A" -- sed -n "s/^nameserver //p" /etc/resolv.conf

@@ -31,3 +31,15 @@ two_subnets() {
 	B=$(ec2 run-instances --image-id "$ami" --subnet-id "$S2" --private-ip-address 10.0.2.10 \
 		--query 'Instances[0].InstanceId' --output text)
 }
+
+# eventually WANT CMD...: CMD's output is WANT within two seconds.
+eventually() {
+	local want=$1 got
+	shift
+	for _ in $(seq 40); do
+		got=$("$@" 2>/dev/null)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.05
+	done
+	fail "$*: got '$got', want '$want'"
+}

@@ -10,6 +10,7 @@
 
 #include "core/host_ops.h"
 #include "core/net_ops.h"
+#include "core/catalog.h"
 #include "core/netplan.h"
 #include "world_fixture.h"
 
@@ -286,6 +287,56 @@ static void test_nft(struct net *n, const struct np_plan *p)
 	buf_release(&b);
 }
 
+/* The region's public network, and the on-premises network behind the vgw. */
+static void test_region_onprem(struct net *n)
+{
+	long onprem;
+	size_t local = 0, blocks = 0;
+	const struct np_route *r;
+	struct np_plan p;
+	bool dns = false;
+
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	/* Every service's /28 in every region is local in the region's namespace. */
+	for (size_t i = 0; i < p.n_routes; i++)
+		local += p.routes[i].ns == 0 && p.routes[i].hop == NP_HOP_LOCAL &&
+			 p.routes[i].table == NP_TABLE_LOCAL && p.routes[i].dst.len == 28;
+	CHECK_EQ(local, region_count() * catalog_count());
+	r = find_route(&p, NP_TABLE_LOCAL, "198.18.10.16/28");	/* eu-west-1's DynamoDB */
+	CHECK(r && r->ns == 0 && r->hop == NP_HOP_LOCAL && !strcmp(r->dev, "lo"));
+	for (size_t i = 0; i < p.n_addrs; i++)
+		dns |= p.addrs[i].ns == 0 && p.addrs[i].ip == NP_PUBLIC_DNS_IP;
+	CHECK(dns);
+	/* No route to the vgw yet: on premises sends from its link's address. */
+	onprem = netplan_ns_find(&p, n->vgw->res.id);
+	CHECK(onprem > 0);
+	if (onprem > 0) {
+		CHECK_EQ(p.ns[onprem].kind, NP_NS_ONPREM);
+		CHECK_EQ(p.ns[onprem].host_ip, NP_VGW_ONPREM_IP);
+		CHECK_EQ(p.ns[onprem].nameserver, NP_ONPREM_DNS_IP);
+		CHECK_STREQ(p.ns[onprem].hostname, "on-premises");
+	}
+	r = find_route(&p, 0, "10.0.0.0/16");
+	CHECK(r && r->src == 0);
+	netplan_release(&p);
+
+	/* Blocks routed to it, one twice: each local once; hosts send from the first's base+1. */
+	route(n, n->vpc->main_rtb_id, "192.168.0.0/16", n->vgw->res.id, NULL);
+	route(n, n->vpc->main_rtb_id, "172.16.0.0/12", n->vgw->res.id, NULL);
+	route(n, n->pub_rtb->res.id, "172.16.0.0/12", n->vgw->res.id, NULL);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	onprem = netplan_ns_find(&p, n->vgw->res.id);
+	for (size_t i = 0; i < p.n_routes; i++)
+		blocks += p.routes[i].ns == (size_t)onprem && p.routes[i].hop == NP_HOP_LOCAL;
+	CHECK_EQ(blocks, 2);
+	r = find_route(&p, 0, "172.16.0.0/12");
+	CHECK(r && r->ns == (size_t)onprem && r->hop == NP_HOP_LOCAL);
+	r = find_route(&p, 0, "10.0.0.0/16");
+	CHECK(r && r->ns == (size_t)onprem && r->src == 0xAC100001u);	/* 172.16.0.1 */
+	CHECK(onprem > 0 && p.ns[onprem].host_ip == 0xAC100001u);
+	netplan_release(&p);
+}
+
 void test_core_netplan(void)
 {
 	struct net n;
@@ -299,6 +350,7 @@ void test_core_netplan(void)
 	test_nft(&n, &p);
 	test_deterministic(&n, &p);
 	netplan_release(&p);
+	test_region_onprem(&n);
 	test_deleted_target(&n);
 	fixture_release(&n.f);
 }

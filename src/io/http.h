@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * HTTP/1.1 for the API: a reader that turns a byte stream into complete,
- * bounded requests (over the http-parser library), and a server that runs
- * readers on accepted connections in the event loop and writes each
- * response in one send with TCP_NODELAY, keep-alive and pipelining intact.
+ * HTTP/1.1 for the API and the region's services: a reader that turns a
+ * byte stream into complete, bounded requests (over the http-parser
+ * library), and a server that runs readers on accepted connections in the
+ * event loop and writes each response in one send with TCP_NODELAY,
+ * keep-alive and pipelining intact.
  */
-#ifndef API_HTTP_H
-#define API_HTTP_H
+#ifndef IO_HTTP_H
+#define IO_HTTP_H
 
 #include <http_parser.h>
 
@@ -16,8 +17,8 @@
 #include "base/str.h"
 #include "io/loop.h"
 
-#ifndef API_HTTP_HEADER_DEFINED
-#define API_HTTP_HEADER_DEFINED
+#ifndef IO_HTTP_HEADER_DEFINED
+#define IO_HTTP_HEADER_DEFINED
 struct http_header {
 	struct str name;	/* as sent */
 	struct str value;	/* as sent; surrounding blanks removed */
@@ -33,6 +34,9 @@ struct http_request {
 	size_t n_headers;
 	struct str body;
 	bool keep_alive;
+	/* The connection's IPv4 ends, host order (0 for other families). */
+	uint32_t local_ip, peer_ip;
+	uint16_t local_port, peer_port;
 };
 
 struct http_reader {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "compat.h"
-#include "api/http.h"
+#include "io/http.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -198,6 +198,7 @@ struct conn {
 	size_t body_off;	/* bytes of 'body' already sent */
 	uint32_t events;	/* what the loop watches 'fd' for */
 	int64_t active_ms;
+	struct sockaddr_in local, peer;	/* zero unless IPv4 */
 	bool closing;		/* close once 'out' is sent */
 	bool held;		/* 'out' waits for http_server_release() */
 };
@@ -360,6 +361,10 @@ static void consume(struct conn *c, const char *data, size_t len)
 		if (ret == 0)
 			continue;
 		http_reader_request(&c->reader, &req);
+		req.local_ip = ntohl(c->local.sin_addr.s_addr);
+		req.local_port = ntohs(c->local.sin_port);
+		req.peer_ip = ntohl(c->peer.sin_addr.s_addr);
+		req.peer_port = ntohs(c->peer.sin_port);
 		s->resp.status = 200;
 		s->resp.content_type = "text/xml;charset=UTF-8";
 		buf_reset(&s->resp.body);
@@ -412,7 +417,10 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 
 	(void)events;
 	for (;;) {
-		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_in peer = { 0 }, local = { 0 };
+		socklen_t peer_len = sizeof(peer), local_len = sizeof(local);
+		int cfd = accept4(fd, (struct sockaddr *)&peer, &peer_len,
+				  SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct conn *c;
 
 		if (cfd < 0) {
@@ -430,6 +438,12 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		c->srv = s;
 		c->fd = cfd;
 		c->active_ms = loop_now_ms();
+		if (peer.sin_family == AF_INET &&
+		    getsockname(cfd, (struct sockaddr *)&local, &local_len) == 0 &&
+		    local.sin_family == AF_INET) {
+			c->peer = peer;
+			c->local = local;
+		}
 		http_reader_init(&c->reader);
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
 		buf_init(&c->body, LIMIT_HTTP_RESPONSE_BYTES);

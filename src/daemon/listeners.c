@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "daemon/listeners.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "dataplane/netns.h"
+#include "svc/responder.h"
+
+#define DNS_PORT 53
+
+/* What to open inside one namespace. */
+struct open_args {
+	uint32_t addrs[2];
+	size_t n_addrs;
+	uint16_t port;
+	bool udp;			/* UDP as well as TCP on each address */
+	int fds[DNS_SERVER_FDS];
+	size_t n;
+};
+
+static int bound(int type, uint32_t ip, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(ip) };
+	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1, ret;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 128) < 0)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Runs inside the namespace: its sockets are made there and stay there. */
+static int open_sockets(void *arg)
+{
+	struct open_args *a = arg;
+
+	for (size_t i = 0; i < a->n_addrs; i++) {
+		for (int t = a->udp ? 0 : 1; t < 2; t++) {
+			int fd = bound(t ? SOCK_STREAM : SOCK_DGRAM, a->addrs[i], a->port);
+
+			if (fd < 0) {
+				while (a->n)
+					close(a->fds[--a->n]);
+				return fd;
+			}
+			a->fds[a->n++] = fd;
+		}
+	}
+	return 0;
+}
+
+static int open_in(const char *ns, struct open_args *a)
+{
+	int err = netns_run(ns, open_sockets, a);
+
+	if (err < 0)
+		log_warn("cannot listen on port %u in '%s': %s", a->port, ns, strerror(-err));
+	return err;
+}
+
+/* The resolver addresses namespace 'x' has: 0 when it has none (or none now). */
+static size_t resolver_addrs(const struct world *w, const struct np_ns *x, uint32_t addrs[2])
+{
+	struct res *r;
+
+	switch (x->kind) {
+	case NP_NS_VPC:
+		r = world_get(w, x->res_id, RES_VPC);
+		if (!r || !AS_VPC(r)->dns_support)
+			return 0;
+		addrs[0] = AS_VPC(r)->cidr.addr + 2;
+		addrs[1] = NP_DNS_LINK_LOCAL;
+		return 2;
+	case NP_NS_REGION:
+		addrs[0] = NP_PUBLIC_DNS_IP;
+		return 1;
+	case NP_NS_ONPREM:
+		addrs[0] = NP_ONPREM_DNS_IP;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+struct forget_args {
+	struct listeners *ls;
+	const struct np_plan *p;
+};
+
+/* Listeners are keyed by the resource their namespace plays ("" for the region). */
+static void forget_gone(void *arg, const char *key)
+{
+	struct forget_args *f = arg;
+	long ns = netplan_ns_find(f->p, key);
+	uint32_t addrs[2];
+
+	if (ns < 0 || !resolver_addrs(f->ls->w, &f->p->ns[ns], addrs))
+		dns_server_forget(f->ls->dns, key);
+}
+
+void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
+		    const struct region *r)
+{
+	*ls = (struct listeners){ .loop = l, .w = w, .dns = dns_server_new(l, w, r) };
+}
+
+int listeners_sync(struct listeners *ls, const struct np_plan *p)
+{
+	struct forget_args f = { ls, p };
+	int ret = 0;
+
+	dns_server_each(ls->dns, forget_gone, &f);
+	for (size_t i = 0; i < p->n_ns; i++) {
+		const struct np_ns *x = &p->ns[i];
+		struct open_args a = { .port = DNS_PORT, .udp = true };
+
+		a.n_addrs = resolver_addrs(ls->w, x, a.addrs);
+		if (a.n_addrs && !dns_server_serves(ls->dns, x->res_id)) {
+			if (open_in(x->name, &a) < 0)
+				ret = -EAGAIN;
+			else
+				dns_server_listen(ls->dns, x->res_id, a.fds, a.n);
+		}
+		if (x->kind == NP_NS_REGION && !ls->responder) {
+			a = (struct open_args){ .addrs = { INADDR_ANY }, .n_addrs = 1,
+						.port = RESPONDER_PORT };
+			if (open_in(x->name, &a) < 0)
+				ret = -EAGAIN;
+			else if (!(ls->responder = responder_serve(ls->loop, ls->w, a.fds[0]))) {
+				close(a.fds[0]);
+				ret = -ENOMEM;
+			}
+		}
+	}
+	return ret;
+}
+
+void listeners_sweep(struct listeners *ls)
+{
+	dns_server_sweep(ls->dns, loop_now_ms());
+	if (ls->responder)
+		http_server_sweep(ls->responder);
+}
+
+void listeners_release(struct listeners *ls)
+{
+	http_server_free(ls->responder);
+	dns_server_free(ls->dns);
+	*ls = (struct listeners){ 0 };
+}

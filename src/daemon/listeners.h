@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's sockets inside the data plane's namespaces, kept in step
+ * with each applied plan: the VPC resolver (UDP and TCP on port 53 of base+2
+ * and 169.254.169.253 in each VPC with enableDnsSupport), the region's
+ * public resolver (198.18.255.53), each on-premises network's own resolver
+ * (127.0.0.53, answering the public view), and the region's responders on
+ * port 443. A socket made inside a namespace stays there; namespaces that
+ * go, or VPCs that lose DNS support, lose theirs.
+ */
+#ifndef DAEMON_LISTENERS_H
+#define DAEMON_LISTENERS_H
+
+#include "compat.h"
+#include "core/model.h"
+#include "core/netplan.h"
+#include "dns/server.h"
+#include "io/http.h"
+#include "io/loop.h"
+
+struct listeners {
+	struct loop *loop;
+	const struct world *w;
+	struct dns_server *dns;
+	struct http_server *responder;	/* NULL until the region's namespace exists */
+};
+
+void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
+		    const struct region *r);
+/* Opens and closes sockets so that they match plan 'p'. Returns 0 or -errno (logged). */
+int listeners_sync(struct listeners *ls, const struct np_plan *p);
+/* Closes idle connections (on the daemon's tick). */
+void listeners_sweep(struct listeners *ls);
+/* Closes every socket. */
+void listeners_release(struct listeners *ls);
+
+#endif
