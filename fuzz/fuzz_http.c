@@ -7,7 +7,7 @@
  */
 #include "compat.h"
 
-#include "api/http.h"
+#include "io/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
