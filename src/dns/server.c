@@ -21,6 +21,9 @@
 #include "limits.h"
 
 #define TCP_MSG_MAX (2 + 65535)
+#define UDP_BATCH 32			/* datagrams per recvmmsg() */
+#define UDP_QUERY_MAX 4096		/* a longer datagram is no query of ours: dropped */
+#define UDP_RCVBUF (1 << 20)		/* bursts wait in the socket, not on the floor */
 
 struct listener;
 
@@ -43,7 +46,7 @@ struct conn {
 
 struct listener {
 	struct dns_server *s;
-	char vpc_id[ID_SIZE];
+	char key[ID_SIZE];
 	struct sock socks[DNS_SERVER_FDS];
 	size_t n_socks;
 	struct conn *conns;
@@ -59,8 +62,13 @@ struct dns_server {
 	struct listener **v;
 	size_t n, alloc;
 	size_t n_conns;			/* across listeners */
-	uint8_t buf[65535];		/* one datagram in */
-	uint8_t reply[65535];
+	/* UDP: a batch of datagrams in, their replies out (one syscall each way). */
+	struct mmsghdr in[UDP_BATCH], out[UDP_BATCH];
+	struct iovec in_iov[UDP_BATCH], out_iov[UDP_BATCH];
+	struct sockaddr_storage from[UDP_BATCH];
+	uint8_t query[UDP_BATCH][UDP_QUERY_MAX];
+	uint8_t answer[UDP_BATCH][DNS_UDP_MAX];
+	uint8_t reply[TCP_MSG_MAX];	/* one TCP answer */
 };
 
 struct dns_server *dns_server_new(struct loop *l, const struct world *w, const struct region *r)
@@ -87,7 +95,7 @@ static const struct netindex *index_now(struct dns_server *s)
 	return &s->ix;
 }
 
-int dns_server_answer(struct dns_server *s, const char *vpc_id, const uint8_t *q, size_t len,
+int dns_server_answer(struct dns_server *s, const char *key, const uint8_t *q, size_t len,
 		      bool tcp, uint8_t *out, size_t size)
 {
 	struct dns_question qn;
@@ -104,7 +112,7 @@ int dns_server_answer(struct dns_server *s, const char *vpc_id, const uint8_t *q
 						 DNS_RCODE_FORMERR };
 		return dns_reply_write(&qn, &r, tcp, out, size);
 	}
-	vpc = world_get(s->w, vpc_id, RES_VPC);
+	vpc = world_get(s->w, key, RES_VPC);
 	if (!qn.name[0] || dnsview_resolve(s->w, index_now(s), s->region,
 					    vpc ? AS_VPC(vpc) : NULL, qn.name, &a) < 0)
 		a = (struct dns_answer){ .how = qn.name[0] ? DNS_NXDOMAIN : DNS_PUBLIC };
@@ -118,20 +126,48 @@ static void udp_ready(struct sock *k)
 {
 	struct dns_server *s = k->l->s;
 
-	for (int i = 0; i < LIMIT_DNS_UDP_BURST; i++) {
-		struct sockaddr_storage from;
-		socklen_t from_len = sizeof(from);
-		ssize_t n = recvfrom(k->fd, s->buf, sizeof(s->buf), 0, (struct sockaddr *)&from,
-				     &from_len);
-		int len;
+	for (int done = 0; done < LIMIT_DNS_UDP_BURST;) {
+		int n, m = 0;
 
-		if (n < 0)
+		for (int i = 0; i < UDP_BATCH; i++) {
+			s->in_iov[i] = (struct iovec){ s->query[i], UDP_QUERY_MAX };
+			s->in[i].msg_hdr = (struct msghdr){ .msg_name = &s->from[i],
+							    .msg_namelen = sizeof(s->from[i]),
+							    .msg_iov = &s->in_iov[i], .msg_iovlen = 1 };
+		}
+		n = recvmmsg(k->fd, s->in, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;	/* EAGAIN, or an ICMP error of an earlier send */
-		len = dns_server_answer(s, k->l->vpc_id, s->buf, (size_t)n, false, s->reply,
-					sizeof(s->reply));
-		if (len > 0)
-			(void)sendto(k->fd, s->reply, (size_t)len, 0, (struct sockaddr *)&from,
-				     from_len);
+		for (int i = 0; i < n; i++) {
+			int len;
+
+			if (s->in[i].msg_hdr.msg_flags & MSG_TRUNC)
+				continue;
+			len = dns_server_answer(s, k->l->key, s->query[i], s->in[i].msg_len, false,
+						s->answer[m], sizeof(s->answer[m]));
+			if (len <= 0)
+				continue;
+			s->out_iov[m] = (struct iovec){ s->answer[m], (size_t)len };
+			s->out[m].msg_hdr = (struct msghdr){ .msg_name = &s->from[i],
+							     .msg_namelen = s->in[i].msg_hdr.msg_namelen,
+							     .msg_iov = &s->out_iov[m], .msg_iovlen = 1 };
+			m++;
+		}
+		/* A reply the socket cannot take now is dropped, as a lost datagram is. */
+		for (int sent = 0; sent < m;) {
+			int r = sendmmsg(k->fd, s->out + sent, (unsigned)(m - sent), MSG_DONTWAIT);
+
+			if (r <= 0) {
+				if (r < 0 && errno == EINTR)
+					continue;
+				sent++;	/* skip the one that failed (e.g. an unreachable client) */
+				continue;
+			}
+			sent += r;
+		}
+		done += n;
+		if (n < UDP_BATCH)
+			return;
 	}
 }
 
@@ -191,7 +227,7 @@ static bool conn_answer(struct conn *c)
 			return false;
 		if (c->in_len < 2 + msg)
 			break;
-		len = dns_server_answer(s, c->l->vpc_id, c->in + 2, msg, true, s->reply,
+		len = dns_server_answer(s, c->l->key, c->in + 2, msg, true, s->reply,
 					sizeof(s->reply));
 		if (len > 0) {
 			buf_addc(&c->out, (char)(len >> 8));
@@ -279,26 +315,26 @@ static void sock_event(struct loop *lp, int fd, uint32_t events, void *arg)
 
 /* --- listeners --- */
 
-static long find(const struct dns_server *s, const char *vpc_id)
+static long find(const struct dns_server *s, const char *key)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i]->vpc_id, vpc_id))
+		if (!strcmp(s->v[i]->key, key))
 			return (long)i;
 	return -1;
 }
 
-int dns_server_listen(struct dns_server *s, const char *vpc_id, const int *fds, size_t n)
+int dns_server_listen(struct dns_server *s, const char *key, const int *fds, size_t n)
 {
 	struct listener *l;
 
-	if (find(s, vpc_id) >= 0 || n > DNS_SERVER_FDS) {
+	if (find(s, key) >= 0 || n > DNS_SERVER_FDS) {
 		for (size_t i = 0; i < n; i++)
 			close(fds[i]);
 		return n > DNS_SERVER_FDS ? -EINVAL : -EEXIST;
 	}
 	l = xcalloc(1, sizeof(*l));
 	l->s = s;
-	str_lcpy(l->vpc_id, vpc_id, sizeof(l->vpc_id));
+	str_lcpy(l->key, key, sizeof(l->key));
 	for (size_t i = 0; i < n; i++) {
 		int type = 0;
 		socklen_t tl = sizeof(type);
@@ -306,6 +342,13 @@ int dns_server_listen(struct dns_server *s, const char *vpc_id, const int *fds, 
 
 		getsockopt(fds[i], SOL_SOCKET, SO_TYPE, &type, &tl);
 		*k = (struct sock){ .l = l, .fd = fds[i], .tcp = type == SOCK_STREAM };
+		if (!k->tcp) {
+			int size = UDP_RCVBUF;
+
+			/* Past net.core.rmem_max when the daemon may (CAP_NET_ADMIN). */
+			if (setsockopt(fds[i], SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+				setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+		}
 		if (loop_add(s->loop, fds[i], EPOLLIN, sock_event, k) < 0) {
 			close(fds[i]);
 			continue;
@@ -328,9 +371,9 @@ static void listener_free(struct listener *l)
 	free(l);
 }
 
-void dns_server_forget(struct dns_server *s, const char *vpc_id)
+void dns_server_forget(struct dns_server *s, const char *key)
 {
-	long i = find(s, vpc_id);
+	long i = find(s, key);
 
 	if (i < 0)
 		return;
@@ -338,18 +381,18 @@ void dns_server_forget(struct dns_server *s, const char *vpc_id)
 	s->v[i] = s->v[--s->n];
 }
 
-bool dns_server_serves(const struct dns_server *s, const char *vpc_id)
+bool dns_server_serves(const struct dns_server *s, const char *key)
 {
-	return find(s, vpc_id) >= 0;
+	return find(s, key) >= 0;
 }
 
-void dns_server_each(struct dns_server *s, void (*fn)(void *arg, const char *vpc_id), void *arg)
+void dns_server_each(struct dns_server *s, void (*fn)(void *arg, const char *key), void *arg)
 {
 	/* Backwards, so 'fn' may forget the one it is given. */
 	for (size_t i = s->n; i-- > 0;) {
 		char id[ID_SIZE];
 
-		str_lcpy(id, s->v[i]->vpc_id, sizeof(id));
+		str_lcpy(id, s->v[i]->key, sizeof(id));
 		fn(arg, id);
 	}
 }
@@ -374,7 +417,7 @@ void dns_server_free(struct dns_server *s)
 	if (!s)
 		return;
 	while (s->n)
-		dns_server_forget(s, s->v[s->n - 1]->vpc_id);
+		dns_server_forget(s, s->v[s->n - 1]->key);
 	free(s->v);
 	if (s->ix_built)
 		netindex_release(&s->ix);

@@ -133,6 +133,10 @@ ec2 disassociate-route-table --association-id "$ASSOC2" >/dev/null
 ec2 delete-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 >/dev/null
 for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 80)" = blocked ] && break; sleep 0.05; done
 expect "$D" 169.254.0.2 80 blocked "the route deleted"
+ec2 create-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW" >/dev/null
+for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 80)" = ok ] && break; sleep 0.05; done
+expect "$D" 169.254.0.2 80 ok "the route restored, within two seconds"
+ec2 delete-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 >/dev/null
 kill "$REGION_SERVER" 2>/dev/null || true
 
 # A virtual private gateway: an on-premises namespace that routes the VPC's
