@@ -102,21 +102,45 @@ static void table_start(struct buf *b, const char *name)
 	buf_addf(b, "table %s {}\ndelete table %s\ntable %s {\n", name, name, name);
 }
 
-/* The internet gateway's translations: public to private coming in, back going out. */
+/* A table the namespace no longer needs: gone, with its hooks (a NAT hook costs every new flow). */
+static void table_drop(struct buf *b, const char *name)
+{
+	buf_addf(b, "table %s {}\ndelete table %s\n", name, name);
+}
+
+/*
+ * The internet gateway's translations: public to private coming in, back
+ * going out, each one map lookup whatever the number of addresses.
+ */
 static void nat_rules(const struct np_plan *p, size_t ns, struct buf *b, bool in)
 {
+	bool first = true;
+
 	for (size_t i = 0; i < p->n_nats; i++) {
 		const struct np_nat1to1 *t = &p->nats[i];
 
 		if (t->ns != ns)
 			continue;
-		buf_addf(b, "\t\t%s \"igw0\" ip %s ", in ? "iifname" : "oifname",
-			 in ? "daddr" : "saddr");
+		if (first)
+			buf_addf(b, "\t\t%s \"igw0\" %s to ip %s map { ", in ? "iifname" : "oifname",
+				 in ? "dnat" : "snat", in ? "daddr" : "saddr");
+		else
+			buf_adds(b, ", ");
 		add_ip(b, in ? t->public_ip : t->private_ip);
-		buf_adds(b, in ? " dnat to " : " snat to ");
+		buf_adds(b, " : ");
 		add_ip(b, in ? t->private_ip : t->public_ip);
-		buf_addc(b, '\n');
+		first = false;
 	}
+	if (!first)
+		buf_adds(b, " }\n");
+}
+
+static bool any_nat(const struct np_plan *p, size_t ns)
+{
+	for (size_t i = 0; i < p->n_nats; i++)
+		if (p->nats[i].ns == ns)
+			return true;
+	return false;
 }
 
 static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
@@ -161,19 +185,34 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	}
 	buf_adds(b, "\t}\n}\n");
 
-	/* A port sends only from its ENI's address. */
+	/*
+	 * A port sends only from its ENI's address: two set lookups per frame
+	 * (is it a port; is the source its own), whatever the number of ports.
+	 * Other bridge ports (NAT gateways', which forward) are not checked.
+	 */
 	table_start(b, "bridge vpce");
 	buf_adds(b, "\tchain prerouting {\n"
 		    "\t\ttype filter hook prerouting priority filter; policy accept;\n");
-	for (size_t i = 0; i < p->n_ports; i++) {
-		if (p->ports[i].ns != ns)
-			continue;
-		buf_addf(b, "\t\tiifname \"%s\" ether type ip ip saddr != ", p->ports[i].dev);
-		add_ip(b, p->ports[i].ip);
-		buf_adds(b, " drop\n");
-	}
-	buf_adds(b, "\t}\n}\n");
+	for (int pass = 0; any && pass < 2; pass++) {
+		size_t n = 0;
 
+		buf_adds(b, pass ? " } iifname . ip saddr != { " : "\t\tether type ip iifname { ");
+		for (size_t i = 0; i < p->n_ports; i++) {
+			if (p->ports[i].ns != ns)
+				continue;
+			buf_addf(b, "%s\"%s\"", n++ ? ", " : "", p->ports[i].dev);
+			if (pass) {
+				buf_adds(b, " . ");
+				add_ip(b, p->ports[i].ip);
+			}
+		}
+	}
+	buf_adds(b, any ? " } drop\n\t}\n}\n" : "\t}\n}\n");
+
+	if (!any_nat(p, ns)) {
+		table_drop(b, "ip vpce-nat");
+		return;
+	}
 	table_start(b, "ip vpce-nat");
 	buf_adds(b, "\tchain prerouting {\n"
 		    "\t\ttype nat hook prerouting priority dstnat; policy accept;\n");

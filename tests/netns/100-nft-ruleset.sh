@@ -20,7 +20,8 @@ ip netns exec "$ns" nft -f "$tmp/vpc.nft"
 ip netns exec "$ns" nft list ruleset > "$tmp/listed"
 for want in 'table inet vpce' 'table bridge vpce' 'table ip vpce-nat' \
 	'ct state established,related accept' 'ip saddr vmap' 'ip daddr vmap' \
-	'tcp dport 80 accept' 'snat to 198.19.' 'dnat to 10.0.1.'; do
+	'tcp dport 80 accept' 'snat to ip saddr map { 10.0.1.' 'dnat to ip daddr map { 198.19.' \
+	'iifname . ip saddr != { "en' 'iifname { "en'; do
 	grep -qF "$want" "$tmp/listed" || { echo "not in the kernel's ruleset: $want"; exit 1; }
 done
 # Loading it again replaces the tables whole (the realizer applies it on

@@ -57,8 +57,7 @@ table inet vpce {
 table bridge vpce {
 	chain prerouting {
 		type filter hook prerouting priority filter; policy accept;
-		iifname "ena" ether type ip ip saddr != 10.0.1.5 drop
-		iifname "enc" ether type ip ip saddr != 10.0.1.6 drop
+		ether type ip iifname { "ena", "enc" } iifname . ip saddr != { "ena" . 10.0.1.5, "enc" . 10.0.1.6 } drop
 	}
 }
 N

@@ -265,9 +265,12 @@ static void test_nft(struct net *n, const struct np_plan *p)
 	snprintf(want, sizeof(want), "ip saddr { %s, ", ip4_fmt(n->a->private_ip, ip));
 	CHECK(strstr(b.p, want) != NULL);
 	CHECK(strstr(b.p, "meta l4proto tcp tcp dport 80 accept comment \"sg-") != NULL);
-	snprintf(want, sizeof(want), "ip saddr != %s drop", ip4_fmt(n->b->private_ip, ip));
+	/* Each port's source check: its name and address in the one set. */
+	CHECK(strstr(b.p, "ether type ip iifname { \"en") != NULL);
+	CHECK(strstr(b.p, " } iifname . ip saddr != { \"en") != NULL);
+	snprintf(want, sizeof(want), "\" . %s", ip4_fmt(n->b->private_ip, ip));
 	CHECK(strstr(b.p, want) != NULL);
-	snprintf(want, sizeof(want), "ip saddr %s snat to ", ip4_fmt(n->a->private_ip, ip));
+	snprintf(want, sizeof(want), "%s : 198.19.", ip4_fmt(n->a->private_ip, ip));
 	CHECK(strstr(b.p, want) != NULL);
 	if (getenv("VPCE_TEST_NFT_OUT")) {	/* tests/netns loads it into a namespace */
 		FILE *f = fopen(getenv("VPCE_TEST_NFT_OUT"), "w");
