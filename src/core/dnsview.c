@@ -143,22 +143,52 @@ static bool private_zone(const struct world *w, const struct vpc_members *m,
 	return false;
 }
 
+/*
+ * "ip-10-0-1-5…" -> 10.0.1.5: four decimal octets without leading zeros
+ * after "ip-"; returns what follows them, or NULL.
+ */
+static const char *name_address(const char *q, uint32_t *ip)
+{
+	if (strncasecmp(q, "ip-", 3) != 0)
+		return NULL;
+	q += 3;
+	*ip = 0;
+	for (int i = 0; i < 4; i++) {
+		const char *start = q;
+		unsigned v = 0;
+
+		for (; *q >= '0' && *q <= '9' && q - start < 3; q++)
+			v = v * 10 + (unsigned)(*q - '0');
+		if (q == start || v > 255 || (q - start > 1 && *start == '0'))
+			return NULL;
+		*ip = *ip << 8 | v;
+		if (i < 3 && *q++ != '-')
+			return NULL;
+	}
+	return q;
+}
+
+/* The rest of a private DNS name after its address, as host_private_dns() writes it. */
+static bool private_suffix(const struct region *r, const char *s)
+{
+	size_t n = strlen(r->name);
+
+	if (!strcmp(r->name, "us-east-1"))
+		return !strcasecmp(s, ".ec2.internal");
+	return s[0] == '.' && !strncasecmp(s + 1, r->name, n) &&
+	       !strcasecmp(s + 1 + n, ".compute.internal");
+}
+
 /* "ip-10-0-1-5.ec2.internal": an address of the VPC in use by an interface. */
 static bool instance_name(const struct netindex *ix, const struct vpc *vpc,
 			  const struct region *r, const char *q, struct dns_answer *out)
 {
-	unsigned a, b, c, d;
-	char host[96];
-	int used = 0;
+	const char *rest;
 	uint32_t ip;
 	const struct eni *e;
 
-	if (sscanf(q, "ip-%3u-%3u-%3u-%3u%n", &a, &b, &c, &d, &used) != 4 || !used ||
-	    a > 255 || b > 255 || c > 255 || d > 255)
-		return false;
-	ip = a << 24 | b << 16 | c << 8 | d;
-	host_private_dns(r, ip, host);
-	if (strcasecmp(q, host))
+	rest = name_address(q, &ip);
+	if (!rest || !private_suffix(r, rest))
 		return false;
 	e = netindex_eni_at(ix, vpc->res.id, ip);
 	if (!e)

@@ -28,6 +28,42 @@
 #define SOA_EXPIRE 1209600
 #define SOA_MINIMUM 86400
 
+/*
+ * Each call's allocations come from a scratch area on its stack, dropped
+ * all at once when it returns: libknot allocates for every packet and
+ * record, and malloc showed in the resolver's profile. A message needing
+ * more than this (hundreds of records) fails as a malformed one does.
+ */
+#define SCRATCH_SIZE 16384
+
+struct scratch {
+	knot_mm_t mm;			/* first: libknot's context points here */
+	size_t used;
+	_Alignas(16) uint8_t mem[SCRATCH_SIZE];
+};
+
+static void *scratch_alloc(void *ctx, size_t len)
+{
+	struct scratch *s = ctx;
+	size_t at = (s->used + 15) & ~(size_t)15;
+
+	if (len > SCRATCH_SIZE || at > SCRATCH_SIZE - len)
+		return NULL;
+	s->used = at + len;
+	return s->mem + at;
+}
+
+static void scratch_free(void *p)
+{
+	(void)p;	/* all of it goes when the call returns */
+}
+
+static void scratch_init(struct scratch *s)
+{
+	s->mm = (knot_mm_t){ .ctx = s, .alloc = scratch_alloc, .free = scratch_free };
+	s->used = 0;
+}
+
 static uint16_t be16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -78,6 +114,7 @@ static int read_question(const knot_pkt_t *pkt, struct dns_question *q)
 
 int dns_question_parse(const uint8_t *wire, size_t len, struct dns_question *q)
 {
+	struct scratch sc;
 	knot_pkt_t *pkt;
 	uint16_t flags;
 	int ret;
@@ -92,10 +129,11 @@ int dns_question_parse(const uint8_t *wire, size_t len, struct dns_question *q)
 	q->rd = flags & FLAG_RD;
 	if (OPCODE(flags) != 0)
 		return -EOPNOTSUPP;
-	pkt = knot_pkt_new(NULL, (uint16_t)len, NULL);
+	scratch_init(&sc);
+	/* Parsing reads the message where it is (libknot writes only packets it builds). */
+	pkt = knot_pkt_new((void *)wire, (uint16_t)len, &sc.mm);
 	if (!pkt)
 		return -ENOMEM;
-	memcpy(pkt->wire, wire, len);
 	pkt->size = len;
 	ret = knot_pkt_parse(pkt, 0) == KNOT_EOK ? read_question(pkt, q) : -EBADMSG;
 	knot_pkt_free(pkt);
@@ -111,7 +149,7 @@ static int zone_dname(const char *zone, uint8_t out[static 256])
 }
 
 /* Appends the SOA of 'zone' to the authority section of 'pkt'. */
-static int put_soa(knot_pkt_t *pkt, const char *zone)
+static int put_soa(knot_pkt_t *pkt, const char *zone, knot_mm_t *mm)
 {
 	uint8_t owner[256], mname[256], rname[256], rdata[600];
 	char text[DNS_NAME_SIZE + 32];
@@ -138,14 +176,15 @@ static int put_soa(knot_pkt_t *pkt, const char *zone)
 	put32(rdata + k + 16, SOA_MINIMUM);
 	k += 20;
 	knot_rrset_init(&rr, owner, KNOT_RRTYPE_SOA, KNOT_CLASS_IN, DNS_TTL);
-	ret = knot_rrset_add_rdata(&rr, rdata, (uint16_t)k, NULL);
+	ret = knot_rrset_add_rdata(&rr, rdata, (uint16_t)k, mm);
 	if (ret == KNOT_EOK)
 		ret = knot_pkt_put(pkt, 0, &rr, 0);
-	knot_rdataset_clear(&rr.rrs, NULL);
+	knot_rdataset_clear(&rr.rrs, mm);
 	return ret == KNOT_EOK ? 0 : -ENOSPC;
 }
 
-static int put_answers(knot_pkt_t *pkt, const struct dns_question *q, const struct dns_reply *r)
+static int put_answers(knot_pkt_t *pkt, const struct dns_question *q, const struct dns_reply *r,
+		       knot_mm_t *mm)
 {
 	knot_rrset_t rr;
 	uint8_t ip[4];
@@ -154,11 +193,11 @@ static int put_answers(knot_pkt_t *pkt, const struct dns_question *q, const stru
 	knot_rrset_init(&rr, (knot_dname_t *)q->qname, KNOT_RRTYPE_A, KNOT_CLASS_IN, DNS_TTL);
 	for (size_t i = 0; i < r->n && ret == KNOT_EOK; i++) {
 		put32(ip, r->addrs[i]);
-		ret = knot_rrset_add_rdata(&rr, ip, sizeof(ip), NULL);
+		ret = knot_rrset_add_rdata(&rr, ip, sizeof(ip), mm);
 	}
 	if (ret == KNOT_EOK)
 		ret = knot_pkt_put(pkt, KNOT_COMPR_HINT_QNAME, &rr, 0);
-	knot_rdataset_clear(&rr.rrs, NULL);
+	knot_rdataset_clear(&rr.rrs, mm);
 	return ret == KNOT_EOK ? 0 : -ENOSPC;
 }
 
@@ -168,6 +207,7 @@ int dns_reply_write(const struct dns_question *q, const struct dns_reply *r, boo
 	size_t max = tcp ? MIN(size, (size_t)UINT16_MAX) :
 		     MIN(size, (size_t)MIN(q->udp_size, DNS_UDP_MAX));
 	uint16_t rcode = r->rcode & 0xF, flags;
+	struct scratch sc;
 	knot_rrset_t opt;
 	knot_pkt_t *pkt;
 	bool fits = true;
@@ -175,7 +215,8 @@ int dns_reply_write(const struct dns_question *q, const struct dns_reply *r, boo
 
 	if (max < HEADER_SIZE)
 		return -ENOSPC;
-	pkt = knot_pkt_new(out, (uint16_t)max, NULL);
+	scratch_init(&sc);
+	pkt = knot_pkt_new(out, (uint16_t)max, &sc.mm);
 	if (!pkt)
 		return -ENOMEM;
 	knot_rrset_init_empty(&opt);
@@ -190,18 +231,18 @@ int dns_reply_write(const struct dns_question *q, const struct dns_reply *r, boo
 		      -ENOSPC;
 		if (!ret && q->edns) {
 			/* RFC 6891 7: the OPT record carries the extended RCODE. */
-			ret = knot_edns_init(&opt, DNS_UDP_MAX, (uint8_t)(r->rcode >> 4), 0, NULL) ==
+			ret = knot_edns_init(&opt, DNS_UDP_MAX, (uint8_t)(r->rcode >> 4), 0, &sc.mm) ==
 			      KNOT_EOK ? 0 : -ENOMEM;
 			if (!ret && knot_pkt_reserve(pkt, (uint16_t)knot_edns_wire_size(&opt)) != KNOT_EOK)
 				ret = -ENOSPC;
 		}
 		if (!ret && r->n) {
 			knot_pkt_begin(pkt, KNOT_ANSWER);
-			fits = put_answers(pkt, q, r) == 0;
+			fits = put_answers(pkt, q, r, &sc.mm) == 0;
 		}
 		if (!ret && fits && !r->n && r->soa_zone) {
 			knot_pkt_begin(pkt, KNOT_AUTHORITY);
-			fits = put_soa(pkt, r->soa_zone) == 0;
+			fits = put_soa(pkt, r->soa_zone, &sc.mm) == 0;
 		}
 		if (!ret && q->edns) {
 			knot_pkt_reclaim(pkt, (uint16_t)knot_edns_wire_size(&opt));
@@ -213,7 +254,7 @@ int dns_reply_write(const struct dns_question *q, const struct dns_reply *r, boo
 	if (!fits)
 		put16(out + 2, (uint16_t)(flags | FLAG_TC));	/* RFC 2181 9: retry over TCP */
 	len = ret < 0 ? ret : (int)pkt->size;
-	knot_rrset_clear(&opt, NULL);
+	knot_rrset_clear(&opt, &sc.mm);
 	knot_pkt_free(pkt);
 	return len;
 }

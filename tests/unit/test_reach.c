@@ -168,6 +168,24 @@ static void test_views(void)
 	CHECK_EQ(dnsview_resolve(&n.f.w, &ix, rg, n.vpc, name, &a), 0);
 	CHECK_EQ(a.how, DNS_INSTANCE_NAME);
 	CHECK_EQ(a.addrs[0], n.ia->private_ip);
+	/* Only the exact form: no leading zeros, no other suffix, no fifth octet; any case. */
+	{
+		unsigned d = n.ia->private_ip & 0xff;
+		const char *bad[] = { "ip-010-0-1-%u.ec2.internal", "ip-10-0-1-%u.compute.internal",
+				      "ip-10-0-1-%u.us-east-1.compute.internal", "ip-10-0-1-%u-1.ec2.internal",
+				      "ip-10-0-1-%u.ec2.internal.x", "ip-10-0-1-%u", "ip-10-0-1-%u0000.ec2.internal",
+				      "ip-10-0-1.ec2.internal%u" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			snprintf(name, sizeof(name), bad[i], d);
+			CHECK_EQ(dnsview_resolve(&n.f.w, &ix, rg, n.vpc, name, &a), 0);
+			CHECK_EQ(a.how, DNS_NXDOMAIN);
+		}
+		snprintf(name, sizeof(name), "IP-10-0-1-%u.EC2.Internal", d);
+		CHECK_EQ(dnsview_resolve(&n.f.w, &ix, rg, n.vpc, name, &a), 0);
+		CHECK_EQ(a.how, DNS_INSTANCE_NAME);
+		snprintf(name, sizeof(name), "ip-10-0-1-%u.ec2.internal", d);
+	}
 	n.vpc->dns_hostnames = false;
 	CHECK_EQ(dnsview_resolve(&n.f.w, &ix, rg, n.vpc, name, &a), 0);
 	CHECK_EQ(a.how, DNS_NXDOMAIN);
