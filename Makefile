@@ -46,7 +46,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC) $(REACH_SRC))
 LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(SVC_SRC) $(API_SRC))
 
-.PHONY: all deps test unit check-layers fuzz fuzz-replay bench run clean compat
+.PHONY: all deps bench-deps test unit check-layers fuzz fuzz-replay bench run clean compat
 all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
 
 $(B)/obj/%.o: %.c
@@ -91,6 +91,10 @@ $(B)/bench/bench_policy: $(call obj,bench/policy/bench_policy.c) $(PURE_OBJ)
 deps:
 	@scripts/deps.sh
 
+# The benchmarks' peers (iperf3, nginx, dnsperf, NSD) as well.
+bench-deps:
+	@scripts/deps.sh --bench
+
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory check-layers
@@ -104,7 +108,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-bench: deps all
+bench: bench-deps all
 	@bench/run.sh
 
 # Runs one aws CLI scenario against vpced and moto_server (docs/compat.md), and

@@ -3,7 +3,10 @@
 # Runs every benchmark; 'make bench' calls it: bench/api.sh (vpced against
 # moto_server; settings DUR, RUNS, CONNS, SCENARIOS, OUT: see its top) and
 # bench/policy/run.sh (the policy engine against iam-simulate; settings at
-# its top) and, as root, bench/dataplane/run.sh (reconcile times).
+# its top) and, as root, bench/dataplane/run.sh (reconcile times),
+# bench/dataplane/dns.sh (the VPC resolver against Unbound and NSD) and
+# bench/dataplane/traffic.sh (TCP across the VPC router against a veth pair
+# and a stateful router).
 # bench/reach/run.sh (the analyzer at account scale).
 # BENCH=api, BENCH=policy, BENCH=dataplane or BENCH=reach runs one.
 set -eu
@@ -22,6 +25,9 @@ all|reach) B=$B bench/reach/run.sh ;;
 esac
 case ${BENCH:-all} in
 all|dataplane)
-	if [ "$(id -u)" = 0 ]; then B=$B bench/dataplane/run.sh
+	if [ "$(id -u)" = 0 ]; then
+		B=$B bench/dataplane/run.sh
+		B=$B bench/dataplane/dns.sh
+		B=$B bench/dataplane/traffic.sh
 	else echo "bench/dataplane: skipped (needs root)"; fi ;;
 esac

@@ -1,11 +1,15 @@
 #!/bin/sh
-# Installs what vpce needs to build and test, from Debian's packages.
-# Does nothing when everything is there; needs root otherwise.
+# Installs what vpce needs to build and test, from Debian's packages; with
+# --bench, also the peers the benchmarks run beside vpce (bench/): iperf3
+# and nginx for bench/dataplane/traffic.sh, dnsperf and NSD for
+# bench/dataplane/dns.sh. Does nothing when everything is there; needs root
+# otherwise.
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libjansson-dev libssl-dev
 libhttp-parser-dev sqlite3 awscli python3-boto3 curl jq iproute2 clang
 libfuzzer-14-dev libclang-rt-14-dev wrk nftables libmnl-dev libnftables-dev libknot-dev
 bind9-dnsutils unbound"
+[ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -20,8 +24,11 @@ echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
-# Unbound is a test peer (tests/netns/113), run in a namespace by the test:
-# the system service its package may have started is not wanted.
-case $missing in *unbound*)
-	systemctl disable --now unbound >/dev/null 2>&1 || true ;;
-esac
+# Unbound (tests/netns/113), NSD and nginx (bench/) are peers, run in
+# namespaces by the tests and benchmarks: the system services their packages
+# may have started are not wanted.
+for s in unbound nsd nginx; do
+	case $missing in *"$s"*)
+		systemctl disable --now "$s" >/dev/null 2>&1 || true ;;
+	esac
+done
