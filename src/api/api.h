@@ -9,7 +9,6 @@
 #define API_API_H
 
 #include "compat.h"
-#include "io/http.h"
 #include "api/query.h"
 #include "api/rcache.h"
 #include "base/arena.h"
@@ -17,6 +16,7 @@
 #include "base/err.h"
 #include "core/model.h"
 #include "core/ops.h"
+#include "io/http.h"
 #include "store/store.h"
 
 struct identity {

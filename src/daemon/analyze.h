@@ -10,9 +10,9 @@
 
 #include "compat.h"
 #include "api/api.h"
-#include "io/http.h"
 #include "core/model.h"
 #include "core/region.h"
+#include "io/http.h"
 
 struct analyze {
 	struct api *api;		/* everything else */

@@ -15,15 +15,15 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "io/http.h"
 #include "base/log.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "core/region.h"
 #include "daemon/analyze.h"
-#include "daemon/reconcile.h"
 #include "daemon/listeners.h"
+#include "daemon/reconcile.h"
 #include "dataplane/apply.h"
+#include "io/http.h"
 #include "io/loop.h"
 #include "limits.h"
 #include "store/store.h"
