@@ -23,7 +23,10 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 # The data plane's libraries: only vpced links them.
-DP_LIBS := $(shell pkg-config --libs libmnl libnftables 2>/dev/null)
+DP_LIBS := $(shell pkg-config --libs libmnl libnftables libbpf 2>/dev/null)
+# The fast path's BPF object: built with clang for the bpf target, linked into vpced.
+BPF_CLANG ?= clang
+BPF_CFLAGS := -O2 -g -target bpf -I/usr/include/$(shell $(CC) -dumpmachine)
 LDFLAGS += $(SANFLAGS)
 
 BASE_SRC := $(wildcard src/base/*.c)
@@ -56,8 +59,17 @@ $(B)/obj/%.o: %.c
 # 'make src/x/y.o' builds one file.
 src/%.o: $(B)/obj/src/%.o ;
 
-$(B)/vpced: $(LIB_OBJ) $(call obj,$(DATAPLANE_SRC) $(DAEMON_SRC))
+$(B)/vpced: $(LIB_OBJ) $(call obj,$(DATAPLANE_SRC) $(DAEMON_SRC)) $(B)/obj/fastpath_blob.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(DP_LIBS)
+
+$(B)/bpf/fastpath.bpf.o: src/dataplane/bpf/fastpath.bpf.c
+	@mkdir -p $(@D)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+# Its bytes as _binary_fastpath_bpf_o_start/_end (dataplane/fastpath.c).
+$(B)/obj/fastpath_blob.o: $(B)/bpf/fastpath.bpf.o
+	@mkdir -p $(@D)
+	cd $(B)/bpf && $(LD) -r -b binary -z noexecstack -o $(abspath $@) fastpath.bpf.o
 
 $(B)/vpce: $(PURE_OBJ) $(call obj,$(STORE_SRC) $(CLI_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

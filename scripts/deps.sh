@@ -8,9 +8,9 @@
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libjansson-dev libssl-dev
 libhttp-parser-dev sqlite3 awscli python3-boto3 curl jq iproute2 clang
-libfuzzer-14-dev libclang-rt-14-dev wrk nftables libmnl-dev libnftables-dev libknot-dev
+libfuzzer-14-dev libclang-rt-14-dev wrk nftables libmnl-dev libnftables-dev libknot-dev libbpf-dev
 bind9-dnsutils unbound"
-[ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd libbpf-dev bpftool"
+[ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd bpftool"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/xalloc.h"
+#include "dataplane/fastpath.h"
 #include "dataplane/netns.h"
 #include "dataplane/nl.h"
 
@@ -131,6 +133,7 @@ static void sync_namespaces(struct ap *a, const char *prefix)
 			continue;
 		ret = netns_delete(have[i]);
 		remove_files(have[i]);
+		fp_forget(have[i]);
 		if (ret < 0)
 			fail(a, ret, "removing namespace %s", have[i]);
 		else
@@ -463,6 +466,8 @@ static void sync_objects(struct ap *a, size_t ns)
 /* --- inside the namespace: sysctls and rulesets --- */
 
 struct inside {
+	const struct np_plan *p;
+	size_t index;		/* of the namespace in 'p' */
 	const struct np_ns *ns;
 	const char *ruleset;	/* NULL: none */
 	char err[256];
@@ -480,6 +485,23 @@ static int write_file(const char *path, const char *text)
 		ret = errno ? -errno : -EIO;
 	close(fd);
 	return ret;
+}
+
+/*
+ * The fast path is optional: the router's stack decides the same without
+ * it, so a kernel without it costs speed, never an apply.
+ */
+static void fast_path(struct inside *in)
+{
+	char err[128] = "";
+	int ret;
+
+	/* Conntrack no longer sees every segment of a flow: it must not judge TCP windows. */
+	write_file("/proc/sys/net/netfilter/nf_conntrack_tcp_be_liberal", "1\n");
+	ret = fp_sync(in->p, in->index, err, sizeof(err));
+	if (ret < 0)
+		log_warn_rl("data plane: no fast path in %s: %s: %s", in->ns->name, err,
+			    strerror(-ret));
 }
 
 static int configure_inside(void *arg)
@@ -513,12 +535,14 @@ static int configure_inside(void *arg)
 		ret = -EINVAL;
 	}
 	nft_ctx_free(nft);
+	if (ret == 0 && in->ns->kind == NP_NS_VPC)
+		fast_path(in);
 	return ret;
 }
 
 static void sync_inside(struct ap *a, size_t ns)
 {
-	struct inside in = { .ns = &a->p->ns[ns] };
+	struct inside in = { .p = a->p, .index = ns, .ns = &a->p->ns[ns] };
 	struct buf b;
 	int ret;
 
@@ -594,6 +618,7 @@ int dp_apply(const struct np_plan *p, const char *prefix, unsigned long crash_af
 		free(a.k[ns].links);
 	}
 	free(a.k);
+	fp_forget_stale(p, prefix);
 	return a.err;
 }
 
@@ -610,6 +635,7 @@ int dp_teardown(const char *prefix)
 		if (ret < 0 && !first)
 			first = ret;
 		remove_files(have[i]);
+		fp_forget(have[i]);
 	}
 	free(have);
 	return first;

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/* The fast path's realizer (fastpath.h). */
+#include "compat.h"
+#include "dataplane/fastpath.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <linux/magic.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "base/str.h"
+#include "core/cidr.h"
+
+#define BPF_FS "/sys/fs/bpf"
+#define PROG_NAME "vpce_fastpath"
+#define TC_HANDLE 1
+#define TC_PRIORITY 1
+
+/* The object clang built from bpf/fastpath.bpf.c, linked in (Makefile). */
+extern const unsigned char _binary_fastpath_bpf_o_start[], _binary_fastpath_bpf_o_end[];
+
+/* bpf/fastpath.bpf.c's map values. */
+struct hop {
+	uint32_t ifindex;
+	uint8_t dmac[6];
+	uint8_t smac[6];
+};
+
+struct port {
+	uint32_t ip;
+	uint8_t router_mac[6];
+	uint8_t pad[2];
+};
+
+struct pins {
+	int prog, hops, ports;
+	uint32_t prog_id;
+};
+
+/* libbpf's own messages: the kernel's answers to probes it expects (EEXIST, ENOENT) included. */
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs(BPF_FS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	return mount("bpf", BPF_FS, "bpf", 0, NULL) < 0 ? -errno : 0;
+}
+
+/*
+ * Pins live in /sys/fs/bpf/<namespace>/<version>/, the version a hash of
+ * the object's bytes: a vpced with another program never uses the old one's
+ * pins (fp_sync() replaces them).
+ */
+static const char *version(void)
+{
+	static char v[17];
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	if (v[0])
+		return v;
+	for (const unsigned char *p = _binary_fastpath_bpf_o_start; p < _binary_fastpath_bpf_o_end; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	snprintf(v, sizeof(v), "%016llx", (unsigned long long)h);
+	return v;
+}
+
+static void pin_path(char *dst, size_t size, const char *ns_name, const char *what)
+{
+	snprintf(dst, size, "%s/%.64s/%s/%s", BPF_FS, ns_name, version(), what);
+}
+
+static void close_pins(struct pins *k)
+{
+	if (k->prog >= 0)
+		close(k->prog);
+	if (k->hops >= 0)
+		close(k->hops);
+	if (k->ports >= 0)
+		close(k->ports);
+}
+
+/* Loads the object with its maps pinned under the namespace's directory, and pins the program. */
+static int load(const char *ns_name)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vpce_fastpath");
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	char path[512];
+	int ret;
+
+	obj = bpf_object__open_mem(_binary_fastpath_bpf_o_start,
+				   (size_t)(_binary_fastpath_bpf_o_end - _binary_fastpath_bpf_o_start),
+				   &opts);
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_map(map, obj) {
+		pin_path(path, sizeof(path), ns_name, bpf_map__name(map));
+		if (bpf_map__is_internal(map))
+			continue;
+		bpf_map__set_pin_path(map, path);
+	}
+	ret = bpf_object__load(obj);
+	prog = ret ? NULL : bpf_object__find_program_by_name(obj, PROG_NAME);
+	if (!ret && !prog)
+		ret = -ENOENT;
+	if (!ret) {
+		pin_path(path, sizeof(path), ns_name, "prog");
+		ret = bpf_program__pin(prog, path);
+	}
+	bpf_object__close(obj);	/* the pins hold what is needed */
+	return ret;
+}
+
+static int open_pins(const char *ns_name, struct pins *k)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	char path[512];
+
+	*k = (struct pins){ -1, -1, -1, 0 };
+	pin_path(path, sizeof(path), ns_name, "prog");
+	k->prog = bpf_obj_get(path);
+	pin_path(path, sizeof(path), ns_name, "hops");
+	k->hops = bpf_obj_get(path);
+	pin_path(path, sizeof(path), ns_name, "ports");
+	k->ports = bpf_obj_get(path);
+	if (k->prog < 0 || k->hops < 0 || k->ports < 0 ||
+	    bpf_obj_get_info_by_fd(k->prog, &info, &len) < 0) {
+		close_pins(k);
+		return -ENOENT;
+	}
+	k->prog_id = info.id;
+	return 0;
+}
+
+/* The MAC of link 'name' in this namespace. */
+static int link_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	str_lcpy(ifr.ifr_name, name, sizeof(ifr.ifr_name));
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		ret = -errno;
+	else
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return ret;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return 0;
+}
+
+/* The bridge port 'dev' of 'p' belongs to, in namespace 'ns'. */
+static const char *master_of(const struct np_plan *p, size_t ns, const char *dev)
+{
+	for (size_t i = 0; i < p->n_links; i++) {
+		const struct np_link *l = &p->links[i];
+
+		if (l->peer_ns == ns && !strcmp(l->peer, dev) && l->master[0])
+			return l->master;
+		if (l->ns == ns && !strcmp(l->name, dev) && l->master[0])
+			return l->master;
+	}
+	return NULL;
+}
+
+/* Deletes every key of 'fd' that 'keep' (a sorted array of 'n' u32s) does not hold. */
+static void prune(int fd, const uint32_t *keep, size_t n)
+{
+	uint32_t key, next, gone[256];
+	size_t n_gone;
+	bool first;
+
+	do {
+		n_gone = 0;
+		first = true;
+		while (n_gone < ARRAY_SIZE(gone) &&
+		       bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+			bool found = false;
+
+			for (size_t i = 0; i < n && !found; i++)
+				found = keep[i] == next;
+			if (!found)
+				gone[n_gone++] = next;
+			key = next;
+			first = false;
+		}
+		for (size_t i = 0; i < n_gone; i++)
+			bpf_map_delete_elem(fd, &gone[i]);
+	} while (n_gone == ARRAY_SIZE(gone));
+}
+
+static int attach(const struct pins *k, int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, q, .handle = TC_HANDLE, .priority = TC_PRIORITY);
+	int ret = bpf_tc_hook_create(&hook);
+
+	if (ret < 0 && ret != -EEXIST)
+		return ret;
+	if (bpf_tc_query(&hook, &q) == 0 && q.prog_id == k->prog_id)
+		return 0;
+	q = (struct bpf_tc_opts){ .sz = sizeof(q), .handle = TC_HANDLE, .priority = TC_PRIORITY,
+				  .prog_fd = k->prog, .flags = BPF_TC_F_REPLACE };
+	return bpf_tc_attach(&hook, &q);
+}
+
+int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
+{
+	const char *ns_name = p->ns[ns].name;
+	uint32_t *keys = NULL, *ifs = NULL;
+	size_t n = 0;
+	struct pins k;
+	char dir[512];
+	int ret;
+
+	libbpf_set_print(quiet);
+	if ((ret = ensure_bpffs()) < 0) {
+		snprintf(err, size, "mounting %s", BPF_FS);
+		return ret;
+	}
+	if (open_pins(ns_name, &k) < 0) {
+		fp_forget(ns_name);	/* another version's, or a load a crash cut short */
+		snprintf(dir, sizeof(dir), "%s/%.64s", BPF_FS, ns_name);
+		mkdir(dir, 0700);
+		snprintf(dir, sizeof(dir), "%s/%.64s/%s", BPF_FS, ns_name, version());
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			snprintf(err, size, "making %s", dir);
+			return -errno;
+		}
+		if ((ret = load(ns_name)) < 0 || (ret = open_pins(ns_name, &k)) < 0) {
+			snprintf(err, size, "loading the fast path");
+			return ret;
+		}
+	}
+	keys = calloc(p->n_ports + 1, sizeof(*keys));
+	ifs = calloc(p->n_ports + 1, sizeof(*ifs));
+	for (size_t i = 0; keys && ifs && i < p->n_ports; i++) {
+		const struct np_port *x = &p->ports[i];
+		const char *br = master_of(p, ns, x->dev);
+		uint32_t ifindex = if_nametoindex(x->dev), ip = htonl(x->ip);
+		struct hop h = { .ifindex = ifindex };
+		struct port pt = { .ip = ip };
+
+		if (x->ns != ns || !ifindex || !br || link_mac(br, pt.router_mac) < 0)
+			continue;
+		ret = attach(&k, (int)ifindex);
+		if (ret < 0) {
+			snprintf(err, size, "attaching the fast path to %s", x->dev);
+			break;
+		}
+		bpf_map_update_elem(k.ports, &ifindex, &pt, BPF_ANY);
+		ifs[n] = ifindex;
+		/* Instances' ENIs only: an endpoint's traffic is not a router's to cut short. */
+		if (x->eni->type != ENI_INTERFACE || strncmp(x->eni->owner_res_id, "i-", 2) != 0 ||
+		    parse_mac(x->eni->mac, h.dmac) < 0) {
+			keys[n++] = 0;
+			continue;
+		}
+		memcpy(h.smac, pt.router_mac, sizeof(h.smac));
+		bpf_map_update_elem(k.hops, &ip, &h, BPF_ANY);
+		keys[n++] = ip;
+	}
+	if (keys && ifs && ret >= 0) {
+		prune(k.hops, keys, n);
+		prune(k.ports, ifs, n);
+	}
+	free(keys);
+	free(ifs);
+	close_pins(&k);
+	return ret < 0 ? ret : (keys && ifs ? 0 : -ENOMEM);
+}
+
+/* Removes directory 'path' and what is in it, two levels deep (pins are files). */
+static int remove_tree(const char *path, int depth)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[512];
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%.250s/%.250s", path, e->d_name);
+		if (unlink(sub) < 0 && errno == EISDIR && depth > 0)
+			remove_tree(sub, depth - 1);
+	}
+	closedir(d);
+	return rmdir(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int fp_forget(const char *ns_name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%.64s", BPF_FS, ns_name);
+	return remove_tree(path, 1);
+}
+
+void fp_forget_stale(const struct np_plan *p, const char *prefix)
+{
+	DIR *d = opendir(BPF_FS);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		bool planned = false;
+
+		for (size_t i = 0; i < p->n_ns && !planned; i++)
+			planned = !strcmp(p->ns[i].name, e->d_name);
+		if (!planned)
+			fp_forget(e->d_name);
+	}
+	closedir(d);
+}

@@ -1,0 +1,84 @@
+#!/bin/bash
+# The VPC router's fast path (src/dataplane/bpf/fastpath.bpf.c): established
+# TCP between instances skips the router's stack (its counters move), while
+# every flow still starts in it: a group that does not admit a port keeps
+# its connections out, and a new group rule admits them. Its pins go with
+# the VPC and with --teardown. Needs root, nft and bpftool; exits 77 without.
+. "$(dirname "$0")/dataplane.sh"
+command -v bpftool >/dev/null || { echo "needs bpftool (make deps)"; exit 77; }
+start_vpced
+two_subnets
+SG=$(ec2 describe-security-groups --filters Name=vpc-id,Values="$VPC" Name=group-name,Values=default \
+	--query 'SecurityGroups[0].GroupId' --output text)
+pins=/sys/fs/bpf/$P$VPC
+eventually yes sh -c "ls '$pins'/*/prog >/dev/null 2>&1 && echo yes"
+stats=$(ls -d "$pins"/*/stats)
+
+# fast_count: segments the fast path carried, over both CPUs.
+fast_count() {
+	bpftool -j map lookup pinned "$stats" key hex 00 00 00 00 |
+		python3 -c '
+import json, sys
+total = 0
+for v in json.load(sys.stdin)["values"]:
+    x = v["value"]
+    total += int.from_bytes(bytes(int(b, 16) for b in x), "little") if isinstance(x, list) else x
+print(total)'
+}
+# chat FROM TO PORT N: N request/response exchanges on one connection; prints "ok N".
+chat() {
+	ip netns exec "$P$1" python3 - "$2" "$3" "$4" <<'PY'
+import socket, sys
+try:
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+    for i in range(int(sys.argv[3])):
+        s.sendall(b"ping")
+        assert s.recv(4) == b"pong"
+    print("ok", sys.argv[3])
+except OSError:
+    print("blocked")
+PY
+}
+ip netns exec "$P$B" python3 - <<'PY' &
+import socket, threading
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("10.0.2.10", 7000))
+srv.listen(8)
+srv.settimeout(60)
+def serve(c):
+    while True:
+        d = c.recv(4)
+        if not d:
+            return
+        c.sendall(b"pong")
+while True:
+    try:
+        c, _ = srv.accept()
+    except OSError:
+        break
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+SERVER=$!
+sleep 0.5
+
+# The default group admits only its members: A and B are both in it.
+before=$(fast_count)
+eq "$(chat "$A" 10.0.2.10 7000 200)" "ok 200" "200 exchanges across subnets"
+after=$(fast_count)
+[ $((after - before)) -ge 200 ] || fail "the fast path carried $((after - before)) segments of 400"
+
+# A group that does not admit the port: no connection starts, fast path or not.
+WEB=$(ec2 create-security-group --group-name web --description web --vpc-id "$VPC" \
+	--query GroupId --output text)
+ec2 modify-instance-attribute --instance-id "$B" --groups "$WEB"
+eventually blocked chat "$A" 10.0.2.10 7000 1
+ec2 authorize-security-group-ingress --group-id "$WEB" --protocol tcp --port 7000 --source-group "$SG" >/dev/null
+eventually "ok 50" chat "$A" 10.0.2.10 7000 50
+kill "$SERVER" 2>/dev/null || true
+
+# The pins go with the VPC's namespace.
+stop_vpced
+"$VPCED" --teardown --prefix "$P" >/dev/null || fail "teardown failed"
+[ -e "$pins" ] && fail "pins left after teardown: $(ls "$pins")"
+echo "ok"
