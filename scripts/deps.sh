@@ -2,15 +2,14 @@
 # Installs what vpce needs to build and test, from Debian's packages; with
 # --bench, also the peers the benchmarks run beside vpce (bench/): iperf3
 # and nginx for bench/dataplane/traffic.sh, dnsperf and NSD for
-# bench/dataplane/dns.sh, libbpf and bpftool for the fast-path experiment
-# (bench/dataplane/fastpath). Does nothing when everything is there; needs
-# root otherwise.
+# bench/dataplane/dns.sh. Does nothing when everything is there; needs root
+# otherwise.
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libjansson-dev libssl-dev
 libhttp-parser-dev sqlite3 awscli python3-boto3 curl jq iproute2 clang
 libfuzzer-14-dev libclang-rt-14-dev wrk nftables libmnl-dev libnftables-dev libknot-dev libbpf-dev
-bind9-dnsutils unbound"
-[ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd bpftool"
+bind9-dnsutils unbound bpftool"
+[ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
