@@ -193,23 +193,27 @@ static const char *master_of(const struct np_plan *p, size_t ns, const char *dev
 	return NULL;
 }
 
-/* Deletes every key of 'fd' that 'keep' (a sorted array of 'n' u32s) does not hold. */
-static void prune(int fd, const uint32_t *keep, size_t n)
+static int u32_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Deletes every key of 'fd' that 'keep' ('n' u32s, sorted here) does not hold. */
+static void prune(int fd, uint32_t *keep, size_t n)
 {
 	uint32_t key, next, gone[256];
 	size_t n_gone;
 	bool first;
 
+	qsort(keep, n, sizeof(*keep), u32_cmp);
 	do {
 		n_gone = 0;
 		first = true;
 		while (n_gone < ARRAY_SIZE(gone) &&
 		       bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
-			bool found = false;
-
-			for (size_t i = 0; i < n && !found; i++)
-				found = keep[i] == next;
-			if (!found)
+			if (!bsearch(&next, keep, n, sizeof(*keep), u32_cmp))
 				gone[n_gone++] = next;
 			key = next;
 			first = false;
@@ -266,12 +270,18 @@ int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
 	ifs = calloc(p->n_ports + 1, sizeof(*ifs));
 	for (size_t i = 0; keys && ifs && i < p->n_ports; i++) {
 		const struct np_port *x = &p->ports[i];
-		const char *br = master_of(p, ns, x->dev);
-		uint32_t ifindex = if_nametoindex(x->dev), ip = htonl(x->ip);
-		struct hop h = { .ifindex = ifindex };
+		uint32_t ifindex, ip = htonl(x->ip);
 		struct port pt = { .ip = ip };
+		const char *br;
+		struct hop h;
 
-		if (x->ns != ns || !ifindex || !br || link_mac(br, pt.router_mac) < 0)
+		if (x->ns != ns)
+			continue;
+		/* Its bridge: a walk of the links, fine at a VPC's hundreds of ports. */
+		br = master_of(p, ns, x->dev);
+		ifindex = if_nametoindex(x->dev);
+		h = (struct hop){ .ifindex = ifindex };
+		if (!ifindex || !br || link_mac(br, pt.router_mac) < 0)
 			continue;
 		ret = attach(&k, (int)ifindex);
 		if (ret < 0) {
