@@ -119,31 +119,34 @@ void buf_addjson(struct buf *b, const char *s)
 	buf_addjsonn(b, s, strlen(s));
 }
 
-void buf_addf(struct buf *b, const char *fmt, ...)
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	char small[256];
 	int n;
 
 	if (b->err)
 		return;
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		b->err = true;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
+	} else if ((size_t)n < sizeof(small)) {
 		buf_add(b, small, (size_t)n);
-		return;
+	} else if (buf_grow(b, (size_t)n)) {
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
 	}
-	if (!buf_grow(b, (size_t)n))
-		return;
+	va_end(again);
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void buf_truncate(struct buf *b, size_t len)

@@ -167,17 +167,37 @@ const struct str *http_header_get(const struct http_request *req, const char *na
 	return NULL;
 }
 
+void http_response_header(struct http_response *resp, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_addf(&resp->headers, "%s: ", name);
+	va_start(ap, fmt);
+	buf_vaddf(&resp->headers, fmt, ap);
+	va_end(ap);
+	buf_adds(&resp->headers, "\r\n");
+}
+
 const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 204: return "No Content";
+	case 206: return "Partial Content";
+	case 304: return "Not Modified";
+	case 307: return "Temporary Redirect";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
 	case 413: return "Payload Too Large";
 	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";
 	}
@@ -252,11 +272,16 @@ static void queue_response(struct conn *c, struct http_response *resp, bool keep
 		buf_reset(&c->body);
 		c->body_off = 0;
 	}
-	buf_addf(o, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		    "Server: vpced\r\n%s\r\n",
-		 resp->status, http_reason(resp->status), resp->content_type,
-		 resp->body.len, keep ? "" : "Connection: close\r\n");
-	if (resp->body.len > HTTP_BODY_SWAP_BYTES) {
+	buf_addf(o, "HTTP/1.1 %d %s\r\n", resp->status, http_reason(resp->status));
+	if (resp->content_type)
+		buf_addf(o, "Content-Type: %s\r\n", resp->content_type);
+	buf_addf(o, "Content-Length: %zu\r\nServer: vpced\r\n%s",
+		 resp->head ? resp->length : resp->body.len, keep ? "" : "Connection: close\r\n");
+	buf_add(o, resp->headers.p, resp->headers.len);
+	buf_adds(o, "\r\n");
+	if (resp->head) {
+		/* Nothing after the headers. */
+	} else if (resp->body.len > HTTP_BODY_SWAP_BYTES) {
 		struct buf t = c->body;
 
 		buf_reset(&t);
@@ -275,6 +300,7 @@ static void queue_error(struct conn *c, int status)
 	struct http_response r = { .status = status, .content_type = "text/plain" };
 
 	buf_init(&r.body, 256);
+	buf_init(&r.headers, 0);
 	buf_addf(&r.body, "%s\n", http_reason(status));
 	queue_response(c, &r, false);
 	buf_release(&r.body);
@@ -367,9 +393,12 @@ static void consume(struct conn *c, const char *data, size_t len)
 		req.peer_port = ntohs(c->peer.sin_port);
 		s->resp.status = 200;
 		s->resp.content_type = "text/xml;charset=UTF-8";
+		s->resp.head = false;
+		s->resp.length = 0;
+		buf_reset(&s->resp.headers);
 		buf_reset(&s->resp.body);
 		s->fn(s->arg, &req, &s->resp);
-		if (s->resp.body.err) {
+		if (s->resp.body.err || s->resp.headers.err) {
 			queue_error(c, 500);
 			return;
 		}
@@ -471,8 +500,10 @@ struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn,
 	s->fn = fn;
 	s->arg = arg;
 	buf_init(&s->resp.body, LIMIT_HTTP_RESPONSE_BYTES);
+	buf_init(&s->resp.headers, LIMIT_HTTP_HEADER_BYTES);
 	http_parser_set_max_header_size(LIMIT_HTTP_HEADER_BYTES);
 	if (loop_add(l, fd, EPOLLIN, accept_event, s) < 0) {
+		buf_release(&s->resp.headers);
 		buf_release(&s->resp.body);
 		free(s);
 		return NULL;
@@ -488,6 +519,7 @@ void http_server_free(struct http_server *s)
 		conn_close(s->conns);
 	loop_del(s->loop, s->fd);
 	close(s->fd);
+	buf_release(&s->resp.headers);
 	buf_release(&s->resp.body);
 	free(s);
 }

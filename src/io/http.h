@@ -71,9 +71,21 @@ const struct str *http_header_get(const struct http_request *req, const char *na
 
 struct http_response {
 	int status;
-	const char *content_type;	/* static */
+	const char *content_type;	/* static; NULL: no Content-Type header */
+	/* Further header lines, each "Name: value\r\n" (http_response_header()). */
+	struct buf headers;
 	struct buf body;
+	/*
+	 * An answer to HEAD: the headers of the answer a GET would have had,
+	 * with Content-Length 'length', and no body.
+	 */
+	bool head;
+	size_t length;
 };
+
+/* Adds the header line "name: value" to 'resp'. */
+void http_response_header(struct http_response *resp, const char *name, const char *fmt, ...)
+	ATTR_PRINTF(3, 4);
 
 /* Answers 'req' into 'resp' (status, type and body); 'arg' as given. */
 typedef void http_handler_fn(void *arg, const struct http_request *req,

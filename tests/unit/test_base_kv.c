@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "check.h"
+
+#include "base/kv.h"
+
+void test_base_kv(void);
+
+static int collect(void *arg, struct str key, struct str value)
+{
+	struct buf *b = arg;
+
+	buf_addstr(b, key);
+	buf_addc(b, '=');
+	buf_addstr(b, value);
+	buf_addc(b, ';');
+	return b->len > 40 ? 7 : 0;
+}
+
+void test_base_kv(void)
+{
+	struct kv *kv = kv_mem_new();
+	struct buf b;
+
+	buf_init(&b, 4096);
+	CHECK_EQ(kv_get(kv, "a", str_c("x"), &b), -ENOENT);
+	CHECK_EQ(kv_put(kv, "a", str_c("k2"), str_c("v2")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k1"), str_c("v1")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("j"), str_c("vj")), 0);
+	CHECK_EQ(kv_put(kv, "b", str_c("k0"), str_c("other space")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k1"), str_c("v1b")), 0);
+	CHECK_EQ(kv_get(kv, "a", str_c("k1"), &b), 0);
+	CHECK_STREQ(b.p, "v1b");
+	buf_reset(&b);
+	CHECK_EQ(kv_scan(kv, "a", str_c("k"), str_c(""), collect, &b), 0);
+	CHECK_STREQ(b.p, "k1=v1b;k2=v2;");
+	buf_reset(&b);
+	CHECK_EQ(kv_scan(kv, "a", str_c(""), str_c("k1"), collect, &b), 0);
+	CHECK_STREQ(b.p, "k2=v2;");
+	buf_reset(&b);
+	CHECK_EQ(kv_scan(kv, "a", str_c(""), str_c(""), collect, &b), 0);
+	CHECK_STREQ(b.p, "j=vj;k1=v1b;k2=v2;");
+	buf_reset(&b);
+
+	/* A transaction undone leaves everything as it was; one kept keeps all. */
+	CHECK_EQ(kv_begin(kv), 0);
+	CHECK_EQ(kv_del(kv, "a", str_c("k1")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k2"), str_c("changed")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k3"), str_c("new")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k3"), str_c("newer")), 0);
+	CHECK_EQ(kv_del(kv, "a", str_c("nothing")), -ENOENT);
+	CHECK_EQ(kv_commit(kv, false), 0);
+	CHECK_EQ(kv_scan(kv, "a", str_c(""), str_c(""), collect, &b), 0);
+	CHECK_STREQ(b.p, "j=vj;k1=v1b;k2=v2;");
+	buf_reset(&b);
+	CHECK_EQ(kv_begin(kv), 0);
+	CHECK_EQ(kv_del(kv, "a", str_c("j")), 0);
+	CHECK_EQ(kv_put(kv, "a", str_c("k3"), str_c("new")), 0);
+	CHECK_EQ(kv_commit(kv, true), 0);
+	CHECK_EQ(kv_scan(kv, "a", str_c(""), str_c(""), collect, &b), 0);
+	CHECK_STREQ(b.p, "k1=v1b;k2=v2;k3=new;");
+	buf_reset(&b);
+	/* A scan stops with what the callback returned. */
+	for (int i = 0; i < 20; i++) {
+		char k[8];
+
+		snprintf(k, sizeof(k), "z%02d", i);
+		CHECK_EQ(kv_put(kv, "a", str_c(k), str_c("v")), 0);
+	}
+	CHECK_EQ(kv_scan(kv, "a", str_c("z"), str_c(""), collect, &b), 7);
+	CHECK_STREQ(b.p, "z00=v;z01=v;z02=v;z03=v;z04=v;z05=v;z06=v;");
+	buf_release(&b);
+	kv_mem_free(kv);
+}
