@@ -21,7 +21,8 @@ struct npc {
 	const struct world *w;
 	const struct region *region;
 	const char *prefix;
-	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats;
+	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats, a_endpoints;
+	struct hmap pl_ips;	/* "<hex>" -> the VPC namespace's pl_ip taken (keys in the arena) */
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
 	struct hmap groups;	/* sg id -> struct sg_rules: its rules expanded, shared by ports */
 	const char *last_gr_id;	/* the group group_rules() gave last, and its rules */
@@ -440,7 +441,8 @@ static void table_route(struct npc *c, size_t ns, const struct vpc_members *m,
 		k = add_route(c, ns, table, dst, NP_HOP_VIA, NP_VGW_ONPREM_IP, "vgw0");
 		break;
 	case TARGET_VPCE:
-		k = add_route(c, ns, table, dst, NP_HOP_ENDPOINT, 0, NULL);
+		/* The endpoint is the VPC's, so its namespace has the link. */
+		k = add_route(c, ns, table, dst, NP_HOP_ENDPOINT, NP_PL_REGION_IP, "pl0");
 		break;
 	case TARGET_OTHER:
 		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
@@ -486,15 +488,17 @@ static void add_table_route(struct npc *c, size_t ns, const struct vpc_members *
 			table_route(c, ns, m, t, table, i, blocks[k]);
 }
 
-static void add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif, uint32_t table,
-		     const struct subnet *s, const struct rtb *t)
+static struct np_rule *add_rule(struct npc *c, size_t ns, uint32_t prio, const char *iif,
+				uint32_t table, const struct subnet *s, const struct rtb *t)
 {
 	struct np_plan *p = c->p;
+	struct np_rule *r;
 
 	ALLOC_GROW(p->rules, p->n_rules + 1, c->a_rules);
-	p->rules[p->n_rules] = (struct np_rule){ .ns = ns, .prio = prio, .table = table,
-						 .subnet = s, .rtb = t };
-	str_lcpy(p->rules[p->n_rules++].iif, iif, NP_IFNAME_SIZE);
+	r = &p->rules[p->n_rules++];
+	*r = (struct np_rule){ .ns = ns, .prio = prio, .table = table, .subnet = s, .rtb = t };
+	str_lcpy(r->iif, iif, NP_IFNAME_SIZE);
+	return r;
 }
 
 /* --- VPCs --- */
@@ -599,33 +603,150 @@ static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct 
 	}
 }
 
-static void add_routing(struct npc *c, size_t ns, const struct vpc_members *m)
+/* --- endpoints --- */
+
+/*
+ * The VPC's address in NP_PL_BLOCK: a hash of its ID, so that it stays
+ * the same while VPCs come and go, probed past the addresses VPCs made
+ * earlier took. Returns 0 when the plan's arena is full.
+ */
+static uint32_t pl_ip_of(struct npc *c, const char *vpc_id)
 {
+	const uint32_t span = (1u << (32 - NP_PL_BLOCK_LEN)) - 2;	/* no .0, no broadcast */
+	uint32_t off = (uint32_t)(hmap_hash(vpc_id) % span);
+	char *key;
+
+	for (;;) {
+		char hex[9];
+
+		snprintf(hex, sizeof(hex), "%08x", NP_PL_BLOCK + 1 + off);
+		if (!hmap_get(&c->pl_ips, hex))
+			break;
+		off = (off + 1) % span;
+	}
+	key = arena_alloc(&c->p->arena, 9);
+	if (!key)
+		return 0;
+	snprintf(key, 9, "%08x", NP_PL_BLOCK + 1 + off);
+	hmap_put(&c->pl_ips, key, key);
+	return NP_PL_BLOCK + 1 + off;
+}
+
+/* The region's address of the service an endpoint is for; 0 when it names no catalogue service. */
+static uint32_t endpoint_service_ip(const struct npc *c, const struct vpce *e)
+{
+	const struct region *rg;
+	const struct service *svc = catalog_parse_name(e->service, &rg);
+
+	return svc ? svcnet_service_ip(c->w, rg, svc) : 0;
+}
+
+/*
+ * The rule that sends the answers of connections to an endpoint ENI (the
+ * ruleset marks them with the table) by the route table of its subnet, as
+ * AWS sends an ENI's traffic.
+ */
+static void add_answer_rule(struct npc *c, size_t ns, uint32_t table)
+{
+	struct np_rule *r;
+
+	for (size_t i = 0; i < c->p->n_rules; i++)
+		if (c->p->rules[i].ns == ns && c->p->rules[i].fwmark == table)
+			return;
+	r = add_rule(c, ns, NP_RULE_ENDPOINT_PRIO + 1, "pl0", table, NULL, NULL);
+	r->fwmark = table;
+}
+
+static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpce *e, const struct vpce_net *net,
+			    const struct tables *tables)
+{
+	struct res *eni = world_get(c->w, net->eni_id, RES_ENI);
+	struct res *sub = world_get(c->w, net->subnet_id, RES_SUBNET);
+	uint32_t svc_ip = endpoint_service_ip(c, e);
+	const struct rtb *t = sub ? netindex_rtb_for_subnet(c->ix, AS_SUBNET(sub)) : NULL;
+	struct np_plan *p = c->p;
 	char br[NP_IFNAME_SIZE];
-	struct tables tables = { 0 };
+
+	if (!eni || !svc_ip)
+		return 0;
+	bridge_name(net->subnet_id, br);
+	add_addr(c, ns, br, AS_ENI(eni)->private_ip, 32);
+	ALLOC_GROW(p->endpoints, p->n_endpoints + 1, c->a_endpoints);
+	p->endpoints[p->n_endpoints++] = (struct np_endpoint){
+		.ns = ns, .vpce = e, .eni = AS_ENI(eni), .ip = AS_ENI(eni)->private_ip,
+		.service_ip = svc_ip, .table = t ? table_of(tables, t) : 0 };
+	if (t)
+		add_answer_rule(c, ns, table_of(tables, t));
+	return 0;
+}
+
+/*
+ * A VPC with endpoints has a link to the region (pl0) that carries them:
+ * gateway endpoints' routes point at it, and connections to interface
+ * endpoints' addresses are marked, translated to the service's address and
+ * sent there by a rule ahead of every subnet's. They leave with the VPC's
+ * address in NP_PL_BLOCK, which the region routes back over the link.
+ */
+static int add_endpoints(struct npc *c, size_t ns, size_t region_ns, const struct vpc_members *m,
+			 const struct tables *tables)
+{
+	char name[NP_IFNAME_SIZE];
+	struct np_rule *rule;
+	uint32_t pl_ip;
 	struct res *r;
 
-	assign_tables(m, &tables);
-	for (size_t k = 0; k < tables.n; k++)
-		for (size_t i = 0; i < tables.rtb[k]->n_routes; i++)
-			add_table_route(c, ns, m, tables.rtb[k], tables.id[k], i);
+	if (!m->n[RES_VPCE])
+		return 0;
+	pl_ip = pl_ip_of(c, m->vpc->res.id);
+	if (!pl_ip)
+		return -ENOMEM;
+	c->p->ns[ns].pl_ip = pl_ip;
+	ifname(name, "pl", m->vpc->res.id);
+	add_veth(c, ns, "pl0", region_ns, name, m->vpc->res.id);
+	add_addr(c, ns, "pl0", NP_PL_ROUTER_IP, NP_LINK_PREFIX);
+	add_addr(c, region_ns, name, NP_PL_REGION_IP, NP_LINK_PREFIX);
+	add_route(c, region_ns, 0, (struct cidr4){ pl_ip, 32 }, NP_HOP_VIA, NP_PL_ROUTER_IP, name);
+	add_route(c, ns, NP_TABLE_ENDPOINT, (struct cidr4){ 0, 0 }, NP_HOP_VIA, NP_PL_REGION_IP,
+		  "pl0");
+	rule = add_rule(c, ns, NP_RULE_ENDPOINT_PRIO, "", NP_TABLE_ENDPOINT, NULL, NULL);
+	rule->fwmark = NP_MARK_ENDPOINT;
+	VPC_FOR_EACH(m, RES_VPCE, r) {
+		const struct vpce *e = AS_VPCE(r);
+
+		if (e->type != VPCE_INTERFACE)
+			continue;
+		for (size_t i = 0; i < e->n_nets; i++)
+			if (add_endpoint_eni(c, ns, e, &e->nets[i], tables) < 0)
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static void add_routing(struct npc *c, size_t ns, const struct vpc_members *m,
+			const struct tables *tables)
+{
+	char br[NP_IFNAME_SIZE];
+	struct res *r;
+
+	for (size_t k = 0; k < tables->n; k++)
+		for (size_t i = 0; i < tables->rtb[k]->n_routes; i++)
+			add_table_route(c, ns, m, tables->rtb[k], tables->id[k], i);
 	VPC_FOR_EACH(m, RES_SUBNET, r) {
 		const struct subnet *s = AS_SUBNET(r);
 		const struct rtb *t = netindex_rtb_for_subnet(c->ix, s);
 
 		bridge_name(s->res.id, br);
 		if (t)
-			add_rule(c, ns, NP_RULE_LOOKUP_PRIO, br, table_of(&tables, t), s, t);
+			add_rule(c, ns, NP_RULE_LOOKUP_PRIO, br, table_of(tables, t), s, t);
 		add_rule(c, ns, NP_RULE_DROP_PRIO, br, 0, s, t);
 	}
-	free(tables.rtb);
-	free(tables.id);
 }
 
 static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
 {
 	const struct vpc *v = m->vpc;
 	size_t ns = add_ns(c, NP_NS_VPC, v->res.id);
+	struct tables tables = { 0 };
 	char br[NP_IFNAME_SIZE];
 	char host[96];
 	struct res *r;
@@ -644,7 +765,14 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
 	}
 	add_gateways(c, ns, region_ns, m);
 	add_public(c, ns, region_ns, m);
-	add_routing(c, ns, m);
+	assign_tables(m, &tables);
+	ret = add_endpoints(c, ns, region_ns, m, &tables);
+	if (ret == 0)
+		add_routing(c, ns, m, &tables);
+	free(tables.rtb);
+	free(tables.id);
+	if (ret < 0)
+		return ret;
 
 	/* Hosts: instances and NAT gateways, each in a namespace of its own. */
 	VPC_FOR_EACH(m, RES_INSTANCE, r) {
@@ -731,10 +859,11 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 	arena_init(&out->arena, SIZE_MAX / 2);
 	index_members(&c);
 	hmap_init(&c.groups);
+	hmap_init(&c.pl_ips);
 	/* Sized once: a port per ENI at most, two rules per subnet. */
 	c.a_ports = w->n[RES_ENI];
 	out->ports = xcalloc(c.a_ports + 1, sizeof(*out->ports));
-	c.a_rules = 2 * w->n[RES_SUBNET];
+	c.a_rules = 2 * w->n[RES_SUBNET] + w->n[RES_VPC];
 	out->rules = xcalloc(c.a_rules + 1, sizeof(*out->rules));
 	region_ns = add_ns(&c, NP_NS_REGION, "");
 	add_region(&c, region_ns);
@@ -744,6 +873,7 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 			break;
 	}
 	hmap_release(&c.groups);
+	hmap_release(&c.pl_ips);
 	hmap_release_values(&c.members, members_free);
 	if (ret < 0)
 		netplan_release(out);
@@ -760,12 +890,21 @@ void netplan_release(struct np_plan *p)
 	free(p->rules);
 	free(p->ports);
 	free(p->nats);
+	free(p->endpoints);
 	*p = (struct np_plan){ 0 };
 }
 
 void netplan_prefix(const char *state_path, char dst[static NP_PREFIX_MAX + 1])
 {
 	snprintf(dst, NP_PREFIX_MAX + 1, "vpce%04x-", (unsigned)(hmap_hash(state_path) & 0xFFFF));
+}
+
+long netplan_ns_of_pl_ip(const struct np_plan *p, uint32_t ip)
+{
+	for (size_t i = 0; ip && i < p->n_ns; i++)
+		if (p->ns[i].pl_ip == ip)
+			return (long)i;
+	return -1;
 }
 
 long netplan_ns_find(const struct np_plan *p, const char *res_id)

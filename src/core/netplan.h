@@ -44,13 +44,25 @@
 #define NP_IGW_REGION_IP 0xA9FE0002u	/* 169.254.0.2: region side */
 #define NP_VGW_ROUTER_IP 0xA9FE0005u	/* 169.254.0.5: router side of vgw0 */
 #define NP_VGW_ONPREM_IP 0xA9FE0006u	/* 169.254.0.6: on-premises side */
+#define NP_PL_ROUTER_IP 0xA9FE0009u	/* 169.254.0.9: router side of pl0, the PrivateLink link */
+#define NP_PL_REGION_IP 0xA9FE000Au	/* 169.254.0.10: region side */
 #define NP_LINK_PREFIX 30
+/*
+ * Traffic through a VPC's endpoints enters the region from one address of
+ * this block, the VPC's own (np_ns.pl_ip); the region's fronts ask the VPC
+ * namespace's conntrack who sent it (docs/dataplane.md).
+ */
+#define NP_PL_BLOCK 0x64400000u		/* 100.64.0.0/10 */
+#define NP_PL_BLOCK_LEN 10
 #define NP_DNS_LINK_LOCAL 0xA9FEA9FDu	/* 169.254.169.253: the resolver, in every VPC */
 /* The region's public resolver, in the block no region has (docs/addressing.md). */
 #define NP_PUBLIC_DNS_IP 0xC612FF35u	/* 198.18.255.53 */
 /* The on-premises network's own resolver, on its loopback (it answers the public view). */
 #define NP_ONPREM_DNS_IP 0x7F000035u	/* 127.0.0.53 */
 #define NP_TABLE_LOCAL 255u		/* the kernel's local table */
+/* Where connections to interface endpoints go, whatever the subnet's route table says. */
+#define NP_TABLE_ENDPOINT 500u
+#define NP_MARK_ENDPOINT 0x1u		/* packets to an interface endpoint's address */
 
 /*
  * Kernel tables of route tables lie in [NP_TABLE_BASE, NP_TABLE_BASE + 2^30),
@@ -58,6 +70,8 @@
  * free number on a collision within one VPC.
  */
 #define NP_TABLE_BASE 1000u
+#define NP_RULE_ENDPOINT_PRIO 500u	/* fwmark NP_MARK_ENDPOINT lookup NP_TABLE_ENDPOINT */
+/* Then, at 501: iif pl0 fwmark T lookup T, answers of endpoint ENIs by their subnet's table T. */
 #define NP_RULE_LOOKUP_PRIO 1000u	/* iif <subnet bridge> lookup <its table> */
 #define NP_RULE_DROP_PRIO 2000u		/* iif <subnet bridge> blackhole: no route, no packet */
 
@@ -77,6 +91,7 @@ struct np_ns {
 	char hostname[NP_HOSTNAME_SIZE];	/* instances and on premises; else "" */
 	uint32_t nameserver;		/* resolv.conf of instances and on premises; 0: none */
 	uint32_t host_ip;		/* on premises: the address its hosts send from; 0: none */
+	uint32_t pl_ip;			/* a VPC with endpoints: its source in the region (NP_PL_BLOCK); 0 */
 };
 
 enum np_link_kind {
@@ -106,7 +121,7 @@ enum np_hop {
 	NP_HOP_DEV,		/* connected: the destination is on 'dev' */
 	NP_HOP_VIA,		/* to next hop 'via' on 'dev' */
 	NP_HOP_BLACKHOLE,	/* dropped, visibly */
-	NP_HOP_ENDPOINT,	/* a gateway endpoint (data plane II): dropped until then */
+	NP_HOP_ENDPOINT,	/* a gateway endpoint: to the region over pl0, as 'via' on 'dev' */
 	NP_HOP_LOCAL,		/* delivered to the namespace itself, every address of 'dst' */
 };
 
@@ -123,13 +138,17 @@ struct np_route {
 	size_t route;			/* index into rtb->routes */
 };
 
-/* A policy rule of a VPC namespace: traffic from a subnet's bridge. */
+/*
+ * A policy rule of a VPC namespace: traffic from a subnet's bridge, or
+ * traffic the ruleset marked (to an interface endpoint).
+ */
 struct np_rule {
 	size_t ns;
 	uint32_t prio;
-	char iif[NP_IFNAME_SIZE];
+	char iif[NP_IFNAME_SIZE];	/* "": any */
+	uint32_t fwmark;		/* 0: any */
 	uint32_t table;			/* 0: a blackhole rule */
-	const struct subnet *subnet;
+	const struct subnet *subnet;	/* NULL for the endpoint rule */
 	const struct rtb *rtb;		/* the table that applies: association or main */
 };
 
@@ -151,6 +170,20 @@ struct np_port {
 	char dev[NP_IFNAME_SIZE];	/* its bridge port: frames from other sources drop */
 	struct np_sg_rule *in, *out;	/* ingress, egress: allowed if any rule matches */
 	size_t n_in, n_out;
+};
+
+/*
+ * An interface endpoint's network interface, in its VPC's namespace: its
+ * address is the router's, on the subnet's bridge; TCP to it goes to the
+ * service's address in the region, everything else is dropped.
+ */
+struct np_endpoint {
+	size_t ns;			/* the VPC namespace */
+	const struct vpce *vpce;
+	const struct eni *eni;
+	uint32_t ip;			/* the ENI's address */
+	uint32_t service_ip;		/* where the service answers in the region */
+	uint32_t table;			/* its subnet's route table: answers go by it; 0: none */
 };
 
 /* Address translation on the way through an internet gateway. */
@@ -176,6 +209,8 @@ struct np_plan {
 	size_t n_ports;
 	struct np_nat1to1 *nats;
 	size_t n_nats;
+	struct np_endpoint *endpoints;
+	size_t n_endpoints;
 };
 
 /*
@@ -209,5 +244,7 @@ int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out);
 
 /* The namespace that plays 'res_id' ("" for the region), or -1. */
 long netplan_ns_find(const struct np_plan *p, const char *res_id);
+/* The VPC namespace whose endpoints' traffic enters the region from 'ip', or -1. */
+long netplan_ns_of_pl_ip(const struct np_plan *p, uint32_t ip);
 
 #endif

@@ -143,6 +143,112 @@ static bool any_nat(const struct np_plan *p, size_t ns)
 	return false;
 }
 
+static bool any_endpoint(const struct np_plan *p, size_t ns)
+{
+	for (size_t i = 0; i < p->n_endpoints; i++)
+		if (p->endpoints[i].ns == ns)
+			return true;
+	return false;
+}
+
+/* "{ a, b }" of the interface endpoints' addresses in 'ns'. */
+static void endpoint_set(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool first = true;
+
+	buf_adds(b, "{ ");
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		if (p->endpoints[i].ns != ns)
+			continue;
+		buf_adds(b, first ? "" : ", ");
+		add_ip(b, p->endpoints[i].ip);
+		first = false;
+	}
+	buf_adds(b, " }");
+}
+
+/*
+ * "ip saddr vmap { <address> : jump out_<eni>, … }" of the ports of 'ns'
+ * ('to': "ip daddr" and their in_ chains), or of its endpoints' ports only.
+ */
+static void port_vmap(const struct np_plan *p, size_t ns, struct buf *b, bool to, bool endpoints)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < p->n_ports; i++) {
+		const struct np_port *pt = &p->ports[i];
+
+		if (pt->ns != ns || (endpoints && pt->eni->type != ENI_VPC_ENDPOINT))
+			continue;
+		buf_adds(b, first ? (to ? "\t\tip daddr vmap { " : "\t\tip saddr vmap { ") : ", ");
+		add_ip(b, pt->ip);
+		buf_adds(b, " : jump ");
+		chain(b, to ? "in" : "out", pt);
+		first = false;
+	}
+	if (!first)
+		buf_adds(b, " }\n");
+}
+
+/*
+ * Connections to interface endpoints, before they are translated: only
+ * TCP; marked, so that the endpoint rule routes them to the region; the
+ * sender's egress and the endpoint's ingress decided here, on the
+ * endpoint's own address, as AWS decides them.
+ */
+static void endpoint_chains(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool first = true;
+
+	/* Answers are routed by the table of the ENI's subnet, which the connection remembers. */
+	buf_adds(b, "\tchain endpoints {\n"
+		    "\t\ttype filter hook prerouting priority mangle; policy accept;\n"
+		    "\t\tiifname \"pl0\" meta mark set ct mark\n"
+		    "\t\tip daddr ");
+	endpoint_set(p, ns, b);
+	buf_adds(b, " jump to_endpoint\n\t}\n"
+		    "\tchain to_endpoint {\n"
+		    "\t\tmeta l4proto != tcp drop\n");
+	buf_addf(b, "\t\tmeta mark set 0x%x\n", NP_MARK_ENDPOINT);
+	buf_adds(b, "\t\tct state established,related accept\n"
+		    "\t\tct state invalid drop\n");
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		const struct np_endpoint *e = &p->endpoints[i];
+
+		if (e->ns != ns || !e->table)
+			continue;
+		buf_adds(b, first ? "\t\tct mark set ip daddr map { " : ", ");
+		add_ip(b, e->ip);
+		buf_addf(b, " : %u", e->table);
+		first = false;
+	}
+	if (!first)
+		buf_adds(b, " }\n");
+	port_vmap(p, ns, b, false, false);
+	port_vmap(p, ns, b, true, true);
+	buf_adds(b, "\t\tdrop\n\t}\n");
+}
+
+/* Interface endpoints: their address to their service's, TCP only (the rest was dropped). */
+static void endpoint_dnat(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		const struct np_endpoint *e = &p->endpoints[i];
+
+		if (e->ns != ns)
+			continue;
+		buf_adds(b, first ? "\t\tmeta l4proto tcp dnat to ip daddr map { " : ", ");
+		add_ip(b, e->ip);
+		buf_adds(b, " : ");
+		add_ip(b, e->service_ip);
+		first = false;
+	}
+	if (!first)
+		buf_adds(b, " }\n");
+}
+
 static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 {
 	bool any = false, first;
@@ -155,10 +261,15 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		port_chain(b, &p->ports[i], false);
 		any = true;
 	}
+	if (any_endpoint(p, ns))
+		endpoint_chains(p, ns, b);
 	buf_adds(b, "\tchain forward {\n"
 		    "\t\ttype filter hook forward priority filter; policy accept;\n"
 		    "\t\tct state established,related accept\n"
 		    "\t\tct state invalid drop\n");
+	/* Connections to interface endpoints were decided before translation. */
+	if (any_endpoint(p, ns))
+		buf_addf(b, "\t\tmeta mark 0x%x accept\n", NP_MARK_ENDPOINT);
 	/* Only addresses translated at the internet gateway leave through it. */
 	first = true;
 	for (size_t i = 0; i < p->n_nats; i++) {
@@ -169,20 +280,8 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		first = false;
 	}
 	buf_adds(b, first ? "\t\toifname \"igw0\" drop\n" : " } drop\n");
-	for (int dir = 0; any && dir < 2; dir++) {
-		buf_addf(b, "\t\tip %s vmap { ", dir ? "daddr" : "saddr");
-		first = true;
-		for (size_t i = 0; i < p->n_ports; i++) {
-			if (p->ports[i].ns != ns)
-				continue;
-			buf_adds(b, first ? "" : ", ");
-			add_ip(b, p->ports[i].ip);
-			buf_adds(b, " : jump ");
-			chain(b, dir ? "in" : "out", &p->ports[i]);
-			first = false;
-		}
-		buf_adds(b, " }\n");
-	}
+	port_vmap(p, ns, b, false, false);
+	port_vmap(p, ns, b, true, false);
 	buf_adds(b, "\t}\n}\n");
 
 	/*
@@ -209,7 +308,7 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	}
 	buf_adds(b, any ? " } drop\n\t}\n}\n" : "\t}\n}\n");
 
-	if (!any_nat(p, ns)) {
+	if (!any_nat(p, ns) && !p->ns[ns].pl_ip) {
 		table_drop(b, "ip vpce-nat");
 		return;
 	}
@@ -217,9 +316,15 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	buf_adds(b, "\tchain prerouting {\n"
 		    "\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
 	nat_rules(p, ns, b, true);
+	endpoint_dnat(p, ns, b);
 	buf_adds(b, "\t}\n\tchain postrouting {\n"
 		    "\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
 	nat_rules(p, ns, b, false);
+	if (p->ns[ns].pl_ip) {
+		buf_adds(b, "\t\toifname \"pl0\" snat to ");
+		add_ip(b, p->ns[ns].pl_ip);
+		buf_adds(b, "\n");
+	}
 	buf_adds(b, "\t}\n}\n");
 }
 

@@ -123,6 +123,14 @@ struct vpce *vpce_lookup(const struct world *w, const struct ctx *cx, const char
 			 struct err *e);
 /* The state an observer sees at 'now_ms': Interface endpoints turn available after a moment. */
 enum vpce_state vpce_state_at(const struct vpce *v, int64_t now_ms);
+/*
+ * The gateway endpoint of VPC 'vpc_id' that carries traffic from 'src' (an
+ * address of one of its subnets) to 'dst' (a service's address in 'rg'):
+ * the one for that service whose route tables hold the table of the
+ * source's subnet. NULL when there is none.
+ */
+const struct vpce *vpce_gateway_for(const struct world *w, const struct region *rg,
+				    const char *vpc_id, uint32_t src, uint32_t dst);
 /* How long an Interface endpoint stays pending, in milliseconds. */
 #define VPCE_PENDING_MS 1500
 

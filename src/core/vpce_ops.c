@@ -5,6 +5,7 @@
 #include "base/xalloc.h"
 #include "core/catalog.h"
 #include "core/idfmt.h"
+#include "core/svcnet.h"
 #include "limits.h"
 
 /*
@@ -583,4 +584,38 @@ size_t vpce_dns_entries(const struct world *w, const struct vpce *v, const struc
 		n++;
 	}
 	return n;
+}
+
+const struct vpce *vpce_gateway_for(const struct world *w, const struct region *rg,
+				    const char *vpc_id, uint32_t src, uint32_t dst)
+{
+	const struct region *svc_rg = NULL;
+	const struct service *svc = svcnet_service_at(w, dst, &svc_rg);
+	const struct subnet *s = NULL;
+	char name[SERVICE_NAME_SIZE];
+	const struct rtb *t;
+	struct res *r;
+
+	if (!svc || svc_rg != rg)
+		return NULL;
+	WORLD_FOR_EACH(w, RES_SUBNET, r) {
+		if (!strcmp(AS_SUBNET(r)->vpc_id, vpc_id) && cidr4_contains_ip(&AS_SUBNET(r)->cidr, src)) {
+			s = AS_SUBNET(r);
+			break;
+		}
+	}
+	t = s ? rtb_for_subnet(w, s) : NULL;
+	if (!t)
+		return NULL;
+	catalog_full_name(svc, rg, name);
+	WORLD_FOR_EACH(w, RES_VPCE, r) {
+		const struct vpce *e = AS_VPCE(r);
+
+		if (e->type != VPCE_GATEWAY || strcmp(e->vpc_id, vpc_id) || strcmp(e->service, name))
+			continue;
+		for (size_t i = 0; i < e->n_rtbs; i++)
+			if (!strcmp(e->rtbs[i], t->res.id))
+				return e;
+	}
+	return NULL;
 }

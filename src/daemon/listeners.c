@@ -113,6 +113,8 @@ void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
 		    const struct region *r)
 {
 	*ls = (struct listeners){ .loop = l, .w = w, .dns = dns_server_new(l, w, r) };
+	origins_init(&ls->origins, w, r);
+	ls->rsp = (struct responder){ .w = w, .origin = origins_resolve, .origin_arg = &ls->origins };
 }
 
 int listeners_sync(struct listeners *ls, const struct np_plan *p)
@@ -121,6 +123,7 @@ int listeners_sync(struct listeners *ls, const struct np_plan *p)
 	int ret = 0;
 
 	dns_server_each(ls->dns, forget_gone, &f);
+	origins_sync(&ls->origins, p);
 	for (size_t i = 0; i < p->n_ns; i++) {
 		const struct np_ns *x = &p->ns[i];
 		struct open_args a = { .port = DNS_PORT, .udp = true };
@@ -137,7 +140,7 @@ int listeners_sync(struct listeners *ls, const struct np_plan *p)
 						.port = RESPONDER_PORT };
 			if (open_in(x->name, &a) < 0)
 				ret = -EAGAIN;
-			else if (!(ls->responder = responder_serve(ls->loop, ls->w, a.fds[0]))) {
+			else if (!(ls->responder = responder_serve(ls->loop, &ls->rsp, a.fds[0]))) {
 				close(a.fds[0]);
 				ret = -ENOMEM;
 			}
@@ -157,5 +160,6 @@ void listeners_release(struct listeners *ls)
 {
 	http_server_free(ls->responder);
 	dns_server_free(ls->dns);
+	origins_release(&ls->origins);
 	*ls = (struct listeners){ 0 };
 }

@@ -17,12 +17,16 @@
 #include "dns/server.h"
 #include "io/http.h"
 #include "io/loop.h"
+#include "daemon/origin.h"
+#include "svc/responder.h"
 
 struct listeners {
 	struct loop *loop;
 	const struct world *w;
 	struct dns_server *dns;
 	struct http_server *responder;	/* NULL until the region's namespace exists */
+	struct responder rsp;		/* what it answers with */
+	struct origins origins;		/* where its clients came from */
 };
 
 void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,

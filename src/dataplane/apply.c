@@ -351,7 +351,8 @@ static bool rule_eq(const void *x, const void *y)
 {
 	const struct nl_rule *a = x, *b = y;
 
-	return a->prio == b->prio && a->table == b->table && !strcmp(a->iif, b->iif);
+	return a->prio == b->prio && a->table == b->table && a->fwmark == b->fwmark &&
+	       !strcmp(a->iif, b->iif);
 }
 
 static int rule_set(struct nl *n, bool add, const void *x)
@@ -373,11 +374,11 @@ static struct nl_route kernel_route(const struct nsk *k, const struct np_route *
 		x.oif = index_of(k, "lo");
 		break;
 	case NP_HOP_VIA:
+	case NP_HOP_ENDPOINT:
 		x.via = r->via;
 		x.oif = index_of(k, r->dev);
 		break;
 	case NP_HOP_BLACKHOLE:
-	case NP_HOP_ENDPOINT:
 		x.type = RTN_BLACKHOLE;
 		break;
 	}
@@ -420,7 +421,8 @@ static void collect(const struct ap *a, size_t ns, struct wants *w)
 			continue;
 		ALLOC_GROW(w->rules, w->n_rules + 1, w->a_rules);
 		r = &w->rules[w->n_rules++];
-		*r = (struct nl_rule){ .prio = p->rules[i].prio, .table = p->rules[i].table };
+		*r = (struct nl_rule){ .prio = p->rules[i].prio, .table = p->rules[i].table,
+				       .fwmark = p->rules[i].fwmark };
 		str_lcpy(r->iif, p->rules[i].iif, sizeof(r->iif));
 	}
 }

@@ -14,6 +14,9 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <netinet/in.h>
 
 #include "base/str.h"
 #include "base/xalloc.h"
@@ -27,11 +30,17 @@ struct nl {
 	char buf[NL_BUF_SIZE];
 };
 
+struct open_args {
+	struct nl *n;
+	int proto;
+};
+
 static int open_here(void *arg)
 {
-	struct nl **out = arg, *n = xcalloc(1, sizeof(*n));
+	struct open_args *a = arg;
+	struct nl *n = xcalloc(1, sizeof(*n));
 
-	n->sock = mnl_socket_open(NETLINK_ROUTE);
+	n->sock = mnl_socket_open(a->proto);
 	if (!n->sock || mnl_socket_bind(n->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
 
@@ -42,20 +51,30 @@ static int open_here(void *arg)
 	}
 	n->portid = mnl_socket_get_portid(n->sock);
 	n->seq = 1;
-	*out = n;
+	a->n = n;
 	return 0;
 }
 
-struct nl *nl_open(const char *ns)
+static struct nl *open_proto(const char *ns, int proto)
 {
-	struct nl *n = NULL;
-	int ret = ns ? netns_run(ns, open_here, &n) : open_here(&n);
+	struct open_args a = { NULL, proto };
+	int ret = ns ? netns_run(ns, open_here, &a) : open_here(&a);
 
 	if (ret < 0) {
 		errno = -ret;
 		return NULL;
 	}
-	return n;
+	return a.n;
+}
+
+struct nl *nl_open(const char *ns)
+{
+	return open_proto(ns, NETLINK_ROUTE);
+}
+
+struct nl *nl_open_conntrack(const char *ns)
+{
+	return open_proto(ns, NETLINK_NETFILTER);
 }
 
 void nl_close(struct nl *n)
@@ -275,6 +294,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	attr_u32(tb[FRA_PRIORITY], &r.prio);
 	attr_str(tb[FRA_IFNAME], r.iif, sizeof(r.iif));
 	attr_u32(tb[FRA_TABLE], &r.table);
+	attr_u32(tb[FRA_FWMARK], &r.fwmark);
 	if (frh->action == FR_ACT_BLACKHOLE)
 		r.table = 0;
 	*(struct nl_rule *)vec_push(data) = r;
@@ -424,9 +444,86 @@ int nl_rule_set(struct nl *n, bool add, const struct nl_rule *r)
 	frh->family = AF_INET;
 	frh->action = r->table ? FR_ACT_TO_TBL : FR_ACT_BLACKHOLE;
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, r->prio);
-	mnl_attr_put_strz(nlh, FRA_IFNAME, r->iif);
+	if (r->iif[0])
+		mnl_attr_put_strz(nlh, FRA_IFNAME, r->iif);
+	if (r->fwmark) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, 0xFFFFFFFFu);
+	}
 	if (r->table)
 		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
 	mnl_attr_put_u8(nlh, FRA_PROTOCOL, NL_PROTO);
 	return talk(n, nlh);
+}
+
+/* --- conntrack --- */
+
+static void put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct nl_tuple *t)
+{
+	struct nlattr *tuple = mnl_attr_nest_start(nlh, type), *x;
+
+	x = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(t->src));
+	mnl_attr_put_u32(nlh, CTA_IP_V4_DST, htonl(t->dst));
+	mnl_attr_nest_end(nlh, x);
+	x = mnl_attr_nest_start(nlh, CTA_TUPLE_PROTO);
+	mnl_attr_put_u8(nlh, CTA_PROTO_NUM, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, CTA_PROTO_SRC_PORT, htons(t->sport));
+	mnl_attr_put_u16(nlh, CTA_PROTO_DST_PORT, htons(t->dport));
+	mnl_attr_nest_end(nlh, x);
+	mnl_attr_nest_end(nlh, tuple);
+}
+
+/* Indexes the attributes of nest 'a' (each of type at most 'max') into 'tb'. */
+static bool nest(const struct nlattr *a, const struct nlattr **tb, int max)
+{
+	struct attrs t = { tb, max };
+
+	return a && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0 &&
+	       mnl_attr_parse_nested(a, index_attr, &t) >= 0;
+}
+
+static bool attr_port(const struct nlattr *a, uint16_t *out)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+		return false;
+	*out = ntohs(mnl_attr_get_u16(a));
+	return true;
+}
+
+static int ct_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[CTA_MAX + 1] = { 0 }, *tuple[CTA_TUPLE_MAX + 1] = { 0 };
+	const struct nlattr *ip[CTA_IP_MAX + 1] = { 0 }, *proto[CTA_PROTO_MAX + 1] = { 0 };
+	struct attrs t = { tb, CTA_MAX };
+	struct nl_tuple *out = data;
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), index_attr, &t) < 0 ||
+	    !nest(tb[CTA_TUPLE_ORIG], tuple, CTA_TUPLE_MAX) ||
+	    !nest(tuple[CTA_TUPLE_IP], ip, CTA_IP_MAX) ||
+	    !nest(tuple[CTA_TUPLE_PROTO], proto, CTA_PROTO_MAX))
+		return MNL_CB_ERROR;
+	if (!attr_ip(ip[CTA_IP_V4_SRC], &out->src) || !attr_ip(ip[CTA_IP_V4_DST], &out->dst) ||
+	    !attr_port(proto[CTA_PROTO_SRC_PORT], &out->sport) ||
+	    !attr_port(proto[CTA_PROTO_DST_PORT], &out->dport))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+int nl_ct_original(struct nl *n, const struct nl_tuple *reply, struct nl_tuple *orig)
+{
+	struct nlmsghdr *nlh = start(n, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET,
+				     NLM_F_ACK);
+	struct nfgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	int ret;
+
+	g->nfgen_family = AF_INET;
+	g->version = NFNETLINK_V0;
+	g->res_id = 0;
+	put_tuple(nlh, CTA_TUPLE_REPLY, reply);
+	*orig = (struct nl_tuple){ 0 };
+	ret = exchange(n, nlh, ct_cb, orig);
+	if (ret < 0)
+		return ret;
+	return orig->src ? 0 : -ENOENT;
 }

@@ -19,6 +19,8 @@ struct nl;
 /* A socket in namespace 'ns' (NULL: the calling thread's), or NULL with errno set. */
 struct nl *nl_open(const char *ns);
 void nl_close(struct nl *n);
+/* A conntrack (NETLINK_NETFILTER) socket in namespace 'ns', for nl_ct_original(). */
+struct nl *nl_open_conntrack(const char *ns);
 
 struct nl_link {
 	int index;
@@ -47,7 +49,8 @@ struct nl_route {
 
 struct nl_rule {
 	uint32_t prio;
-	char iif[NL_IFNAME_SIZE];
+	char iif[NL_IFNAME_SIZE];	/* "": any */
+	uint32_t fwmark;		/* 0: any; else matched under the mask 0xffffffff */
 	uint32_t table;		/* 0: a blackhole rule */
 };
 
@@ -67,5 +70,18 @@ int nl_link_up(struct nl *n, int index, int master);
 int nl_addr_set(struct nl *n, bool add, const struct nl_addr *a);
 int nl_route_set(struct nl *n, bool add, const struct nl_route *r);
 int nl_rule_set(struct nl *n, bool add, const struct nl_rule *r);
+
+/* One direction of a TCP connection, host order. */
+struct nl_tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+/*
+ * The original direction of the TCP connection that conntrack (of the
+ * socket's namespace) holds with reply direction 'reply': who sent it,
+ * before any translation. 0, -ENOENT when there is none, or -errno.
+ */
+int nl_ct_original(struct nl *n, const struct nl_tuple *reply, struct nl_tuple *orig);
 
 #endif

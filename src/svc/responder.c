@@ -16,13 +16,15 @@ static void field(struct buf *b, const char *name, const char *value, size_t len
 	buf_addjsonn(b, value, len);
 }
 
-void responder_answer(void *world, const struct http_request *req, struct http_response *resp)
+void responder_answer(void *arg, const struct http_request *req, struct http_response *resp)
 {
-	const struct world *w = world;
+	const struct responder *r = arg;
+	const struct world *w = r->w;
 	const struct region *rg = NULL;
 	const struct service *s = svcnet_service_at(w, req->local_ip, &rg);
 	const struct str *host = http_header_get(req, "Host");
-	char addr[IP4_STRLEN], client[IP4_STRLEN], name[SERVICE_NAME_SIZE];
+	char addr[IP4_STRLEN], client[IP4_STRLEN], source[IP4_STRLEN], name[SERVICE_NAME_SIZE];
+	struct svc_origin o = { .source_ip = req->peer_ip };
 	struct buf *b = &resp->body;
 
 	resp->content_type = "application/json";
@@ -42,10 +44,18 @@ void responder_answer(void *world, const struct http_request *req, struct http_r
 	field(b, "host", host ? host->p : "", host ? host->len : 0, false);
 	field(b, "method", req->method.p, req->method.len, false);
 	field(b, "path", req->path.p, req->path.len, false);
+	if (r->origin)
+		r->origin(r->origin_arg, req, &o);
+	if (o.vpce_id[0]) {
+		ip4_fmt(o.source_ip, source);
+		field(b, "endpoint", o.vpce_id, strlen(o.vpce_id), false);
+		field(b, "vpc", o.vpc_id, strlen(o.vpc_id), false);
+		field(b, "source", source, strlen(source), false);
+	}
 	buf_adds(b, "}\n");
 }
 
-struct http_server *responder_serve(struct loop *l, const struct world *w, int fd)
+struct http_server *responder_serve(struct loop *l, const struct responder *r, int fd)
 {
-	return http_server_new(l, fd, responder_answer, (void *)w);
+	return http_server_new(l, fd, responder_answer, (void *)r);
 }

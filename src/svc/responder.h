@@ -14,21 +14,31 @@
 #include "core/model.h"
 #include "io/http.h"
 #include "io/loop.h"
+#include "svc/origin.h"
 
 #define RESPONDER_PORT 443
 
-/*
- * Serves the responders in 'l' on the listening socket 'fd' (non-blocking,
- * owned from now on), naming services from 'w' (borrowed). NULL on failure.
- */
-struct http_server *responder_serve(struct loop *l, const struct world *w, int fd);
+struct responder {
+	const struct world *w;		/* borrowed */
+	svc_origin_fn *origin;		/* NULL: every client is public */
+	void *origin_arg;
+};
 
 /*
- * Answers 'req', which came to req->local_ip from req->peer_ip, as a
- * responder of 'world' (a const struct world *): 200 and a JSON object
- * {"service", "region", "address", "client", "host", "method", "path"},
- * or 404 and {"error"} when no service answers at that address.
+ * Serves the responders in 'l' on the listening socket 'fd' (non-blocking,
+ * owned from now on) as 'r' says (borrowed: it outlives the server). NULL
+ * on failure.
  */
-void responder_answer(void *world, const struct http_request *req, struct http_response *resp);
+struct http_server *responder_serve(struct loop *l, const struct responder *r, int fd);
+
+/*
+ * Answers 'req', which came to req->local_ip from req->peer_ip, as
+ * responder 'arg' (a const struct responder *): 200 and a JSON object
+ * {"service", "region", "address", "client", "host", "method", "path"},
+ * with "endpoint", "vpc" and "source" when the connection came through a
+ * VPC endpoint; or 404 and {"error"} when no service answers at that
+ * address.
+ */
+void responder_answer(void *arg, const struct http_request *req, struct http_response *resp);
 
 #endif

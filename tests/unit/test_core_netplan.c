@@ -340,6 +340,100 @@ static void test_region_onprem(struct net *n)
 	netplan_release(&p);
 }
 
+static const struct np_rule *mark_rule(const struct np_plan *p, size_t ns, uint32_t fwmark)
+{
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->rules[i].ns == ns && p->rules[i].fwmark == fwmark)
+			return &p->rules[i];
+	return NULL;
+}
+
+/*
+ * Endpoints: the VPC's link to the region and its address there, interface
+ * ENIs on their bridges translated to the service, answers by their
+ * subnet's table, the gateway endpoint's route over the link.
+ */
+static void test_endpoints(struct net *n)
+{
+	const char *subnets[] = { n->pub->res.id, n->priv->res.id }, *rtbs[] = { n->pub_rtb->res.id };
+	struct vpce *ie, *ge;
+	const struct np_route *r;
+	const struct np_rule *rule;
+	struct np_plan p, q;
+	long vpc, again;
+	uint32_t pl_ip, t_pub, t_main;
+	char want[200], ip[IP4_STRLEN];
+	struct buf b;
+
+	CHECK_EQ(vpce_create(&n->f.w, &n->f.cx, &(struct vpce_create_req){
+		.vpc_id = n->vpc->res.id, .service_name = "com.amazonaws.us-east-1.sqs",
+		.type = "Interface", .subnets = subnets, .n_subnets = 2, .private_dns = 0 },
+		&ie, &n->f.e), 0);
+	CHECK_EQ(vpce_create(&n->f.w, &n->f.cx, &(struct vpce_create_req){
+		.vpc_id = n->vpc->res.id, .service_name = "com.amazonaws.us-east-1.s3",
+		.rtbs = rtbs, .n_rtbs = 1, .private_dns = -1 }, &ge, &n->f.e), 0);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	vpc = netplan_ns_find(&p, n->vpc->res.id);
+	pl_ip = p.ns[vpc].pl_ip;
+	CHECK((pl_ip & 0xFFC00000u) == NP_PL_BLOCK && pl_ip != NP_PL_BLOCK);
+	CHECK_EQ(netplan_ns_of_pl_ip(&p, pl_ip), vpc);
+	CHECK_EQ(netplan_ns_of_pl_ip(&p, 0), -1);
+	snprintf(want, sizeof(want), "%s/32", ip4_fmt(pl_ip, ip));
+	r = find_route(&p, 0, want);
+	CHECK(r && r->ns == 0 && r->hop == NP_HOP_VIA && r->via == NP_PL_ROUTER_IP);
+	r = find_route(&p, NP_TABLE_ENDPOINT, "0.0.0.0/0");
+	CHECK(r && r->ns == (size_t)vpc && r->via == NP_PL_REGION_IP && !strcmp(r->dev, "pl0"));
+	rule = mark_rule(&p, (size_t)vpc, NP_MARK_ENDPOINT);
+	CHECK(rule && rule->table == NP_TABLE_ENDPOINT && rule->prio == NP_RULE_ENDPOINT_PRIO &&
+	      !rule->iif[0]);
+	/* One ENI per subnet, each answering by its own subnet's table. */
+	CHECK_EQ(p.n_endpoints, 2);
+	t_pub = rule_for(&p, n->pub, NP_RULE_LOOKUP_PRIO)->table;
+	t_main = rule_for(&p, n->priv, NP_RULE_LOOKUP_PRIO)->table;
+	CHECK(t_pub != t_main);
+	for (size_t i = 0; i < p.n_endpoints && p.n_endpoints == 2; i++) {
+		CHECK(p.endpoints[i].vpce == ie);
+		CHECK_EQ(p.endpoints[i].service_ip, 0xC6120041u);	/* 198.18.0.65 */
+		CHECK_EQ(p.endpoints[i].table, i ? t_main : t_pub);
+		rule = mark_rule(&p, (size_t)vpc, p.endpoints[i].table);
+		CHECK(rule && !strcmp(rule->iif, "pl0") && rule->table == p.endpoints[i].table);
+	}
+	/* The gateway endpoint's prefix list, over the link, in its table only. */
+	r = find_route(&p, t_pub, "198.18.0.0/28");
+	CHECK(r && r->hop == NP_HOP_ENDPOINT && r->via == NP_PL_REGION_IP && !strcmp(r->dev, "pl0"));
+	CHECK(find_route(&p, t_main, "198.18.0.0/28") == NULL);
+
+	buf_init(&b, 1 << 20);
+	CHECK_EQ(netplan_nft(&p, (size_t)vpc, &b), 0);
+	snprintf(want, sizeof(want), "meta l4proto tcp dnat to ip daddr map { %s : 198.18.0.65",
+		 ip4_fmt(p.endpoints[0].ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	snprintf(want, sizeof(want), "oifname \"pl0\" snat to %s\n", ip4_fmt(pl_ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	CHECK(strstr(b.p, "meta l4proto != tcp drop\n\t\tmeta mark set 0x1\n") != NULL);
+	snprintf(want, sizeof(want), "ct mark set ip daddr map { %s : %u",
+		 ip4_fmt(p.endpoints[0].ip, ip), t_pub);
+	CHECK(strstr(b.p, want) != NULL);
+	CHECK(strstr(b.p, "\t\tmeta mark 0x1 accept\n") != NULL);
+	buf_release(&b);
+
+	/* The same world, the same address; gone with the last endpoint. */
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &q), 0);
+	again = netplan_ns_find(&q, n->vpc->res.id);
+	CHECK_EQ(q.ns[again].pl_ip, pl_ip);
+	netplan_release(&q);
+	netplan_release(&p);
+	CHECK_EQ(vpce_delete(&n->f.w, &n->f.cx, ie->res.id, &n->f.e), 0);
+	CHECK_EQ(vpce_delete(&n->f.w, &n->f.cx, ge->res.id, &n->f.e), 0);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	vpc = netplan_ns_find(&p, n->vpc->res.id);
+	CHECK_EQ(p.ns[vpc].pl_ip, 0);
+	CHECK_EQ(p.n_endpoints, 0);
+	for (size_t i = 0; i < p.n_links; i++)
+		CHECK(strcmp(p.links[i].name, "pl0") != 0);
+	netplan_release(&p);
+}
+
 void test_core_netplan(void)
 {
 	struct net n;
@@ -354,6 +448,7 @@ void test_core_netplan(void)
 	test_deterministic(&n, &p);
 	netplan_release(&p);
 	test_region_onprem(&n);
+	test_endpoints(&n);
 	test_deleted_target(&n);
 	fixture_release(&n.f);
 }

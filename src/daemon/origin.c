@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "daemon/origin.h"
+
+#include "base/log.h"
+#include "base/str.h"
+#include "base/xalloc.h"
+#include "core/ops.h"
+#include "dataplane/nl.h"
+
+void origins_init(struct origins *o, const struct world *w, const struct region *r)
+{
+	*o = (struct origins){ .w = w, .region = r };
+}
+
+static struct origin_vpc *vpc_at(const struct origins *o, uint32_t pl_ip)
+{
+	for (size_t i = 0; i < o->n_vpcs; i++)
+		if (o->vpcs[i].pl_ip == pl_ip)
+			return &o->vpcs[i];
+	return NULL;
+}
+
+void origins_sync(struct origins *o, const struct np_plan *p)
+{
+	struct origin_vpc *old = o->vpcs;
+	size_t n_old = o->n_vpcs;
+
+	o->vpcs = NULL;
+	o->n_vpcs = o->a_vpcs = 0;
+	o->n_eps = 0;
+	for (size_t i = 0; i < p->n_ns; i++) {
+		const struct np_ns *x = &p->ns[i];
+		struct origin_vpc *v;
+
+		if (x->kind != NP_NS_VPC || !x->pl_ip)
+			continue;
+		ALLOC_GROW(o->vpcs, o->n_vpcs + 1, o->a_vpcs);
+		v = &o->vpcs[o->n_vpcs++];
+		*v = (struct origin_vpc){ .pl_ip = x->pl_ip };
+		str_lcpy(v->vpc_id, x->res_id, sizeof(v->vpc_id));
+		str_lcpy(v->ns, x->name, sizeof(v->ns));
+		/* A socket stays with the namespace it was opened in. */
+		for (size_t k = 0; k < n_old; k++) {
+			if (old[k].ct && !strcmp(old[k].ns, v->ns)) {
+				v->ct = old[k].ct;
+				old[k].ct = NULL;
+			}
+		}
+	}
+	for (size_t k = 0; k < n_old; k++)
+		nl_close(old[k].ct);
+	free(old);
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		const struct np_endpoint *e = &p->endpoints[i];
+
+		ALLOC_GROW(o->eps, o->n_eps + 1, o->a_eps);
+		o->eps[o->n_eps] = (struct origin_endpoint){ .pl_ip = p->ns[e->ns].pl_ip,
+							     .ip = e->ip };
+		str_lcpy(o->eps[o->n_eps++].vpce_id, e->vpce->res.id, ID_SIZE);
+	}
+}
+
+void origins_resolve(void *arg, const struct http_request *req, struct svc_origin *out)
+{
+	struct origins *o = arg;
+	struct origin_vpc *v = vpc_at(o, req->peer_ip);
+	struct nl_tuple reply = { .src = req->local_ip, .dst = req->peer_ip,
+				  .sport = req->local_port, .dport = req->peer_port };
+	struct nl_tuple orig;
+	const struct vpce *gw;
+	int ret;
+
+	*out = (struct svc_origin){ .source_ip = req->peer_ip };
+	if (!v)
+		return;		/* from the public network */
+	if (!v->ct && !(v->ct = nl_open_conntrack(v->ns))) {
+		log_warn_rl("cannot ask the conntrack of %s: %s", v->ns, strerror(errno));
+		return;
+	}
+	ret = nl_ct_original(v->ct, &reply, &orig);
+	if (ret < 0) {
+		log_warn_rl("no connection in %s's conntrack for a request to the region: %s",
+			    v->ns, strerror(-ret));
+		return;
+	}
+	str_lcpy(out->vpc_id, v->vpc_id, sizeof(out->vpc_id));
+	out->source_ip = orig.src;
+	for (size_t i = 0; i < o->n_eps; i++) {
+		if (o->eps[i].pl_ip == v->pl_ip && o->eps[i].ip == orig.dst) {
+			str_lcpy(out->vpce_id, o->eps[i].vpce_id, sizeof(out->vpce_id));
+			return;
+		}
+	}
+	gw = vpce_gateway_for(o->w, o->region, v->vpc_id, orig.src, orig.dst);
+	if (gw)
+		str_lcpy(out->vpce_id, gw->res.id, sizeof(out->vpce_id));
+}
+
+void origins_release(struct origins *o)
+{
+	for (size_t i = 0; i < o->n_vpcs; i++)
+		nl_close(o->vpcs[i].ct);
+	free(o->vpcs);
+	free(o->eps);
+	*o = (struct origins){ 0 };
+}
