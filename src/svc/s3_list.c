@@ -216,6 +216,19 @@ static void next_token(const struct lister *ls, char *out)
 	s3_base64(raw, ls->last_len + 1, out);
 }
 
+/* MaxKeys, Delimiter, EncodingType and IsTruncated, in both versions' order. */
+static void write_common(const struct lister *ls, struct buf *b)
+{
+	const struct s3_list_args *l = ls->l;
+
+	xml_u64(b, "MaxKeys", l->max_keys);
+	if (l->has_delimiter)
+		add_name(b, "Delimiter", str_c(l->delimiter), l->url_encoding);
+	if (l->url_encoding)
+		xml_text(b, "EncodingType", "url");
+	xml_bool(b, "IsTruncated", ls->truncated);
+}
+
 static void write_v2(struct lister *ls, struct buf *b)
 {
 	const struct s3_list_args *l = ls->l;
@@ -226,12 +239,7 @@ static void write_v2(struct lister *ls, struct buf *b)
 	if (l->has_start_after)
 		add_name(b, "StartAfter", str_c(l->start_after), l->url_encoding);
 	xml_u64(b, "KeyCount", ls->n);
-	xml_u64(b, "MaxKeys", l->max_keys);
-	if (l->has_delimiter)
-		add_name(b, "Delimiter", str_c(l->delimiter), l->url_encoding);
-	if (l->url_encoding)
-		xml_text(b, "EncodingType", "url");
-	xml_bool(b, "IsTruncated", ls->truncated);
+	write_common(ls, b);
 	if (ls->truncated) {
 		next_token(ls, token);
 		xml_text(b, "NextContinuationToken", token);
@@ -245,12 +253,7 @@ static void write_v1(struct lister *ls, struct buf *b)
 	add_name(b, "Marker", str_c(l->start_after), l->url_encoding);
 	if (ls->truncated && l->has_delimiter)
 		add_name(b, "NextMarker", str_from(ls->last, ls->last_len), l->url_encoding);
-	xml_u64(b, "MaxKeys", l->max_keys);
-	if (l->has_delimiter)
-		add_name(b, "Delimiter", str_c(l->delimiter), l->url_encoding);
-	if (l->url_encoding)
-		xml_text(b, "EncodingType", "url");
-	xml_bool(b, "IsTruncated", ls->truncated);
+	write_common(ls, b);
 }
 
 int s3_list_objects(struct s3_ctx *x)

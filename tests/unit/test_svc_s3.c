@@ -90,6 +90,14 @@ static int req(struct kv *kv, struct tr *t, const char *method, const char *host
 	return run(kv, t, ACCT, "us-east-1");
 }
 
+static void finish(struct tr *t, struct kv *kv)
+{
+	buf_release(&t->resp.body);
+	buf_release(&t->resp.headers);
+	kv_mem_free(kv);
+	free(t);
+}
+
 static bool body_has(const struct tr *t, const char *s)
 {
 	bool ok = strstr(t->resp.body.p, s) != NULL;
@@ -286,10 +294,7 @@ static void test_errors_xml(void)
 	CHECK(body_has(t, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
 		       "<RequestId>R2</RequestId><HostId>"));
 	CHECK_EQ(t->resp.status, 403);
-	buf_release(&t->resp.body);
-	buf_release(&t->resp.headers);
-	kv_mem_free(kv);
-	free(t);
+	finish(t, kv);
 }
 
 static void test_buckets(void)
@@ -372,10 +377,7 @@ static void test_buckets(void)
 	CHECK_EQ(req(kv, t, "DELETE", "s3.eu-west-1.amazonaws.com", "/beta", NULL, NULL), 204);
 	CHECK_EQ(s3_bucket_owner(kv, "beta", account, region), -ENOENT);
 	CHECK_EQ(req(kv, t, "DELETE", "s3.eu-west-1.amazonaws.com", "/beta", NULL, NULL), 404);
-	buf_release(&t->resp.body);
-	buf_release(&t->resp.headers);
-	kv_mem_free(kv);
-	free(t);
+	finish(t, kv);
 }
 
 static void test_objects(void)
@@ -511,10 +513,7 @@ static void test_objects(void)
 	CHECK_EQ(req(kv, t, "DELETE", h, "/obj/dir/hello.txt", NULL, NULL), 204);
 	CHECK_EQ(req(kv, t, "DELETE", h, "/obj/dir/hello.txt", NULL, NULL), 204);
 	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt", NULL, NULL), 404);
-	buf_release(&t->resp.body);
-	buf_release(&t->resp.headers);
-	kv_mem_free(kv);
-	free(t);
+	finish(t, kv);
 }
 
 static void put_keys(struct kv *kv, struct tr *t, const char *const *keys)
@@ -610,10 +609,7 @@ static void test_list(void)
 	CHECK(error_is(t, "BadDigest"));
 	CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", (const char *[]){ "Content-MD5", "x", NULL },
 		     "<Delete><Bogus/></Delete>"), 400);
-	buf_release(&t->resp.body);
-	buf_release(&t->resp.headers);
-	kv_mem_free(kv);
-	free(t);
+	finish(t, kv);
 }
 
 static void test_policy(void)
@@ -683,10 +679,7 @@ static void test_policy(void)
 	CHECK_EQ(s3_bucket_policy(kv, "pol", &b), -ENOENT);
 	CHECK_EQ(req(kv, t, "DELETE", h, "/pol?policy", NULL, NULL), 204);
 	buf_release(&b);
-	buf_release(&t->resp.body);
-	buf_release(&t->resp.headers);
-	kv_mem_free(kv);
-	free(t);
+	finish(t, kv);
 }
 
 /* A SigV4 streaming verifier, as the front would run it, for the documentation's key. */
