@@ -91,4 +91,18 @@
 #define LIMIT_DNS_TCP_IDLE_MS 10000		/* close a TCP connection this idle */
 #define LIMIT_DNS_UDP_BURST 64			/* datagrams or accepts per wakeup */
 
+/* The built-in S3 (svc/s3.h) */
+#define LIMIT_S3_KEY_BYTES 1024			/* AWS: an object key, UTF-8 bytes */
+#define LIMIT_S3_OBJECT_BYTES (16 * 1024 * 1024) /* one object's bytes */
+#define LIMIT_S3_LIST_KEYS 1000			/* AWS: max-keys (and max-buckets) at most */
+#define LIMIT_S3_TOKEN_BYTES 1400		/* a continuation token: base64 of a key */
+#define LIMIT_S3_XML_BYTES (2 * 1024 * 1024)	/* a request document (Delete, ...) */
+#define LIMIT_S3_XML_DEPTH 8			/* its elements' nesting */
+#define LIMIT_S3_DELETE_KEYS 1000		/* AWS: keys of one DeleteObjects */
+#define LIMIT_S3_META_BYTES 2048		/* AWS: user metadata, names and values */
+#define LIMIT_S3_BUCKETS 10000			/* AWS: general purpose buckets per account */
+#define LIMIT_S3_POLICY_BYTES 20480		/* AWS: a bucket policy */
+#define LIMIT_S3_CHUNKS 65536			/* chunks of one aws-chunked body */
+#define LIMIT_S3_RECORD_BYTES 8192		/* a stored object's description */
+
 #endif

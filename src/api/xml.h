@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small XML writer for EC2 responses, appending to a 'struct buf' (whose
- * sticky error and cap apply). Text is always escaped so that the document
- * is well-formed XML 1.0 whatever the bytes: markup characters become
- * entities, and bytes that are not valid UTF-8 or characters XML cannot
- * carry become U+FFFD. Element names are the caller's constants, written
- * as given: they must be XML names (EC2's are ASCII letters and digits).
+ * EC2's response documents: the root element in EC2's namespace with its
+ * request ID, and EC2's error document, written with base/xml.h.
  */
 #ifndef API_XML_H
 #define API_XML_H
@@ -13,6 +9,7 @@
 #include "compat.h"
 #include "base/buf.h"
 #include "base/str.h"
+#include "base/xml.h"
 
 /* The namespace of every EC2 response element of API version 2016-11-15. */
 #define XML_EC2_NS "http://ec2.amazonaws.com/doc/2016-11-15/"
@@ -25,29 +22,6 @@
 void xml_doc_begin(struct buf *b, const char *root, const char *request_id);
 /* Closes the root element 'root' opened by xml_doc_begin(). */
 void xml_doc_end(struct buf *b, const char *root);
-
-/* Writes the start tag <'tag'>. */
-void xml_open(struct buf *b, const char *tag);
-/* Writes the end tag </'tag'>. */
-void xml_close(struct buf *b, const char *tag);
-
-/*
- * Appends 's' as character data: & < > " ' become entities, CR becomes
- * &#13; (so that it survives end-of-line normalisation), and each byte of
- * invalid UTF-8, each control character other than TAB, LF and CR, and
- * U+FFFE and U+FFFF become U+FFFD.
- */
-void xml_escape(struct buf *b, struct str s);
-
-/* Writes <'tag'>'value', escaped,</'tag'>; a NULL 'value' writes nothing. */
-void xml_text(struct buf *b, const char *tag, const char *value);
-/* Writes <'tag'>'value', escaped,</'tag'>. */
-void xml_str(struct buf *b, const char *tag, struct str value);
-/* Writes <'tag'>true</'tag'> or <'tag'>false</'tag'>. */
-void xml_bool(struct buf *b, const char *tag, bool value);
-/* Writes <'tag'>'value'</'tag'> in decimal. */
-void xml_int(struct buf *b, const char *tag, long long value);
-void xml_u64(struct buf *b, const char *tag, uint64_t value);
 
 /*
  * Replaces the contents of 'b' with EC2's error document:

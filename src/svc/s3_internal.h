@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the files of the S3 engine share: decoding of URLs and request
+ * documents, checksums, the stored forms of buckets and objects, and the
+ * handlers' context. Not for use outside src/svc/s3*.c.
+ */
+#ifndef SVC_S3_INTERNAL_H
+#define SVC_S3_INTERNAL_H
+
+#include "compat.h"
+#include "svc/s3.h"
+
+/* The kv spaces (docs/services.md, "S3"). */
+#define S3_SPACE_BUCKET "s3.bucket"	/* bucket -> "account region created_ms" */
+#define S3_SPACE_OWNED "s3.owned"	/* account "/" bucket -> "" */
+#define S3_SPACE_POLICY "s3.policy"	/* bucket -> policy JSON */
+#define S3_SPACE_META "s3.meta"		/* bucket "/" key -> object record */
+#define S3_SPACE_DATA "s3.data"		/* bucket "/" key -> object bytes */
+
+#define S3_MALFORMED_XML "The XML you provided was not well-formed or did not validate " \
+	"against our published schema"
+
+/*
+ * Decodes %XX escapes of 'in' (and '+' as a space when 'plus') into 'out'
+ * of 'size' bytes, terminated, and sets '*len'. Returns 0, -EINVAL for a
+ * bad escape or a NUL byte, -ENOSPC when it does not fit.
+ */
+int s3_pct_decode(struct str in, bool plus, char *out, size_t size, size_t *len);
+
+/*
+ * Finds the parameter 'name' in the raw query string 'query' and decodes
+ * its value into 'out' ('size' bytes). Returns 1 when found, 0 when absent,
+ * -EINVAL or -ENOSPC as s3_pct_decode().
+ */
+int s3_query_get(struct str query, const char *name, char *out, size_t size);
+
+/* True when 'name' follows S3's rules for general purpose bucket names. */
+bool s3_bucket_name_valid(const char *name);
+
+/* True when 'name' looks like a region ("us-east-1"): letters, digits, '-'. */
+bool s3_region_syntax(struct str name);
+
+/*
+ * Called at the end of each element of a request document with its path
+ * from the root ("Delete/Object/Key") and its text; nonzero stops the parse
+ * with that value (after filling 'e').
+ */
+typedef int s3_xml_fn(void *arg, const char *path, struct str text, struct err *e);
+
+/*
+ * Reads the request document 'doc', whose root must be 'root' (in S3's
+ * namespace or none), calling 'fn' for each element. No DTD, at most
+ * LIMIT_S3_XML_BYTES and LIMIT_S3_XML_DEPTH. Returns 0 or negative with
+ * 'e' filled (MalformedXML, or what 'fn' said).
+ */
+int s3_xml_read(struct str doc, const char *root, s3_xml_fn *fn, void *arg, struct err *e);
+
+/* The checksums S3 keeps with an object. */
+enum s3_sum {
+	S3_SUM_CRC32,
+	S3_SUM_CRC32C,
+	S3_SUM_CRC64NVME,
+	S3_SUM_SHA1,
+	S3_SUM_SHA256,
+	S3_SUMS
+};
+
+#define S3_SUM_B64_SIZE 48	/* base64 of a SHA-256, and a NUL */
+
+/* "CRC32", ...; the header "x-amz-checksum-crc32", ... */
+const char *s3_sum_name(enum s3_sum s);
+const char *s3_sum_header(enum s3_sum s);
+/* The checksum named 'name' (an algorithm name in any case), or -1. */
+int s3_sum_by_name(struct str name);
+/* The checksum whose header is 'header' (any case), or -1. */
+int s3_sum_by_header(struct str header);
+/* Writes the base64 checksum 's' of 'data' into 'out'. */
+void s3_sum_compute(enum s3_sum s, struct str data, char out[static S3_SUM_B64_SIZE]);
+/* True when 'b64' is a well-formed value of 's' (its digest's length in base64). */
+bool s3_sum_valid(enum s3_sum s, struct str b64);
+
+/* Base64 of 'n' bytes at 'p' into 'out' (room for 4 * ((n + 2) / 3) + 1). */
+void s3_base64(const void *p, size_t n, char *out);
+/*
+ * Decodes the base64 'in' (with padding) into 'out' of 'size' bytes and
+ * sets '*n'. Returns 0, or -EINVAL when it is not base64 or does not fit.
+ */
+int s3_unbase64(struct str in, unsigned char *out, size_t size, size_t *n);
+
+/* A bucket as stored. */
+struct s3_bucket {
+	char owner[13];
+	char region[S3_REGION_SIZE];
+	int64_t created_ms;
+};
+
+/* Reads bucket 'name': 0, -ENOENT or -EIO. */
+int s3_bucket_get(struct kv *kv, const char *name, struct s3_bucket *out);
+
+/* One request being handled. */
+struct s3_ctx {
+	struct kv *kv;
+	const struct s3_call *c;
+	const struct http_request *req;
+	const char *account, *region;
+	int64_t now;			/* Unix ms */
+	const char *request_id;
+	struct http_response *resp;
+	struct s3_bucket bucket;	/* filled by s3_ctx_bucket() */
+};
+
+/*
+ * Writes S3's error into the context's response: 'fields' holds further
+ * element names and values after the message (NULL-terminated pairs; may be
+ * NULL). Returns -EINVAL, so handlers can 'return s3_fail(...)'.
+ */
+int s3_fail(struct s3_ctx *x, int status, const char *code, const char *msg,
+	    const char *const *fields);
+/* The same for a 'struct err' from a parser: S3's status for its code. */
+int s3_fail_err(struct s3_ctx *x, const struct err *e);
+/* Writes the HTTP date (RFC 7231) of 'ms' into 'out'. */
+void s3_http_date(int64_t ms, char out[static 32]);
+/* Writes the ISO 8601 time of 'ms' with milliseconds ("2026-01-02T03:04:05.000Z"). */
+void s3_iso_date(int64_t ms, char out[static 32]);
+/* The 64 hex digits that stand for 'account' as an S3 canonical user ID. */
+void s3_canonical_id(const char *account, char out[static 65]);
+
+/*
+ * Loads the call's bucket into x->bucket; answers NoSuchBucket, or
+ * PermanentRedirect when the bucket lives in another region than the one
+ * the request was sent to, and returns negative then.
+ */
+int s3_ctx_bucket(struct s3_ctx *x);
+
+/*
+ * Writes the MD5 of 'body' into 'etag' (hex) and checks it against the
+ * request's Content-MD5, if any: 0, or InvalidDigest or BadDigest answered.
+ */
+int s3_content_md5(struct s3_ctx *x, struct str body, char etag[static 33]);
+
+/* The object handlers (s3_object.c) and listing (s3_list.c). */
+int s3_put_object(struct s3_ctx *x);
+int s3_get_object(struct s3_ctx *x);
+int s3_delete_object(struct s3_ctx *x);
+int s3_delete_objects(struct s3_ctx *x);
+int s3_list_objects(struct s3_ctx *x);
+
+/* Checks 'doc' as bucket 'bucket''s policy: 0, or MalformedPolicy in 'e'. */
+int s3_policy_check(const char *bucket, struct str doc, struct buf *compact, struct err *e);
+
+#endif

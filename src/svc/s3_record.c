@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#include "compat.h"
+#include "svc/s3_record.h"
+
+void s3_record_encode(const struct s3_record *r, struct buf *out)
+{
+	buf_addf(out, "size %llu\nmtime %lld\netag %s\n", (unsigned long long)r->size,
+		 (long long)r->mtime_ms, r->etag);
+	if (r->sum >= 0)
+		buf_addf(out, "sum %s %s\n", s3_sum_name((enum s3_sum)r->sum), r->sum_value);
+	for (size_t i = 0; i < r->n_headers; i++) {
+		buf_adds(out, "h ");
+		buf_addstr(out, r->headers[i].name);
+		buf_addc(out, ' ');
+		buf_addstr(out, r->headers[i].value);
+		buf_addc(out, '\n');
+	}
+}
+
+static int decode_field(struct str field, struct str v, struct s3_record *r)
+{
+	struct str name;
+	uint64_t n;
+
+	if (str_eq_c(field, "size"))
+		return str_to_u64(v, LIMIT_S3_OBJECT_BYTES, &r->size);
+	if (str_eq_c(field, "mtime")) {
+		if (str_to_u64(v, INT64_MAX, &n) < 0)
+			return -EIO;
+		r->mtime_ms = (int64_t)n;
+		return 0;
+	}
+	if (str_eq_c(field, "etag"))
+		return v.len == 32 ? str_copy(v, r->etag, sizeof(r->etag)) : -EIO;
+	if (!str_cut(&v, ' ', &name))
+		return -EIO;
+	if (str_eq_c(field, "sum")) {
+		r->sum = s3_sum_by_name(name);
+		return r->sum < 0 ? -EIO : str_copy(v, r->sum_value, sizeof(r->sum_value));
+	}
+	if (!str_eq_c(field, "h") || r->n_headers == S3_RECORD_HEADERS)
+		return -EIO;
+	r->headers[r->n_headers].name = name;
+	r->headers[r->n_headers++].value = v;
+	return 0;
+}
+
+int s3_record_decode(struct str text, struct s3_record *r)
+{
+	struct str rest = text, line, field;
+
+	memset(r, 0, sizeof(*r));
+	r->sum = -1;
+	while (rest.len) {
+		if (!str_cut(&rest, '\n', &line))
+			return -EIO;
+		if (!str_cut(&line, ' ', &field) || decode_field(field, line, r) < 0)
+			return -EIO;
+	}
+	return r->etag[0] ? 0 : -EIO;
+}

@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The S3 engine against kv_mem: classification of every host and path
+ * form, each operation and its errors as the aws CLI would meet them, the
+ * exact XML of S3's documents, and the aws-chunked decoder against the
+ * signed examples of AWS's documentation.
+ */
+#include "compat.h"
+#include "check.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "base/xalloc.h"
+#include "base/xml.h"
+#include "svc/s3.h"
+
+void test_svc_s3(void);
+
+#define NS "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
+#define DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define ACCT "111122223333"
+#define OTHER "444455556666"
+#define T0 1767225600000LL	/* 2026-01-01T00:00:00Z */
+
+struct tr {
+	struct http_request req;
+	struct http_response resp;
+	struct s3_call c;
+	struct err e;
+	char target[2048];
+};
+
+static bool allow_all(void *arg, const char *action, const char *resource)
+{
+	(void)arg, (void)action;
+	return !strstr(resource, "denied");
+}
+
+/* Fills t->req from a method, a Host ("" for none), a target and headers (name, value, ..., NULL). */
+static void build(struct tr *t, const char *method, const char *host, const char *target,
+		  const char *const *hdrs, const char *body, size_t body_len)
+{
+	const char *q;
+	size_t n = 0;
+
+	memset(&t->req, 0, sizeof(t->req));
+	str_lcpy(t->target, target, sizeof(t->target));
+	q = strchr(t->target, '?');
+	t->req.method = str_c(method);
+	t->req.path = q ? str_from(t->target, (size_t)(q - t->target)) : str_c(t->target);
+	t->req.query = q ? str_c(q + 1) : STR_EMPTY;
+	if (host[0])
+		t->req.headers[n++] = (struct http_header){ STR_LIT("Host"), str_c(host) };
+	for (size_t i = 0; hdrs && hdrs[i]; i += 2)
+		t->req.headers[n++] = (struct http_header){ str_c(hdrs[i]), str_c(hdrs[i + 1]) };
+	t->req.n_headers = n;
+	t->req.body = str_from(body ? body : "", body ? body_len : 0);
+}
+
+static int classify(struct tr *t, const char *method, const char *host, const char *target)
+{
+	build(t, method, host, target, NULL, NULL, 0);
+	memset(&t->e, 0, sizeof(t->e));
+	return s3_classify(&t->req, &t->c, &t->e);
+}
+
+/* Runs a request end to end as 'account' at a front of 'region'; returns the status. */
+static int run(struct kv *kv, struct tr *t, const char *account, const char *region)
+{
+	buf_release(&t->resp.body);
+	buf_release(&t->resp.headers);
+	memset(&t->resp, 0, sizeof(t->resp));
+	buf_init(&t->resp.body, LIMIT_S3_OBJECT_BYTES + 65536);
+	buf_init(&t->resp.headers, LIMIT_HTTP_HEADER_BYTES);
+	memset(&t->e, 0, sizeof(t->e));
+	if (s3_classify(&t->req, &t->c, &t->e) < 0) {
+		s3_error_err(&t->resp, NULL, &t->e, "REQ1");
+		return t->resp.status;
+	}
+	t->c.authorize = allow_all;
+	s3_handle(kv, &t->c, &t->req, account, region, T0, "REQ1", &t->resp);
+	return t->resp.status;
+}
+
+static int req(struct kv *kv, struct tr *t, const char *method, const char *host,
+	       const char *target, const char *const *hdrs, const char *body)
+{
+	build(t, method, host, target, hdrs, body, body ? strlen(body) : 0);
+	return run(kv, t, ACCT, "us-east-1");
+}
+
+static void finish(struct tr *t, struct kv *kv)
+{
+	buf_release(&t->resp.body);
+	buf_release(&t->resp.headers);
+	kv_mem_free(kv);
+	free(t);
+}
+
+static bool body_has(const struct tr *t, const char *s)
+{
+	bool ok = strstr(t->resp.body.p, s) != NULL;
+
+	if (!ok)
+		fprintf(stderr, "body lacks %s:\n%s\n", s, t->resp.body.p);
+	return ok;
+}
+
+static bool header_is(const struct tr *t, const char *name, const char *value)
+{
+	char line[512];
+	bool ok;
+
+	snprintf(line, sizeof(line), "%s: %s\r\n", name, value);
+	ok = strstr(t->resp.headers.p, line) != NULL;
+	if (!ok)
+		fprintf(stderr, "headers lack %s", line);
+	return ok;
+}
+
+static bool error_is(const struct tr *t, const char *code)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "<Code>%s</Code>", code);
+	return body_has(t, want);
+}
+
+static void test_classify_hosts(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+
+	CHECK_EQ(classify(t, "GET", "s3.amazonaws.com", "/"), 0);
+	CHECK_EQ(t->c.op, S3_LIST_BUCKETS);
+	CHECK_STREQ(t->c.action, "s3:ListAllMyBuckets");
+	CHECK_STREQ(t->c.resource, "arn:aws:s3:::*");
+	CHECK(t->c.aws_host && !t->c.virtual_hosted && !t->c.region[0]);
+
+	CHECK_EQ(classify(t, "PUT", "s3.eu-west-1.amazonaws.com", "/my-bucket"), 0);
+	CHECK_EQ(t->c.op, S3_CREATE_BUCKET);
+	CHECK_STREQ(t->c.name, "CreateBucket");
+	CHECK_STREQ(t->c.region, "eu-west-1");
+	CHECK_STREQ(t->c.resource, "arn:aws:s3:::my-bucket");
+
+	CHECK_EQ(classify(t, "GET", "My.Bucket.s3.amazonaws.com:443",
+			  "/?list-type=2&prefix=a%2Fb&delimiter=%2F&max-keys=5&encoding-type=url"), 0);
+	CHECK_EQ(t->c.op, S3_LIST_OBJECTS_V2);
+	CHECK(t->c.virtual_hosted);
+	CHECK_STREQ(t->c.bucket, "my.bucket");
+	CHECK_STREQ(t->c.action, "s3:ListBucket");
+	CHECK_STREQ(t->c.list.prefix, "a/b");
+	CHECK_EQ(t->c.list.max_keys, 5);
+	CHECK(t->c.list.url_encoding);
+	CHECK_EQ(t->c.n_context, 3);
+	CHECK_STREQ(t->c.context[0].name, "s3:prefix");
+	CHECK_STREQ(t->c.context[0].values[0], "a/b");
+	CHECK_STREQ(t->c.context[1].values[0], "/");
+	CHECK_STREQ(t->c.context[2].name, "s3:max-keys");
+
+	CHECK_EQ(classify(t, "GET", "127.0.0.1:8723", "/my.bucket/some%20dir/k+x.txt"), 0);
+	CHECK_EQ(t->c.op, S3_GET_OBJECT);
+	CHECK(!t->c.aws_host && !t->c.virtual_hosted);
+	CHECK_STREQ(t->c.key, "some dir/k+x.txt");
+	CHECK_STREQ(t->c.resource, "arn:aws:s3:::my.bucket/some dir/k+x.txt");
+	CHECK_STREQ(t->c.action, "s3:GetObject");
+
+	CHECK_EQ(classify(t, "HEAD", "b12.s3.dualstack.us-west-2.amazonaws.com", "/x/y"), 0);
+	CHECK_EQ(t->c.op, S3_HEAD_OBJECT);
+	CHECK_STREQ(t->c.action, "s3:GetObject");
+	CHECK_STREQ(t->c.region, "us-west-2");
+	CHECK_STREQ(t->c.key, "x/y");
+
+	CHECK_EQ(classify(t, "GET", "bucket.vpce-0123456789abcdef0-abcdefgh.s3.us-east-1.vpce.amazonaws.com",
+			  "/k"), 0);
+	CHECK(t->c.virtual_hosted);
+	CHECK_STREQ(t->c.vpce, "vpce-0123456789abcdef0-abcdefgh");
+	CHECK_STREQ(t->c.bucket, "bucket");
+	CHECK_STREQ(t->c.region, "us-east-1");
+
+	CHECK_EQ(classify(t, "DELETE", "vpce-0123456789abcdef0-abcdefgh-us-east-1a.s3.us-east-1.vpce.amazonaws.com",
+			  "/bucket/k"), 0);
+	CHECK_EQ(t->c.op, S3_DELETE_OBJECT);
+	CHECK(!t->c.virtual_hosted);
+	CHECK_STREQ(t->c.vpce, "vpce-0123456789abcdef0-abcdefgh-us-east-1a");
+	CHECK_STREQ(t->c.resource, "arn:aws:s3:::bucket/k");
+
+	CHECK_EQ(classify(t, "GET", "bucket.s3.us-east-2.amazonaws.com", "/"), 0);
+	CHECK_EQ(t->c.op, S3_LIST_OBJECTS);
+	CHECK_EQ(classify(t, "GET", "", "/b1b/k"), 0);
+	CHECK_STREQ(t->c.bucket, "b1b");
+	CHECK_EQ(classify(t, "GET", "localhost", "/"), 0);
+	CHECK_EQ(t->c.op, S3_LIST_BUCKETS);
+	CHECK_EQ(classify(t, "GET", "ec2.us-east-1.amazonaws.com", "/bkt/"), 0);
+	CHECK(!t->c.aws_host);
+	CHECK_EQ(t->c.op, S3_LIST_OBJECTS);
+	free(t);
+}
+
+static void test_classify_ops(void)
+{
+	static const struct {
+		const char *method, *target;
+		enum s3_op op;
+		const char *action;
+	} cases[] = {
+		{ "GET", "/b1b?location", S3_GET_BUCKET_LOCATION, "s3:GetBucketLocation" },
+		{ "PUT", "/b1b?policy", S3_PUT_BUCKET_POLICY, "s3:PutBucketPolicy" },
+		{ "GET", "/b1b?policy=", S3_GET_BUCKET_POLICY, "s3:GetBucketPolicy" },
+		{ "DELETE", "/b1b?policy", S3_DELETE_BUCKET_POLICY, "s3:DeleteBucketPolicy" },
+		{ "POST", "/b1b?delete", S3_DELETE_OBJECTS, "s3:DeleteObject" },
+		{ "DELETE", "/b1b", S3_DELETE_BUCKET, "s3:DeleteBucket" },
+		{ "HEAD", "/b1b", S3_HEAD_BUCKET, "s3:ListBucket" },
+		{ "GET", "/b1b?marker=x&x-id=ListObjects", S3_LIST_OBJECTS, "s3:ListBucket" },
+		{ "PUT", "/b1b/a//b", S3_PUT_OBJECT, "s3:PutObject" },
+		{ "DELETE", "/b1b/k?versionId=null", S3_DELETE_OBJECT, "s3:DeleteObject" },
+	};
+	static const struct {
+		const char *method, *host, *target, *code;
+	} errors[] = {
+		{ "PUT", "s3.amazonaws.com", "/", "MethodNotAllowed" },
+		{ "GET", "s3.amazonaws.com", "/b1b?acl", "NotImplemented" },
+		{ "PUT", "s3.amazonaws.com", "/b1b/k?uploads", "NotImplemented" },
+		{ "POST", "s3.amazonaws.com", "/b1b/k", "NotImplemented" },
+		{ "POST", "s3.amazonaws.com", "/b1b", "NotImplemented" },
+		{ "PATCH", "s3.amazonaws.com", "/b1b/k", "MethodNotAllowed" },
+		{ "GET", "s3.amazonaws.com", "/Bad_Bucket", "InvalidBucketName" },
+		{ "GET", "s3.amazonaws.com", "/ab", "InvalidBucketName" },
+		{ "GET", "s3.amazonaws.com", "/b1b/%zz", "InvalidURI" },
+		{ "GET", "s3.amazonaws.com", "/b1b/a%00b", "InvalidURI" },
+		{ "GET", "s3.amazonaws.com", "*", "InvalidURI" },
+		{ "GET", "s3.amazonaws.com", "/b1b?list-type=3", "InvalidArgument" },
+		{ "GET", "s3.amazonaws.com", "/b1b?max-keys=abc", "InvalidArgument" },
+		{ "GET", "s3.amazonaws.com", "/b1b?max-keys=-1", "InvalidArgument" },
+		{ "GET", "s3.amazonaws.com", "/b1b?encoding-type=xml", "InvalidArgument" },
+		{ "GET", "s3.amazonaws.com", "/b1b?list-type=2&continuation-token=", "InvalidArgument" },
+		{ "GET", "s3.amazonaws.com", "/b1b?policy&location", "InvalidRequest" },
+		{ "GET", "accesspoint.vpce-0123456789abcdef0-abcdefgh.s3.us-east-1.vpce.amazonaws.com",
+		  "/", "NotImplemented" },
+		{ "GET", "Bad_Name.s3.amazonaws.com", "/", "InvalidBucketName" },
+	};
+	struct tr *t = xcalloc(1, sizeof(*t));
+	char long_key[1200];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		CHECK_EQ(classify(t, cases[i].method, "s3.amazonaws.com", cases[i].target), 0);
+		CHECK_EQ(t->c.op, cases[i].op);
+		CHECK_STREQ(t->c.action, cases[i].action);
+	}
+	CHECK_EQ(classify(t, "POST", "s3.amazonaws.com", "/b1b?delete"), 0);
+	CHECK(t->c.authorize_each);
+	CHECK_EQ(classify(t, "PUT", "s3.amazonaws.com", "/b1b/a//b"), 0);
+	CHECK_STREQ(t->c.key, "a//b");
+	for (size_t i = 0; i < ARRAY_SIZE(errors); i++) {
+		CHECK(classify(t, errors[i].method, errors[i].host, errors[i].target) < 0);
+		if (!t->e.code || strcmp(t->e.code, errors[i].code))
+			fprintf(stderr, "case %zu: %s, not %s\n", i, t->e.code, errors[i].code);
+		CHECK_STREQ(t->e.code, errors[i].code);
+	}
+	memset(long_key, 'k', sizeof(long_key));
+	memcpy(long_key, "/b1b/", 5);
+	long_key[5 + 1025] = '\0';
+	CHECK(classify(t, "GET", "", long_key) < 0);
+	CHECK_STREQ(t->e.code, "KeyTooLongError");
+	long_key[5 + 1024] = '\0';
+	CHECK_EQ(classify(t, "GET", "", long_key), 0);
+	CHECK_EQ(t->c.key_len, 1024);
+	CHECK_EQ(s3_error_status("NoSuchKey"), 404);
+	CHECK_EQ(s3_error_status("MethodNotAllowed"), 405);
+	CHECK_EQ(s3_error_status("Whatever"), 400);
+	free(t);
+}
+
+static void test_errors_xml(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/", NULL, NULL), 405);
+	CHECK_STREQ(t->resp.body.p, DECL "<Error><Code>MethodNotAllowed</Code><Message>The specified "
+		    "method is not allowed against this resource.</Message><Method>PUT</Method>"
+		    "<ResourceType>SERVICE</ResourceType><RequestId>REQ1</RequestId><HostId>"
+		    "IyJn0se2y+ZUJJtVwc4yM8O+ThXE9ZDf9eD0wpDQQQk=</HostId></Error>");
+	CHECK(header_is(t, "x-amz-request-id", "REQ1"));
+	CHECK(header_is(t, "x-amz-id-2", "IyJn0se2y+ZUJJtVwc4yM8O+ThXE9ZDf9eD0wpDQQQk="));
+	CHECK_STREQ(t->resp.content_type, "application/xml");
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/nobucket/k", NULL, NULL), 404);
+	CHECK(body_has(t, "<Code>NoSuchBucket</Code><Message>The specified bucket does not exist"
+		       "</Message><BucketName>nobucket</BucketName>"));
+	CHECK_EQ(req(kv, t, "HEAD", "s3.amazonaws.com", "/nobucket", NULL, NULL), 404);
+	CHECK(t->resp.head);
+	CHECK_EQ(t->resp.body.len, 0);
+	s3_error(&t->resp, NULL, 403, "AccessDenied", "Access Denied", "R2");
+	CHECK(body_has(t, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+		       "<RequestId>R2</RequestId><HostId>"));
+	CHECK_EQ(t->resp.status, 403);
+	finish(t, kv);
+}
+
+static void test_buckets(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *eu = "<CreateBucketConfiguration " NS "><LocationConstraint>eu-west-1"
+			 "</LocationConstraint></CreateBucketConfiguration>";
+	char account[13], region[S3_REGION_SIZE];
+
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/alpha", NULL, NULL), 200);
+	CHECK(header_is(t, "Location", "/alpha"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/alpha", NULL, NULL), 200);
+	build(t, "PUT", "s3.amazonaws.com", "/alpha", NULL, NULL, 0);
+	CHECK_EQ(run(kv, t, OTHER, "us-east-1"), 409);
+	CHECK(error_is(t, "BucketAlreadyExists"));
+	CHECK(body_has(t, "<BucketName>alpha</BucketName>"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.eu-west-1.amazonaws.com", "/beta", NULL, NULL), 400);
+	CHECK(body_has(t, "<Code>IllegalLocationConstraintException</Code><Message>The unspecified "
+		       "location constraint is incompatible for the region specific endpoint this "
+		       "request was sent to.</Message>"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.us-west-2.amazonaws.com", "/beta", NULL, eu), 400);
+	CHECK(body_has(t, "The eu-west-1 location constraint is incompatible"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.eu-west-1.amazonaws.com", "/beta", NULL, eu), 200);
+	CHECK(header_is(t, "Location", "http://beta.s3.amazonaws.com/"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.eu-west-1.amazonaws.com", "/beta", NULL, eu), 409);
+	CHECK(error_is(t, "BucketAlreadyOwnedByYou"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/gamma", NULL,
+		     "<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint>"
+		     "</CreateBucketConfiguration>"), 400);
+	CHECK(error_is(t, "InvalidLocationConstraint"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/gamma", NULL, "<CreateBucketConfiguration>"), 400);
+	CHECK(error_is(t, "MalformedXML"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/gamma", NULL,
+		     "<!DOCTYPE x [<!ENTITY a \"b\">]><CreateBucketConfiguration/>"), 400);
+	CHECK(error_is(t, "MalformedXML"));
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/gamma",
+		     (const char *[]){ "x-amz-acl", "public-read", NULL }, NULL), 400);
+	CHECK(error_is(t, "InvalidBucketAclWithObjectOwnership"));
+
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, DECL "<ListAllMyBucketsResult " NS "><Owner><ID>"
+		    "0b7650fb11762ac17eac9f69c46f52b7a8d565d2623e72c039e42d0eda584979</ID></Owner>"
+		    "<Buckets><Bucket><Name>alpha</Name><CreationDate>2026-01-01T00:00:00.000Z"
+		    "</CreationDate><BucketRegion>us-east-1</BucketRegion></Bucket><Bucket><Name>beta"
+		    "</Name><CreationDate>2026-01-01T00:00:00.000Z</CreationDate><BucketRegion>"
+		    "eu-west-1</BucketRegion></Bucket></Buckets></ListAllMyBucketsResult>");
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/?max-buckets=1", NULL, NULL), 200);
+	CHECK(body_has(t, "<Name>alpha</Name>"));
+	CHECK(body_has(t, "<ContinuationToken>YWxwaGE=</ContinuationToken>"));
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/?max-buckets=1&continuation-token=YWxwaGE=",
+		     NULL, NULL), 200);
+	CHECK(body_has(t, "<Name>beta</Name>") && !strstr(t->resp.body.p, "alpha"));
+	build(t, "GET", "s3.amazonaws.com", "/", NULL, NULL, 0);
+	CHECK_EQ(run(kv, t, OTHER, "us-east-1"), 200);
+	CHECK(body_has(t, "<Buckets></Buckets>"));
+
+	CHECK_EQ(req(kv, t, "HEAD", "alpha.s3.amazonaws.com", "/", NULL, NULL), 200);
+	CHECK(t->resp.head);
+	CHECK(header_is(t, "x-amz-bucket-region", "us-east-1"));
+	CHECK_EQ(req(kv, t, "HEAD", "s3.amazonaws.com", "/beta", NULL, NULL), 301);
+	CHECK(header_is(t, "x-amz-bucket-region", "eu-west-1"));
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/beta", NULL, NULL), 301);
+	CHECK(body_has(t, "<Code>PermanentRedirect</Code>"));
+	CHECK(body_has(t, "<Endpoint>beta.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>beta</Bucket>"));
+	CHECK_EQ(req(kv, t, "HEAD", "beta.s3.amazonaws.com", "/", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "HEAD", "beta.s3.eu-west-1.amazonaws.com", "/", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/beta?location", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, DECL "<LocationConstraint " NS ">eu-west-1</LocationConstraint>");
+	CHECK_EQ(req(kv, t, "GET", "s3.amazonaws.com", "/alpha?location", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, DECL "<LocationConstraint " NS "/>");
+	/* Any other host is the front's own region. */
+	build(t, "HEAD", "10.0.0.5", "/beta", NULL, NULL, 0);
+	CHECK_EQ(run(kv, t, ACCT, "eu-west-1"), 200);
+
+	CHECK_EQ(s3_bucket_owner(kv, "beta", account, region), 0);
+	CHECK_STREQ(account, ACCT);
+	CHECK_STREQ(region, "eu-west-1");
+	CHECK_EQ(s3_bucket_owner(kv, "nope", account, region), -ENOENT);
+	CHECK_EQ(req(kv, t, "DELETE", "s3.eu-west-1.amazonaws.com", "/beta", NULL, NULL), 204);
+	CHECK_EQ(s3_bucket_owner(kv, "beta", account, region), -ENOENT);
+	CHECK_EQ(req(kv, t, "DELETE", "s3.eu-west-1.amazonaws.com", "/beta", NULL, NULL), 404);
+	finish(t, kv);
+}
+
+static void test_objects(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "Content-Type", "text/plain", "X-Amz-Meta-Color", "blue",
+				       "x-amz-checksum-crc32", "NhCmhg==", NULL }, "hello"), 200);
+	CHECK(header_is(t, "ETag", "\"5d41402abc4b2a76b9719d911017c592\""));
+	CHECK(header_is(t, "x-amz-checksum-crc32", "NhCmhg=="));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, "hello");
+	CHECK(header_is(t, "Content-Type", "text/plain"));
+	CHECK(header_is(t, "x-amz-meta-color", "blue"));
+	CHECK(header_is(t, "Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT"));
+	CHECK(!strstr(t->resp.headers.p, "x-amz-checksum-crc32"));
+	CHECK_EQ(req(kv, t, "HEAD", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "x-amz-checksum-mode", "ENABLED", NULL }, NULL), 200);
+	CHECK(t->resp.head);
+	CHECK_EQ(t->resp.length, 5);
+	CHECK(header_is(t, "x-amz-checksum-crc32", "NhCmhg=="));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "Range", "bytes=1-3", NULL }, NULL), 206);
+	CHECK_STREQ(t->resp.body.p, "ell");
+	CHECK(header_is(t, "Content-Range", "bytes 1-3/5"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "Range", "bytes=-2", NULL }, NULL), 206);
+	CHECK_STREQ(t->resp.body.p, "lo");
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "Range", "bytes=9-", NULL }, NULL), 416);
+	CHECK(body_has(t, "<Code>InvalidRange</Code>"));
+	CHECK(body_has(t, "<ActualObjectSize>5</ActualObjectSize>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "If-None-Match", "\"5d41402abc4b2a76b9719d911017c592\"", NULL },
+		     NULL), 304);
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
+		     (const char *[]){ "If-Match", "\"0000\"", NULL }, NULL), 412);
+	CHECK(error_is(t, "PreconditionFailed"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt?response-content-type=x%2Fy", NULL, NULL), 200);
+	CHECK(header_is(t, "Content-Type", "x/y"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt?versionId=abc", NULL, NULL), 400);
+	CHECK(error_is(t, "InvalidArgument"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/missing", NULL, NULL), 404);
+	CHECK(body_has(t, "<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
+		       "<Key>missing</Key>"));
+	CHECK_EQ(req(kv, t, "HEAD", h, "/obj/missing", NULL, NULL), 404);
+	CHECK(t->resp.head && !t->resp.body.len);
+
+	/* Uploads the aws CLI makes, and their failures. */
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/md5", (const char *[]){ "Content-MD5",
+		     "XUFAKrxLKna5cZ2REBfFkg==", NULL }, "hello"), 200);
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/md5", (const char *[]){ "Content-MD5",
+		     "XUFAKrxLKna5cZ2REBfFkg==", NULL }, "hellO"), 400);
+	CHECK(error_is(t, "BadDigest"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/md5", (const char *[]){ "Content-MD5", "xyz", NULL }, "a"),
+		 400);
+	CHECK(error_is(t, "InvalidDigest"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/sum", (const char *[]){ "x-amz-checksum-crc32",
+		     "AAAAAA==", NULL }, "hello"), 400);
+	CHECK(body_has(t, "<Message>The CRC32 you specified did not match the calculated checksum."));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/sum", (const char *[]){ "x-amz-checksum-sha256",
+		     "short", NULL }, "hello"), 400);
+	CHECK(body_has(t, "Value for x-amz-checksum-sha256 header is invalid."));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/sum", (const char *[]){ "x-amz-sdk-checksum-algorithm",
+		     "CRC32", NULL }, "hello"), 400);
+	CHECK(error_is(t, "InvalidRequest"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/sha", (const char *[]){ "x-amz-content-sha256",
+		     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", NULL },
+		     "hello"), 200);
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/sha", (const char *[]){ "x-amz-content-sha256",
+		     "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9825", NULL },
+		     "hello"), 400);
+	CHECK(error_is(t, "XAmzContentSHA256Mismatch"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/chunked", (const char *[]){
+		     "Content-Encoding", "aws-chunked", "x-amz-content-sha256",
+		     "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-crc32",
+		     "x-amz-decoded-content-length", "5", "x-amz-sdk-checksum-algorithm", "CRC32", NULL },
+		     "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"), 200);
+	CHECK(header_is(t, "ETag", "\"5d41402abc4b2a76b9719d911017c592\""));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/chunked", (const char *[]){ "x-amz-checksum-mode",
+		     "ENABLED", NULL }, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, "hello");
+	CHECK(header_is(t, "x-amz-checksum-crc32", "NhCmhg=="));
+	CHECK(!strstr(t->resp.headers.p, "aws-chunked"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/chunked", (const char *[]){
+		     "Content-Encoding", "aws-chunked", "x-amz-content-sha256",
+		     "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "x-amz-trailer", "x-amz-checksum-crc32",
+		     "x-amz-decoded-content-length", "6", NULL },
+		     "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n"), 400);
+	CHECK(error_is(t, "IncompleteBody"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/chunked", (const char *[]){
+		     "Content-Encoding", "aws-chunked", "x-amz-content-sha256",
+		     "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-decoded-content-length", "0", NULL },
+		     "0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9"
+		     "\r\n\r\n"), 403);
+	CHECK(error_is(t, "SignatureDoesNotMatch"));
+	/* No checksum sent: S3's default, CRC64NVME, is kept and listed. */
+	CHECK_EQ(req(kv, t, "HEAD", h, "/obj/sha", (const char *[]){ "x-amz-checksum-mode", "ENABLED",
+		     NULL }, NULL), 200);
+	CHECK(header_is(t, "x-amz-checksum-crc64nvme", "M3eFcAZSQlc="));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/x", (const char *[]){ "x-amz-copy-source", "a/b", NULL },
+		     NULL), 501);
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/x", (const char *[]){ "x-amz-acl", "public-read", NULL },
+		     NULL), 400);
+	CHECK(error_is(t, "AccessControlListNotSupported"));
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/md5", (const char *[]){ "If-None-Match", "*", NULL }, "x"),
+		 412);
+	CHECK_EQ(req(kv, t, "PUT", h, "/obj/new", (const char *[]){ "If-None-Match", "*", NULL }, ""),
+		 200);
+	CHECK(header_is(t, "ETag", "\"d41d8cd98f00b204e9800998ecf8427e\""));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/new", (const char *[]){ "Range", "bytes=0-", NULL }, NULL),
+		 416);
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/new", NULL, NULL), 200);
+	CHECK(header_is(t, "Content-Type", "binary/octet-stream"));
+	{
+		char *big = xmalloc(LIMIT_S3_OBJECT_BYTES + 2);
+
+		memset(big, 'z', LIMIT_S3_OBJECT_BYTES + 1);
+		build(t, "PUT", h, "/obj/big", NULL, big, LIMIT_S3_OBJECT_BYTES + 1);
+		CHECK_EQ(run(kv, t, ACCT, "us-east-1"), 400);
+		CHECK(error_is(t, "EntityTooLarge"));
+		build(t, "PUT", h, "/obj/big", NULL, big, LIMIT_S3_OBJECT_BYTES);
+		CHECK_EQ(run(kv, t, ACCT, "us-east-1"), 200);
+		free(big);
+	}
+	CHECK_EQ(req(kv, t, "DELETE", h, "/obj", NULL, NULL), 409);
+	CHECK(body_has(t, "<Code>BucketNotEmpty</Code><Message>The bucket you tried to delete is not "
+		       "empty</Message><BucketName>obj</BucketName>"));
+	CHECK_EQ(req(kv, t, "DELETE", h, "/obj/dir/hello.txt", NULL, NULL), 204);
+	CHECK_EQ(req(kv, t, "DELETE", h, "/obj/dir/hello.txt", NULL, NULL), 204);
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt", NULL, NULL), 404);
+	finish(t, kv);
+}
+
+static void put_keys(struct kv *kv, struct tr *t, const char *const *keys)
+{
+	char target[256];
+
+	for (size_t i = 0; keys[i]; i++) {
+		snprintf(target, sizeof(target), "/lst/%s", keys[i]);
+		CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", target, NULL, "x"), 200);
+	}
+}
+
+static void test_list(void)
+{
+	static const char *const keys[] = { "a.txt", "dir/b.txt", "dir/c.txt", "dir/sub/d.txt",
+					    "e%20f.txt", "z.txt", NULL };
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+
+	CHECK_EQ(req(kv, t, "PUT", h, "/lst", NULL, NULL), 200);
+	put_keys(kv, t, keys);
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&prefix=dir%2Fsub", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, DECL "<ListBucketResult " NS "><Name>lst</Name><Prefix>dir/sub"
+		    "</Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false"
+		    "</IsTruncated><Contents><Key>dir/sub/d.txt</Key><LastModified>"
+		    "2026-01-01T00:00:00.000Z</LastModified><ETag>&quot;9dd4e461268c8034f5c8564e155c67a6"
+		    "&quot;</ETag><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>"
+		    "FULL_OBJECT</ChecksumType><Size>1</Size><StorageClass>STANDARD</StorageClass>"
+		    "</Contents></ListBucketResult>");
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&delimiter=%2F&encoding-type=url", NULL, NULL),
+		 200);
+	CHECK(body_has(t, "<KeyCount>4</KeyCount>"));
+	CHECK(body_has(t, "<Key>e+f.txt</Key>"));
+	CHECK(body_has(t, "<CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"));
+	CHECK(body_has(t, "<Delimiter>/</Delimiter><EncodingType>url</EncodingType>"));
+	/* Pages of two: a.txt dir/ | e f.txt z.txt. */
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&delimiter=%2F&max-keys=2", NULL, NULL), 200);
+	CHECK(body_has(t, "<IsTruncated>true</IsTruncated><NextContinuationToken>UGRpci8="
+		       "</NextContinuationToken>"));
+	CHECK(body_has(t, "<Key>a.txt</Key>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&delimiter=%2F&max-keys=2&continuation-token="
+		     "UGRpci8%3D", NULL, NULL), 200);
+	CHECK(body_has(t, "<ContinuationToken>UGRpci8=</ContinuationToken><KeyCount>2</KeyCount>"));
+	CHECK(body_has(t, "<Key>e f.txt</Key>") && body_has(t, "<Key>z.txt</Key>"));
+	CHECK(body_has(t, "<IsTruncated>false</IsTruncated>") && !strstr(t->resp.body.p, "dir/"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&continuation-token=bogus", NULL, NULL), 400);
+	CHECK(body_has(t, "<Message>The continuation token provided is incorrect</Message>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&start-after=dir%2Fc.txt&max-keys=1", NULL,
+		     NULL), 200);
+	CHECK(body_has(t, "<StartAfter>dir/c.txt</StartAfter>"));
+	CHECK(body_has(t, "<Key>dir/sub/d.txt</Key>"));
+	/* v1: Marker always, NextMarker with a delimiter, Owner in each entry. */
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?delimiter=%2F&max-keys=2", NULL, NULL), 200);
+	CHECK(body_has(t, "<Name>lst</Name><Prefix></Prefix><Marker></Marker><NextMarker>dir/"
+		       "</NextMarker><MaxKeys>2</MaxKeys><Delimiter>/</Delimiter>"));
+	CHECK(body_has(t, "<Owner><ID>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?delimiter=%2F&marker=dir%2F", NULL, NULL), 200);
+	CHECK(!strstr(t->resp.body.p, "dir/") || body_has(t, "<Marker>dir/</Marker>"));
+	CHECK(!strstr(t->resp.body.p, "<Prefix>dir/</Prefix>"));
+	CHECK(body_has(t, "<Key>z.txt</Key>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&max-keys=0", NULL, NULL), 200);
+	CHECK(body_has(t, "<KeyCount>0</KeyCount><MaxKeys>0</MaxKeys>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/lst?list-type=2&max-keys=5000", NULL, NULL), 200);
+	CHECK(body_has(t, "<MaxKeys>1000</MaxKeys>"));
+
+	/* DeleteObjects */
+	CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", NULL, "<Delete><Object><Key>a.txt</Key></Object>"
+		     "</Delete>"), 400);
+	CHECK(body_has(t, "Missing required header for this request: Content-MD5"));
+	CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", (const char *[]){ "Content-MD5",
+		     "AAAAAAAAAAAAAAAAAAAAAA==", NULL }, "<Delete/>"), 400);
+	CHECK(error_is(t, "BadDigest"));
+	{
+		const char *doc = "<Delete " NS "><Object><Key>a.txt</Key></Object><Object><Key>"
+				  "denied</Key></Object><Object><Key>nothere</Key></Object></Delete>";
+		char sum[48];
+		unsigned char md[16];
+		unsigned int len = 0;
+
+		EVP_Digest(doc, strlen(doc), md, &len, EVP_md5(), NULL);
+		EVP_EncodeBlock((unsigned char *)sum, md, 16);
+		CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", (const char *[]){ "Content-MD5", sum,
+			     NULL }, doc), 200);
+		CHECK_STREQ(t->resp.body.p, DECL "<DeleteResult " NS "><Deleted><Key>a.txt</Key>"
+			    "</Deleted><Error><Key>denied</Key><Code>AccessDenied</Code><Message>"
+			    "Access Denied</Message></Error><Deleted><Key>nothere</Key></Deleted>"
+			    "</DeleteResult>");
+	}
+	CHECK_EQ(req(kv, t, "GET", h, "/lst/a.txt", NULL, NULL), 404);
+	CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", (const char *[]){ "x-amz-checksum-crc32",
+		     "AAAAAA==", NULL }, "<Delete/>"), 400);
+	CHECK(error_is(t, "BadDigest"));
+	CHECK_EQ(req(kv, t, "POST", h, "/lst?delete", (const char *[]){ "Content-MD5", "x", NULL },
+		     "<Delete><Bogus/></Delete>"), 400);
+	finish(t, kv);
+}
+
+static void test_policy(void)
+{
+	static const struct {
+		const char *doc, *msg;
+	} bad[] = {
+		{ "[1]", "Policies must be valid JSON and the first byte must be '{'" },
+		{ "{\"Statement\": [", "This policy contains invalid Json" },
+		{ "{\"Version\": \"2012-10-17\"}", "Missing required field Statement" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", "
+		  "\"Resource\": \"arn:aws:s3:::pol/*\"}]}", "Missing required field Principal" },
+		{ "{\"Statement\": [{\"Effect\": \"Maybe\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", "
+		  "\"Resource\": \"arn:aws:s3:::pol/*\"}]}", "Invalid effect: Maybe" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", "
+		  "\"Resource\": \"arn:aws:s3:::other/*\"}]}", "Policy has invalid resource" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", "
+		  "\"Resource\": \"*\"}]}", "Policy has invalid resource" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", "
+		  "\"Resource\": \"arn:aws:s3:::pol\"}]}",
+		  "Action does not apply to any resource(s) in statement" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"getobject\", "
+		  "\"Resource\": \"arn:aws:s3:::pol/*\"}]}", "Policy has invalid action" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", "
+		  "\"Resource\": \"arn:aws:s3:::pol/*\"}]}", "Statement is missing required element" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:*\", "
+		  "\"Resource\": \"arn:aws:s3:::pol/*\", \"Colour\": 1}]}", "Unknown field Colour" },
+		{ "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"bob\"}, "
+		  "\"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::pol/*\"}]}",
+		  "Invalid principal in policy" },
+	};
+	const char *good = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Sid\": \"r\", "
+			   "\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::"
+			   "444455556666:root\"}, \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"], "
+			   "\"Resource\": [\"arn:aws:s3:::pol\", \"arn:aws:s3:::pol/*\"]}]}";
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+	struct buf b;
+
+	buf_init(&b, 65536);
+	CHECK_EQ(req(kv, t, "PUT", h, "/pol", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "GET", h, "/pol?policy", NULL, NULL), 404);
+	CHECK(body_has(t, "<Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist"
+		       "</Message><BucketName>pol</BucketName>"));
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		CHECK_EQ(req(kv, t, "PUT", h, "/pol?policy", NULL, bad[i].doc), 400);
+		buf_reset(&b);
+		buf_adds(&b, "<Code>MalformedPolicy</Code>");
+		xml_text(&b, "Message", bad[i].msg);
+		CHECK(body_has(t, b.p));
+	}
+	CHECK_EQ(req(kv, t, "PUT", h, "/pol?policy", NULL, good), 204);
+	CHECK_EQ(req(kv, t, "GET", h, "/pol?policy", NULL, NULL), 200);
+	CHECK_STREQ(t->resp.body.p, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"r\","
+		    "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},"
+		    "\"Action\":[\"s3:GetObject\",\"s3:ListBucket\"],\"Resource\":[\"arn:aws:s3:::pol\","
+		    "\"arn:aws:s3:::pol/*\"]}]}");
+	buf_reset(&b);
+	CHECK_EQ(s3_bucket_policy(kv, "pol", &b), 0);
+	CHECK_STREQ(b.p, t->resp.body.p);
+	build(t, "GET", h, "/pol?policy", NULL, NULL, 0);
+	CHECK_EQ(run(kv, t, OTHER, "us-east-1"), 405);
+	CHECK(body_has(t, "<Method>GET</Method><ResourceType>BUCKETPOLICY</ResourceType>"));
+	CHECK_EQ(req(kv, t, "DELETE", h, "/pol?policy", NULL, NULL), 204);
+	buf_reset(&b);
+	CHECK_EQ(s3_bucket_policy(kv, "pol", &b), -ENOENT);
+	CHECK_EQ(req(kv, t, "DELETE", h, "/pol?policy", NULL, NULL), 204);
+	buf_release(&b);
+	finish(t, kv);
+}
+
+/* A SigV4 streaming verifier, as the front would run it, for the documentation's key. */
+struct chain {
+	unsigned char key[32];
+	char prev[65];
+	int calls;
+};
+
+static void hmac(const void *key, size_t klen, const char *msg, unsigned char out[32])
+{
+	unsigned int len = 32;
+
+	HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, strlen(msg), out, &len);
+}
+
+static void sha_hex(struct str s, char out[65])
+{
+	unsigned char md[32];
+	unsigned int len = 0;
+
+	EVP_Digest(s.p, s.len, md, &len, EVP_sha256(), NULL);
+	str_hex_encode(md, 32, out);
+}
+
+static int verify_chain(void *arg, enum s3_sig_kind kind, struct str data, struct str sig)
+{
+	struct chain *ch = arg;
+	char sts[512], hash[65], empty[65], want[65];
+	unsigned char mac[32];
+
+	sha_hex(data, hash);
+	sha_hex(STR_EMPTY, empty);
+	if (kind == S3_SIG_CHUNK)
+		snprintf(sts, sizeof(sts), "AWS4-HMAC-SHA256-PAYLOAD\n20130524T000000Z\n"
+			 "20130524/us-east-1/s3/aws4_request\n%s\n%s\n%s", ch->prev, empty, hash);
+	else
+		snprintf(sts, sizeof(sts), "AWS4-HMAC-SHA256-TRAILER\n20130524T000000Z\n"
+			 "20130524/us-east-1/s3/aws4_request\n%s\n%s", ch->prev, hash);
+	hmac(ch->key, 32, sts, mac);
+	str_hex_encode(mac, 32, want);
+	ch->calls++;
+	if (!str_eq(sig, str_c(want)))
+		return -EACCES;
+	str_copy(sig, ch->prev, sizeof(ch->prev));
+	return 0;
+}
+
+static void chain_init(struct chain *ch, const char *seed)
+{
+	unsigned char k[32];
+
+	memset(ch, 0, sizeof(*ch));
+	hmac("AWS4wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 44, "20130524", k);
+	hmac(k, 32, "us-east-1", k);
+	hmac(k, 32, "s3", k);
+	hmac(k, 32, "aws4_request", ch->key);
+	str_lcpy(ch->prev, seed, sizeof(ch->prev));
+}
+
+/* The documentation's 66,560 bytes of 'a' in chunks of 65,536, 1,024 and 0. */
+static size_t doc_body(char *out, const char *const sig[3], const char *trailer)
+{
+	size_t n = 0;
+
+	n += (size_t)snprintf(out + n, 128, "10000;chunk-signature=%s\r\n", sig[0]);
+	memset(out + n, 'a', 65536);
+	n += 65536;
+	n += (size_t)snprintf(out + n, 128, "\r\n400;chunk-signature=%s\r\n", sig[1]);
+	memset(out + n, 'a', 1024);
+	n += 1024;
+	n += (size_t)snprintf(out + n, 512, "\r\n0;chunk-signature=%s\r\n%s\r\n", sig[2], trailer);
+	return n;
+}
+
+static void test_chunked(void)
+{
+	static const char *const sig[3] = {
+		"ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+		"0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+		"b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+	};
+	static const char *const tsig[3] = {
+		"b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2",
+		"1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7",
+		"2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
+	};
+	char *body = xmalloc(70000);
+	struct s3_chunked info;
+	struct chain ch;
+	struct err e = { 0 };
+	struct buf out;
+	size_t n;
+
+	buf_init(&out, LIMIT_S3_OBJECT_BYTES);
+	n = doc_body(body, sig, "");
+	chain_init(&ch, "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
+	CHECK_EQ(s3_chunked_decode(str_from(body, n), true, "", LIMIT_S3_OBJECT_BYTES, verify_chain,
+				   &ch, &out, &info, &e), 0);
+	CHECK_EQ(out.len, 66560);
+	CHECK_EQ(ch.calls, 3);
+	CHECK_EQ(info.chunks, 3);
+	CHECK(out.p[0] == 'a' && out.p[66559] == 'a');
+
+	n = doc_body(body, tsig, "x-amz-checksum-crc32c:sOO8/Q==\r\nx-amz-trailer-signature:"
+		     "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n");
+	chain_init(&ch, "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e");
+	buf_reset(&out);
+	CHECK_EQ(s3_chunked_decode(str_from(body, n), true, "x-amz-checksum-crc32c",
+				   LIMIT_S3_OBJECT_BYTES, verify_chain, &ch, &out, &info, &e), 0);
+	CHECK_EQ(ch.calls, 4);
+	CHECK_STREQ(info.trailer_name, "x-amz-checksum-crc32c");
+	CHECK_STREQ(info.trailer_value, "sOO8/Q==");
+	/* One changed byte: the first chunk's signature no longer holds. */
+	body[100] = 'b';
+	chain_init(&ch, "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e");
+	buf_reset(&out);
+	CHECK(s3_chunked_decode(str_from(body, n), true, "x-amz-checksum-crc32c",
+				LIMIT_S3_OBJECT_BYTES, verify_chain, &ch, &out, &info, &e) < 0);
+	CHECK_STREQ(e.code, "SignatureDoesNotMatch");
+	CHECK(s3_chunked_decode(str_from(body, n), true, "", LIMIT_S3_OBJECT_BYTES, NULL, NULL, &out,
+				&info, &e) < 0);
+	free(body);
+
+	{
+		static const struct {
+			const char *body, *trailer, *code;
+		} cases[] = {
+			{ "5\r\nhello\r\n0\r\n\r\n", "", NULL },
+			{ "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n", "x-amz-checksum-crc32", NULL },
+			{ "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n", "x-amz-checksum-crc32", "BadDigest" },
+			{ "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:zz\r\n\r\n", "x-amz-checksum-crc32", "InvalidRequest" },
+			{ "5\r\nhello\r\n0\r\n\r\n", "x-amz-checksum-crc32", "InvalidRequest" },
+			{ "5\r\nhello\r\n0\r\nx-amz-checksum-sha1:x\r\n\r\n", "x-amz-checksum-crc32", "InvalidRequest" },
+			{ "5\r\nhel", "", "IncompleteBody" },
+			{ "5\r\nhello\r\n0\r\n", "", "IncompleteBody" },
+			{ "5\r\nhello", "", "IncompleteBody" },
+			{ "5\r\nhelloXX0\r\n\r\n", "", "InvalidRequest" },
+			{ "g\r\nhello\r\n0\r\n\r\n", "", "InvalidRequest" },
+			{ "\r\nhello\r\n0\r\n\r\n", "", "InvalidRequest" },
+			{ "123456789\r\n", "", "InvalidRequest" },
+			{ "ffffffff\r\nab\r\n", "", "IncompleteBody" },
+			{ "5;x=y\r\nhello\r\n0\r\n\r\n", "", "InvalidRequest" },
+			{ "5;chunk-signature=00\r\nhello\r\n0\r\n\r\n", "", "SignatureDoesNotMatch" },
+			{ "5\r\nhello\r\n0\r\n\r\nmore", "", "InvalidRequest" },
+			{ "0\r\n\r\n", "", NULL },
+			{ "b\r\nhello world\r\n0\r\n\r\n", "", "EntityTooLarge" },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+			int ret;
+
+			buf_reset(&out);
+			memset(&e, 0, sizeof(e));
+			ret = s3_chunked_decode(str_c(cases[i].body), false, cases[i].trailer, 10, NULL,
+						NULL, &out, &info, &e);
+			if (!cases[i].code) {
+				CHECK_EQ(ret, 0);
+				continue;
+			}
+			CHECK(ret < 0);
+			if (!e.code || strcmp(e.code, cases[i].code))
+				fprintf(stderr, "chunked case %zu: %s\n", i, e.code ? e.code : "(none)");
+			CHECK_STREQ(e.code, cases[i].code);
+		}
+	}
+	buf_release(&out);
+}
+
+void test_svc_s3(void)
+{
+	test_classify_hosts();
+	test_classify_ops();
+	test_errors_xml();
+	test_buckets();
+	test_objects();
+	test_list();
+	test_policy();
+	test_chunked();
+}
