@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "base/hmap.h"
+#include "base/log.h"
 #include "base/str.h"
 #include "base/xalloc.h"
 #include "io/tls_x509.h"
@@ -321,15 +322,31 @@ found:
 	return leaf_get(t, named ? canon : NULL, ip, now, NULL);
 }
 
+/* Logs a refused SNI name, its unprintable bytes as '?'. */
+static void log_bad_name(const char *sni)
+{
+	char shown[65];
+	size_t i;
+
+	for (i = 0; sni[i] && i < sizeof(shown) - 1; i++)
+		shown[i] = sni[i] > 0x20 && sni[i] < 0x7f ? sni[i] : '?';
+	shown[i] = '\0';
+	log_warn_rl("refusing a tls handshake for '%s%s': not a DNS name or an address", shown,
+		    sni[i] ? "..." : "");
+}
+
 static int on_servername(SSL *ssl, int *alert, void *arg)
 {
 	struct tls_server *t = arg;
 	const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	char name[TLS_NAME_SIZE];
 	int64_t now = (int64_t)time(NULL);
 	X509 *cert = sni ? tls_server_cert(t, sni, now, NULL)
 			 : cert_for_address(t, SSL_get_fd(ssl), now);
 
 	if (!cert) {
+		if (sni && tls_name_canon(sni, name) < 0)
+			log_bad_name(sni);
 		*alert = sni ? SSL_AD_UNRECOGNIZED_NAME : SSL_AD_INTERNAL_ERROR;
 		return SSL_TLSEXT_ERR_ALERT_FATAL;
 	}
