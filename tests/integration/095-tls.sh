@@ -3,7 +3,8 @@
 # rather than the daemon: curl, Python's ssl (what botocore uses) and
 # openssl s_client verify the local CA's certificates for the names they
 # ask, by SNI or by address; keep-alive, a large body, TLS 1.2, session
-# resumption; and a client that does not trust the CA is refused.
+# resumption; the aws CLI through AWS_CA_BUNDLE; and a client that does not
+# trust the CA is refused.
 . "$(dirname "$0")/lib.sh"
 SERVE=$ROOT/$B/tests/tls_serve
 [ -x "$SERVE" ] || fail "no $SERVE (make all)"
@@ -11,12 +12,26 @@ STEM=$TMP/vpce.db
 CA=$STEM.ca.pem
 SVC=sqs.us-east-1.amazonaws.com
 
-"$SERVE" "$STEM" "$SVC" >"$TMP/port" 2>"$TMP/serve.log" &
-SERVE_PID=$!
+# serve [NAME]: starts tls_serve on STEM; sets SERVE_PID and PORT.
+serve() {
+	# Gone first: the shell truncates the file only once the child runs.
+	rm -f "$TMP/port"
+	"$SERVE" "$STEM" "$@" >"$TMP/port" 2>"$TMP/serve.log" &
+	SERVE_PID=$!
+	for _ in $(seq 200); do
+		[ -s "$TMP/port" ] && break
+		kill -0 "$SERVE_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	PORT=$(head -1 "$TMP/port")
+	if [ -z "$PORT" ]; then
+		kill -0 "$SERVE_PID" 2>/dev/null && fail "tls_serve is not listening after 10 s"
+		wait "$SERVE_PID"
+		fail "tls_serve exited ($?) at start: $(cat "$TMP/serve.log")"
+	fi
+}
 trap 'kill "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID" 2>/dev/null; cleanup' EXIT
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-PORT=$(head -1 "$TMP/port")
-[ -n "$PORT" ] || fail "tls_serve did not start: $(cat "$TMP/serve.log")"
+serve "$SVC"
 
 # The CA's files, as docs/tls.md says.
 eq "$(stat -c %a "$STEM.ca.key")" 600 "the key's mode"
@@ -92,6 +107,16 @@ PY
 ) || fail "python: $out"
 eq "$(tr '\n' '|' <<<"$out")" "GET $SVC:$PORT /py|GET $SVC:$PORT /py2|" "python, kept alive"
 
+# The aws CLI (v2, from Debian) trusts the CA through AWS_CA_BUNDLE, as it does
+# inside `vpce exec`: the request is answered (the answer means nothing to
+# it), where the system's CAs alone fail its verification.
+out=$(AWS_CA_BUNDLE=$CA timeout 60 /usr/bin/aws --debug --endpoint-url "https://localhost:$PORT" \
+	s3api list-buckets 2>&1)
+grep -q '"GET / HTTP/1.1" 200' <<<"$out" || fail "aws with the CA: $(grep -i ssl <<<"$out" | head -3)"
+out=$(AWS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt timeout 60 /usr/bin/aws \
+	--endpoint-url "https://localhost:$PORT" s3api list-buckets 2>&1)
+grep -q "SSL validation failed" <<<"$out" || fail "aws without the CA: $out"
+
 # Resumption: a session saved by one s_client is reused by the next. (TLS 1.3's
 # tickets follow the handshake: the first reads an answer to be sure to get one.)
 printf 'GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$SVC" |
@@ -109,10 +134,7 @@ eq "$(https "$SVC" /after)" "GET $SVC:$PORT /after" "after garbage"
 before=$(openssl x509 -in "$CA" -noout -fingerprint -sha256)
 kill "$SERVE_PID"
 wait "$SERVE_PID" 2>/dev/null
-"$SERVE" "$STEM" >"$TMP/port" 2>"$TMP/serve.log" &
-SERVE_PID=$!
-for _ in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-PORT=$(head -1 "$TMP/port")
+serve
 eq "$(openssl x509 -in "$CA" -noout -fingerprint -sha256)" "$before" "the CA after a restart"
 eq "$(https "$SVC" /again)" "GET $SVC:$PORT /again" "served after a restart"
 
