@@ -11,7 +11,7 @@ B := build
 SANFLAGS :=
 endif
 
-PKGS := sqlite3 jansson libcrypto libknot expat zlib
+PKGS := sqlite3 jansson libssl libcrypto libknot expat zlib
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral
 ifeq ($(CI),true)
@@ -50,7 +50,8 @@ PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC) $(REACH_SRC))
 LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(SVC_SRC) $(API_SRC))
 
 .PHONY: all deps bench-deps test unit check-layers fuzz fuzz-replay bench run clean compat
-all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
+all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS)) \
+	$(B)/tests/tls_serve
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -84,6 +85,11 @@ $(B)/obj/tests/unit/main.o: $(B)/gen/unit_list.h
 $(B)/obj/tests/unit/%.o: ALL_CFLAGS += -iquote $(B)/gen -iquote tests/unit
 
 $(B)/unit: $(LIB_OBJ) $(call obj,$(UNIT_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The TLS server of tests/integration/095-tls.sh, without the daemon: io over base.
+$(B)/tests/tls_serve: $(call obj,tests/tools/tls_serve.c $(BASE_SRC) $(IO_SRC))
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/fuzz/replay_%: $(call obj,fuzz/fuzz_%.c fuzz/replay.c) $(LIB_OBJ)

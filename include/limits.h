@@ -14,6 +14,13 @@
 #define LIMIT_HTTP_IDLE_MS 60000		/* close after this much silence */
 #define LIMIT_HTTP_RESPONSE_BYTES (64 * 1024 * 1024) /* one response */
 
+/* TLS (io/tls.h) */
+#define LIMIT_TLS_HANDSHAKE_MS 10000		/* from accept to a finished handshake */
+#define LIMIT_TLS_CERT_CACHE 1024		/* minted certificates kept, by name */
+#define LIMIT_TLS_SESSION_CACHE 20480		/* sessions kept for clients without tickets */
+#define LIMIT_TLS_PEM_BYTES (64 * 1024)		/* the CA's certificate or key file */
+#define LIMIT_TLS_BUNDLE_BYTES (8 * 1024 * 1024) /* the system's CA bundle */
+
 /* AWS Query protocol */
 #define LIMIT_QUERY_PARAMS 1000		/* key=value pairs per request */
 #define LIMIT_QUERY_KEY_BYTES 256		/* one decoded key */

@@ -2,7 +2,8 @@
 /*
  * vpce exec: a command inside an instance, or on the premises behind a
  * virtual private gateway, as `ip netns exec` runs one, with the
- * namespace's resolv.conf and hostname (docs/dataplane.md). The exit
+ * namespace's resolv.conf and hostname (docs/dataplane.md), trusting the
+ * region's local CA (docs/tls.md). The exit
  * status is the command's; 125 when vpce cannot enter the instance, 126
  * when the command cannot run, 127 when it is not found.
  */
@@ -21,6 +22,9 @@
 
 #define EXEC_USAGE "vpce exec [--state FILE | --prefix P] INSTANCE-ID|VGW-ID -- COMMAND [ARGS...]"
 #define EXIT_CANNOT 125
+/* io/tls.h's TLS_BUNDLE_SUFFIX and TLS_SYSTEM_BUNDLE (cli may not include io). */
+#define CA_BUNDLE_SUFFIX ".ca-bundle.pem"
+#define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 static int cannot(const char *what, const char *detail)
 {
@@ -55,6 +59,32 @@ static int set_hostname(const char *ns)
 	fclose(f);
 	name[strcspn(name, "\n")] = '\0';
 	return name[0] && sethostname(name, strlen(name)) < 0 ? -errno : 0;
+}
+
+/*
+ * Makes the command trust the local CA, when vpced has written its bundle
+ * beside 'state': the bundle, read-only, in place of the system's, and
+ * named by the variables the AWS CLI, Python, OpenSSL and curl read, unless
+ * the caller set them.
+ */
+static int trust_local_ca(const char *state)
+{
+	static const char *const vars[] = {
+		"AWS_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
+	};
+	char rel[PATH_MAX], bundle[PATH_MAX];
+
+	if (str_concat(rel, sizeof(rel), state, CA_BUNDLE_SUFFIX, NULL) < 0 ||
+	    !realpath(rel, bundle) || access(bundle, R_OK) < 0)
+		return 0;
+	if (access(SYSTEM_BUNDLE, F_OK) == 0 &&
+	    (mount(bundle, SYSTEM_BUNDLE, "none", MS_BIND, NULL) < 0 ||
+	     mount("none", SYSTEM_BUNDLE, "none", MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0))
+		return -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
+		if (setenv(vars[i], bundle, 0) < 0)
+			return -errno;
+	return 0;
 }
 
 /*
@@ -127,6 +157,9 @@ int cmd_exec(int argc, char **argv)
 	ret = enter(ns);
 	if (ret)
 		return ret;
+	ret = trust_local_ca(state);
+	if (ret < 0)
+		return cannot("cannot put the local CA's bundle in place", strerror(-ret));
 	execvp(argv[optind + 2], argv + optind + 2);
 	ret = errno == ENOENT ? 127 : 126;
 	fprintf(stderr, "vpce exec: %s: %s\n", argv[optind + 2], strerror(errno));

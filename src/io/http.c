@@ -2,8 +2,11 @@
 #include "compat.h"
 #include "io/http.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -11,11 +14,16 @@
 
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "io/tls.h"
 
 enum { CB_NONE, CB_NAME, CB_VALUE };
 
 /* Bodies larger than this are handed over to the connection, not copied. */
 #define HTTP_BODY_SWAP_BYTES 4096
+/* The plaintext of one full TLS record: the most one SSL_write() is given. */
+#define TLS_RECORD_BYTES 16384
+/* Records read from one TLS connection before others get a turn. */
+#define TLS_READS_PER_EVENT 16
 
 static struct http_reader *reader_of(http_parser *p)
 {
@@ -221,6 +229,12 @@ struct conn {
 	struct sockaddr_in local, peer;	/* zero unless IPv4 */
 	bool closing;		/* close once 'out' is sent */
 	bool held;		/* 'out' waits for http_server_release() */
+	/* TLS only: */
+	SSL *ssl;		/* NULL: plain TCP */
+	int64_t accepted_ms;	/* the handshake must end LIMIT_TLS_HANDSHAKE_MS later */
+	uint32_t want;		/* what the last SSL call waits for: EPOLLIN or EPOLLOUT */
+	bool handshaken;
+	bool broken;		/* a fatal TLS error: close without close_notify */
 };
 
 struct http_server {
@@ -232,6 +246,7 @@ struct http_server {
 	size_t n_conns;
 	bool holding;		/* responses wait for a release */
 	struct http_response resp;	/* reused for every request */
+	SSL_CTX *tls;		/* NULL: plain HTTP */
 };
 
 static void conn_close(struct conn *c)
@@ -239,6 +254,13 @@ static void conn_close(struct conn *c)
 	struct http_server *s = c->srv;
 
 	loop_del(s->loop, c->fd);
+	if (c->ssl) {
+		/* Best effort: close_notify goes if the socket takes it now. */
+		if (c->handshaken && !c->broken)
+			SSL_shutdown(c->ssl);
+		ERR_clear_error();
+		SSL_free(c->ssl);
+	}
 	close(c->fd);
 	if (c->prev)
 		c->prev->next = c->next;
@@ -306,6 +328,113 @@ static void queue_error(struct conn *c, int status)
 	buf_release(&r.body);
 }
 
+/* Counts 'n' bytes as sent: those of 'out' first, then those of 'body'. */
+static void sent(struct conn *c, size_t n)
+{
+	size_t head = MIN(n, c->out.len - c->out_off);
+
+	c->out_off += head;
+	c->body_off += n - head;
+}
+
+/* Sends until the socket is full. Returns 0, or -1 when the connection failed. */
+static int send_plain(struct conn *c)
+{
+	while (pending(c)) {
+		struct iovec iov[2] = {
+			{ c->out.p + c->out_off, c->out.len - c->out_off },
+			{ c->body.p + c->body_off, c->body.len - c->body_off },
+		};
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		sent(c, (size_t)n);
+	}
+	return 0;
+}
+
+/*
+ * The next bytes to give SSL_write(): min(TLS_RECORD_BYTES, what is queued),
+ * gathered into 'scratch' when they straddle 'out' and 'body'. A retry after
+ * WANT_WRITE thus gets the same bytes again, and at least as many, as
+ * OpenSSL requires.
+ */
+static const char *tls_chunk(const struct conn *c, char scratch[static TLS_RECORD_BYTES],
+			     size_t *len)
+{
+	size_t head = c->out.len - c->out_off, tail = c->body.len - c->body_off;
+
+	if (head >= TLS_RECORD_BYTES || !tail) {
+		*len = MIN(head, TLS_RECORD_BYTES);
+		return c->out.p + c->out_off;
+	}
+	if (!head) {
+		*len = MIN(tail, TLS_RECORD_BYTES);
+		return c->body.p + c->body_off;
+	}
+	*len = MIN(head + tail, TLS_RECORD_BYTES);
+	memcpy(scratch, c->out.p + c->out_off, head);
+	memcpy(scratch + head, c->body.p + c->body_off, *len - head);
+	return scratch;
+}
+
+/* Why OpenSSL gave up on a handshake: a client that does not trust the CA says so. */
+static void log_handshake_failure(const struct conn *c)
+{
+	char peer[INET_ADDRSTRLEN] = "?";
+	const char *why = ERR_reason_error_string(ERR_peek_last_error());
+
+	inet_ntop(AF_INET, &c->peer.sin_addr, peer, sizeof(peer));
+	log_warn_rl("tls handshake from %s failed: %s", peer, why ? why : "unknown error");
+}
+
+/* What SSL said after 'ret': sets c->want and returns 0, or -1 when the connection failed. */
+static int tls_status(struct conn *c, int ret)
+{
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		c->want = EPOLLIN;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		c->want = EPOLLOUT;
+		return 0;
+	case SSL_ERROR_ZERO_RETURN:
+		/* The peer's close_notify: ours goes back in conn_close(). */
+		return -1;
+	default:
+		c->broken = true;
+		if (!c->handshaken && ERR_peek_error())
+			log_handshake_failure(c);
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+static int send_tls(struct conn *c)
+{
+	char scratch[TLS_RECORD_BYTES];
+
+	while (pending(c)) {
+		size_t len;
+		const char *p = tls_chunk(c, scratch, &len);
+		int n;
+
+		ERR_clear_error();
+		n = SSL_write(c->ssl, p, (int)len);
+		if (n <= 0)
+			return tls_status(c, n);
+		sent(c, (size_t)n);
+	}
+	return 0;
+}
+
 /* Sends what is queued; false when the connection is gone. */
 static bool flush(struct conn *c)
 {
@@ -320,26 +449,9 @@ static bool flush(struct conn *c)
 		c->held = true;
 		return true;
 	}
-	while (pending(c)) {
-		struct iovec iov[2] = {
-			{ c->out.p + c->out_off, c->out.len - c->out_off },
-			{ c->body.p + c->body_off, c->body.len - c->body_off },
-		};
-		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-		ssize_t n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
-		size_t head;
-
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR)
-				continue;
-			conn_close(c);
-			return false;
-		}
-		head = MIN((size_t)n, iov[0].iov_len);
-		c->out_off += head;
-		c->body_off += (size_t)n - head;
+	if ((c->ssl ? send_tls(c) : send_plain(c)) < 0) {
+		conn_close(c);
+		return false;
 	}
 	if (!pending(c)) {
 		buf_reset(&c->out);
@@ -356,12 +468,15 @@ static bool flush(struct conn *c)
 
 static void conn_event(struct loop *l, int fd, uint32_t events, void *arg);
 
-static void watch(struct conn *c)
+static void watch(struct conn *c, uint32_t ev)
 {
-	uint32_t ev = pending(c) ? EPOLLOUT : EPOLLIN;
-
 	if (ev != c->events && loop_mod(c->srv->loop, c->fd, ev, conn_event, c) == 0)
 		c->events = ev;
+}
+
+static void watch_plain(struct conn *c)
+{
+	watch(c, pending(c) ? EPOLLOUT : EPOLLIN);
 }
 
 /* Parses and answers every complete request in 'data'. */
@@ -407,24 +522,16 @@ static void consume(struct conn *c, const char *data, size_t len)
 	}
 }
 
-static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
+static void run_plain(struct conn *c)
 {
-	struct conn *c = arg;
 	char in[65536];
 	ssize_t n;
 
-	(void)l;
-	(void)fd;
-	c->active_ms = loop_now_ms();
-	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
-		conn_close(c);
-		return;
-	}
 	if (c->held)
 		return;
 	if (pending(c)) {
 		if (flush(c))
-			watch(c);
+			watch_plain(c);
 		return;
 	}
 	n = recv(c->fd, in, sizeof(in), 0);
@@ -436,7 +543,90 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
 		return;
 	consume(c, in, (size_t)n);
 	if (flush(c))
-		watch(c);
+		watch_plain(c);
+}
+
+/* After an SSL call returned 'ret': waits for what it wants, or closes. */
+static void tls_wait(struct conn *c, int ret)
+{
+	if (tls_status(c, ret) < 0)
+		conn_close(c);
+	else
+		watch(c, c->want);
+}
+
+/*
+ * Takes a TLS connection as far as it goes: the handshake, queued answers,
+ * then requests. Bytes OpenSSL already holds raise no event, so reading
+ * goes on until it needs the socket (after TLS_READS_PER_EVENT records, only
+ * while it holds some).
+ */
+static void run_tls(struct conn *c)
+{
+	char in[65536];
+
+	for (int reads = 0;; reads++) {
+		int n;
+
+		if (!c->handshaken) {
+			ERR_clear_error();
+			n = SSL_do_handshake(c->ssl);
+			if (n != 1) {
+				tls_wait(c, n);
+				return;
+			}
+			c->handshaken = true;
+		}
+		if (c->held)
+			return;
+		if (pending(c) && (!flush(c) || c->held))
+			return;
+		if (pending(c)) {
+			watch(c, c->want);
+			return;
+		}
+		if (reads >= TLS_READS_PER_EVENT && !SSL_has_pending(c->ssl)) {
+			watch(c, EPOLLIN);
+			return;
+		}
+		ERR_clear_error();
+		n = SSL_read(c->ssl, in, sizeof(in));
+		if (n <= 0) {
+			tls_wait(c, n);
+			return;
+		}
+		consume(c, in, (size_t)n);
+	}
+}
+
+static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)l;
+	(void)fd;
+	c->active_ms = loop_now_ms();
+	if (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN)) {
+		conn_close(c);
+		return;
+	}
+	if (c->ssl)
+		run_tls(c);
+	else
+		run_plain(c);
+}
+
+/* Starts TLS on 'c'; the handshake waits for the ClientHello. */
+static bool tls_start(struct conn *c, SSL_CTX *ctx)
+{
+	c->ssl = SSL_new(ctx);
+	if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
+		ERR_clear_error();
+		return false;
+	}
+	SSL_set_accept_state(c->ssl);
+	c->accepted_ms = c->active_ms;
+	return true;
 }
 
 static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
@@ -477,7 +667,9 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
 		buf_init(&c->body, LIMIT_HTTP_RESPONSE_BYTES);
 		c->events = EPOLLIN;
-		if (loop_add(l, cfd, EPOLLIN, conn_event, c) < 0) {
+		if ((s->tls && !tls_start(c, s->tls)) ||
+		    loop_add(l, cfd, EPOLLIN, conn_event, c) < 0) {
+			SSL_free(c->ssl);
 			http_reader_release(&c->reader);
 			close(cfd);
 			free(c);
@@ -508,6 +700,16 @@ struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn,
 		free(s);
 		return NULL;
 	}
+	return s;
+}
+
+struct http_server *http_server_new_tls(struct loop *l, int fd, http_handler_fn *fn, void *arg,
+					struct tls_server *t)
+{
+	struct http_server *s = http_server_new(l, fd, fn, arg);
+
+	if (s)
+		s->tls = tls_server_ctx(t);
 	return s;
 }
 
@@ -543,23 +745,30 @@ void http_server_release(struct http_server *s, bool ok)
 			c->held = false;
 			if (!ok)
 				conn_close(c);
+			else if (c->ssl)
+				run_tls(c);
 			else if (flush(c))
-				watch(c);
+				watch_plain(c);
 		}
+		c = next;
+	}
+}
+
+void http_server_sweep_at(struct http_server *s, int64_t now_ms)
+{
+	struct conn *c = s->conns;
+
+	while (c) {
+		struct conn *next = c->next;
+
+		if (now_ms - c->active_ms > LIMIT_HTTP_IDLE_MS ||
+		    (c->ssl && !c->handshaken && now_ms - c->accepted_ms > LIMIT_TLS_HANDSHAKE_MS))
+			conn_close(c);
 		c = next;
 	}
 }
 
 void http_server_sweep(struct http_server *s)
 {
-	int64_t now = loop_now_ms();
-	struct conn *c = s->conns;
-
-	while (c) {
-		struct conn *next = c->next;
-
-		if (now - c->active_ms > LIMIT_HTTP_IDLE_MS)
-			conn_close(c);
-		c = next;
-	}
+	http_server_sweep_at(s, loop_now_ms());
 }

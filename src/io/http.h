@@ -4,7 +4,7 @@
  * byte stream into complete, bounded requests (over the http-parser
  * library), and a server that runs readers on accepted connections in the
  * event loop and writes each response in one send with TCP_NODELAY,
- * keep-alive and pipelining intact.
+ * keep-alive and pipelining intact, over plain TCP or TLS (io/tls.h).
  */
 #ifndef IO_HTTP_H
 #define IO_HTTP_H
@@ -92,12 +92,21 @@ typedef void http_handler_fn(void *arg, const struct http_request *req,
 			     struct http_response *resp);
 
 struct http_server;
+struct tls_server;
 
 /*
  * Serves HTTP on the listening socket 'fd' (non-blocking, owned by the
  * server from now on) in 'l', answering each request with 'fn'.
  */
 struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn, void *arg);
+/*
+ * Serves what http_server_new() serves, over TLS with the certificates of
+ * 't' (io/tls.h; borrowed: it must outlive the server). A handshake that
+ * has not ended LIMIT_TLS_HANDSHAKE_MS after the connection was accepted
+ * is closed by the sweep.
+ */
+struct http_server *http_server_new_tls(struct loop *l, int fd, http_handler_fn *fn, void *arg,
+					struct tls_server *t);
 /* Closes the listener and every connection. */
 void http_server_free(struct http_server *s);
 /*
@@ -110,8 +119,13 @@ void http_server_hold(struct http_server *s);
  * answers, so that none of them is acknowledged.
  */
 void http_server_release(struct http_server *s, bool ok);
-/* Closes connections that have been idle longer than LIMIT_HTTP_IDLE_MS. */
+/*
+ * Closes connections that have been idle longer than LIMIT_HTTP_IDLE_MS, and
+ * TLS handshakes older than LIMIT_TLS_HANDSHAKE_MS.
+ */
 void http_server_sweep(struct http_server *s);
+/* The same at 'now_ms', on loop_now_ms()'s clock. */
+void http_server_sweep_at(struct http_server *s, int64_t now_ms);
 
 /* The reason phrase of 'status' ("Bad Request"). */
 const char *http_reason(int status);
