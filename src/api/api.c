@@ -482,36 +482,36 @@ static int run_action(struct call *c, const struct api_action *act)
 }
 
 
+/* Whether the undecoded form 'form' holds the pair 'pair' exactly as written. */
+static bool form_has(struct str form, const char *pair)
+{
+	size_t n = strlen(pair);
+
+	for (size_t i = 0; i + n <= form.len; i++)
+		if ((i == 0 || form.p[i - 1] == '&') && !memcmp(form.p + i, pair, n) &&
+		    (i + n == form.len || form.p[i + n] == '&'))
+			return true;
+	return false;
+}
+
 /*
- * Which service 'req' is for: the credential scope's, or without one (an
- * unsigned request) the API version it asks for, parsing the form into
- * c->q then.
+ * Which service 'req' is for: the credential scope's; without one (an
+ * unsigned request, to be refused) the API version its form asks for, found
+ * without decoding it, as nothing is decoded before authentication.
  */
-static int service_of(struct call *c, const struct http_request *req, struct str form,
-		       bool *parsed)
+static void service_of(struct call *c, const struct http_request *req, struct str form)
 {
 	struct sigv4_req sreq = { .method = req->method, .path = req->path,
 				  .query = req->query, .headers = req->headers,
 				  .n_headers = req->n_headers, .body = req->body };
-	char scope[32];
-	const char *version;
-	int ret;
+	char scope[32], pair[32];
 
 	sigv4_scope_service(&sreq, scope, sizeof(scope));
-	for (size_t i = 0; i < ARRAY_SIZE(services); i++)
-		if (!strcmp(scope, services[i].scope))
+	for (size_t i = 0; i < ARRAY_SIZE(services); i++) {
+		snprintf(pair, sizeof(pair), "Version=%s", services[i].version);
+		if (scope[0] ? !strcmp(scope, services[i].scope) : form_has(form, pair))
 			c->svc = (enum api_svc)i;
-	if (scope[0])
-		return 0;
-	ret = query_parse(&c->q, form, c->arena, &c->err);
-	if (ret < 0)
-		return ret;
-	*parsed = true;
-	version = param(c, "Version");
-	for (size_t i = 0; version && i < ARRAY_SIZE(services); i++)
-		if (!strcmp(version, services[i].version))
-			c->svc = (enum api_svc)i;
-	return 0;
+	}
 }
 
 static int find_action(struct call *c, const struct api_action **act)
@@ -543,7 +543,6 @@ static int handle(struct call *c, const struct http_request *req)
 {
 	const struct api_action *act = NULL;
 	struct str form = req->body;
-	bool parsed = false;
 	int ret;
 
 	if (str_eq_c(req->method, "GET")) {
@@ -551,13 +550,12 @@ static int handle(struct call *c, const struct http_request *req)
 	} else if (!str_eq_c(req->method, "POST")) {
 		return err_fail(&c->err, "InvalidAction", "The action is not valid for this web service.");
 	}
-	ret = service_of(c, req, form, &parsed);
-	if (ret < 0)
-		return ret;
+	service_of(c, req, form);
 	ret = authenticate(c, req);
 	if (ret < 0)
 		return ret;
-	if (!parsed && (ret = query_parse(&c->q, form, c->arena, &c->err)) < 0)
+	ret = query_parse(&c->q, form, c->arena, &c->err);
+	if (ret < 0)
 		return ret;
 	ret = find_action(c, &act);
 	if (ret < 0)
