@@ -207,7 +207,36 @@ iam create-user --user-name bob >/dev/null || fail "account B's bob"
 jq_eq "$(sts get-caller-identity)" .Arn "arn:aws:iam::444455556666:root"
 expect_msg AccessDenied "User: arn:aws:iam::444455556666:root is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Reader" \
 	sts assume-role --role-arn arn:aws:iam::111122223333:role/Reader --role-session-name xb
+eve=$(iam create-user --user-name eve >/dev/null && iam create-access-key --user-name eve) || fail "eve"
+ek=$(jq -r .AccessKey.AccessKeyId <<<"$eve")
+es=$(jq -r .AccessKey.SecretAccessKey <<<"$eve")
 export AWS_ACCESS_KEY_ID=AKIAADMINA AWS_SECRET_ACCESS_KEY=admin-a
+
+# Across accounts the trust policy and the caller's own policy must both allow;
+# aws:PrincipalOrgID is the organization of the caller's account.
+iam create-role --role-name Cross --assume-role-policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}]}' \
+	>/dev/null || fail "create Cross"
+iam create-role --role-name OrgOnly --assume-role-policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123def4"}}}]}' \
+	>/dev/null || fail "create OrgOnly"
+expect_msg AccessDenied "User: arn:aws:iam::444455556666:user/eve is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/Cross" \
+	as "$ek" "$es" "" sts assume-role --role-arn arn:aws:iam::111122223333:role/Cross --role-session-name e1
+AWS_ACCESS_KEY_ID=AKIAADMINB AWS_SECRET_ACCESS_KEY=admin-b iam put-user-policy --user-name eve \
+	--policy-name assume --policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/*"}]}' \
+	>/dev/null || fail "eve's policy"
+out=$(as "$ek" "$es" "" sts assume-role --role-arn arn:aws:iam::111122223333:role/Cross \
+	--role-session-name e1) || fail "cross-account assume-role: $out"
+jq_eq "$out" .AssumedRoleUser.Arn "arn:aws:sts::111122223333:assumed-role/Cross/e1"
+jq_eq "$(as "$(jq -r .Credentials.AccessKeyId <<<"$out")" "$(jq -r .Credentials.SecretAccessKey <<<"$out")" \
+	"$(jq -r .Credentials.SessionToken <<<"$out")" ec2 describe-vpcs --vpc-ids "$vpc_id")" '.Vpcs[0].OwnerId' 111122223333
+expect_msg AccessDenied "User: arn:aws:iam::444455556666:user/eve is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role/OrgOnly" \
+	as "$ek" "$es" "" sts assume-role --role-arn arn:aws:iam::111122223333:role/OrgOnly --role-session-name e1
+as "$kid" "$ksec" "" sts assume-role --role-arn arn:aws:iam::111122223333:role/OrgOnly \
+	--role-session-name b1 >/dev/null || fail "bob, in the organization, refused by OrgOnly"
+iam delete-role --role-name Cross >/dev/null && iam delete-role --role-name OrgOnly >/dev/null ||
+	fail "delete Cross, OrgOnly"
 if [ -n "$AWS1" ]; then
 	out=$(aws1 --output json iam get-role --role-name Reader) || fail "aws v1 get-role: $out"
 	jq_eq "$out" .Role.AssumeRolePolicyDocument.Statement[0].Action sts:AssumeRole
