@@ -656,17 +656,13 @@ static int attachment(struct call *c)
 	return ret < 0 ? ret : respond_empty(c);
 }
 
-static const char *attached_key(const void *items, size_t i)
-{
-	return ((const char (*)[ID_SIZE])items)[i];
-}
-
 static int list_attached(struct call *c)
 {
 	const char *prefix = param(c, "PathPrefix");
-	struct res *r = principal_param(c);
+	struct res *r = principal_param(c), *m, *v[LIMIT_IAM_ATTACHED_POLICIES];
 	struct iam_principal *p;
 	struct page pg;
+	size_t n = 0;
 	int ret;
 
 	if (!r)
@@ -674,23 +670,24 @@ static int list_attached(struct call *c)
 	if (prefix && (ret = iam_check_path(prefix, "pathPrefix", true, &c->err)) < 0)
 		return ret;
 	p = iam_principal_of(r);
-	ret = page_of(c, p->attached, p->n_attached, attached_key, &pg);
+	for (size_t i = 0; i < p->n_attached && n < ARRAY_SIZE(v); i++) {
+		m = world_get(c->w, p->attached[i], RES_IAM_POLICY);
+		if (m && (!prefix || !strncmp(AS_IAM_POLICY(m)->path, prefix, strlen(prefix))))
+			v[n++] = m;
+	}
+	ret = page_of(c, v, n, res_key, &pg);
 	if (ret < 0)
 		return ret;
 	result_begin(c);
 	xml_open(c->out, "AttachedPolicies");
 	for (size_t i = pg.start; i < pg.end; i++) {
-		struct res *m = world_get(c->w, p->attached[i], RES_IAM_POLICY);
-
-		if (!m || (prefix && strncmp(AS_IAM_POLICY(m)->path, prefix, strlen(prefix))))
-			continue;
 		xml_open(c->out, "member");
-		xml_text(c->out, "PolicyName", AS_IAM_POLICY(m)->name);
-		arn_text(c, "PolicyArn", m);
+		xml_text(c->out, "PolicyName", AS_IAM_POLICY(v[i])->name);
+		arn_text(c, "PolicyArn", v[i]);
 		xml_close(c->out, "member");
 	}
 	xml_close(c->out, "AttachedPolicies");
-	page_close(c, p->attached, &pg, attached_key);
+	page_close(c, v, &pg, res_key);
 	result_end(c);
 	return 0;
 }

@@ -47,20 +47,25 @@ static bool path_char(char c, bool policy)
 	/* A managed policy's path takes the characters of a name between its slashes. */
 	if (policy)
 		return name_char(c);
-	return c >= 0x21 && c <= 0x7e;
+	return (unsigned char)c >= 0x21 && (unsigned char)c <= 0x7f;
 }
 
 int iam_check_path(const char *value, const char *member, bool policy, struct err *e)
 {
 	size_t n = strlen(value);
-	bool ok = n >= 1 && value[0] == '/' && value[n - 1] == '/';
+	/* "/", or "/" text "/": "//" has no text between its slashes. */
+	bool ok = (n == 1 && value[0] == '/') || (n >= 3 && value[0] == '/' && value[n - 1] == '/');
 
 	if (n > LIMIT_IAM_PATH_CHARS)
 		return err_fail(e, "ValidationError", VALIDATION
 				"Member must have length less than or equal to %d",
 				value, member, LIMIT_IAM_PATH_CHARS);
-	for (size_t i = 1; ok && i + 1 < n; i++)
-		ok = value[i] == '/' ? !policy || value[i - 1] != '/' : path_char(value[i], policy);
+	for (size_t i = 1; ok && i < n; i++) {
+		if (value[i] == '/')
+			ok = !policy || value[i - 1] != '/';
+		else
+			ok = path_char(value[i], policy);
+	}
 	if (!ok)
 		return err_fail(e, "ValidationError", VALIDATION
 				"Member must satisfy regular expression pattern: %s",
@@ -75,7 +80,7 @@ bool iam_path_prefix_valid(const char *value)
 	if (!n || n > LIMIT_IAM_PATH_CHARS || value[0] != '/')
 		return false;
 	for (size_t i = 1; i < n; i++)
-		if (value[i] < 0x21 || value[i] > 0x7e)
+		if ((unsigned char)value[i] < 0x21 || (unsigned char)value[i] > 0x7f)
 			return false;
 	return true;
 }

@@ -113,6 +113,7 @@ expect_msg EntityAlreadyExists "A policy called ec2-read already exists. Duplica
 	iam create-policy --policy-name ec2-read --policy-document "file://$TMP/read.json"
 iam attach-user-policy --user-name bob --policy-arn "$parn" >/dev/null || fail "attach-user-policy"
 jq_eq "$(iam list-attached-user-policies --user-name bob)" '.AttachedPolicies[0].PolicyArn' "$parn"
+jq_eq "$(iam list-attached-user-policies --user-name bob --path-prefix /other/)" '.AttachedPolicies | length' 0
 jq_eq "$(iam get-policy --policy-arn "$parn")" .Policy.AttachmentCount 1
 expect_msg DeleteConflict "Cannot delete a policy attached to entities." iam delete-policy --policy-arn "$parn"
 expect_msg NoSuchEntity "Policy arn:aws:iam::111122223333:policy/nope does not exist or is not attachable." \

@@ -48,6 +48,10 @@ static void test_rules(struct fixture *f)
 	CHECK(iam_check_path("/a/b~c/", "path", true, &f->e) < 0);
 	CHECK(iam_check_path("/a//b/", "path", true, &f->e) < 0);
 	CHECK(iam_check_path("a/", "path", false, &f->e) < 0);
+	CHECK(iam_check_path("//", "path", false, &f->e) < 0);
+	CHECK(iam_check_path("//", "path", true, &f->e) < 0);
+	CHECK_EQ(iam_check_path("///", "path", false, &f->e), 0);
+	CHECK(iam_check_path("/a//", "path", true, &f->e) < 0);
 	CHECK(iam_check_path("/a", "path", false, &f->e) < 0);
 	CHECK(iam_check_path("/a b/", "path", false, &f->e) < 0);
 	CHECK(iam_path_prefix_valid("/eng"));
