@@ -265,8 +265,7 @@ iam delete-access-key --user-name bob --access-key-id "$kid" >/dev/null || fail 
 expect_msg InvalidClientTokenId "The security token included in the request is invalid." \
 	as "$kid" "$ksec" "" sts get-caller-identity
 iam create-user --user-name dave >/dev/null || fail "create dave"
-kill -9 "$VPCED_PID"
-wait "$VPCED_PID" 2>/dev/null
+{ kill -9 "$VPCED_PID"; wait "$VPCED_PID"; } 2>/dev/null
 VPCED_PID=
 start_vpced --identities "$TMP/ids.json"
 jq_eq "$(iam get-user --user-name dave)" .User.UserName dave
