@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	type = (enum pol_type)(data[0] % (POL_TYPE_BOUNDARY + 1));
+	type = (enum pol_type)(data[0] % (POL_TYPE_TRUST + 1));
 	if (policy_compile((const char *)data + 1, size - 1, type, &p, &probs) < 0) {
 		if (probs.n == 0 || !probs.v[0].path[0] || !probs.v[0].msg[0])
 			abort();
@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct policy *one[] = { p };
 		struct pol_set set = { 0 };
 		struct pol_result res;
-		enum pol_layer layer = type == POL_TYPE_RESOURCE ? POL_LAYER_RESOURCE :
+		enum pol_layer layer = type == POL_TYPE_RESOURCE || type == POL_TYPE_TRUST ?
+				       POL_LAYER_RESOURCE :
 				       type == POL_TYPE_ENDPOINT || type == POL_TYPE_GATEWAY_ENDPOINT ?
 				       POL_LAYER_ENDPOINT : POL_LAYER_IDENTITY;
 

@@ -62,8 +62,20 @@ static void check_verify(const struct sigv4_req *req, int64_t now)
 		fail("code set on success");
 	if (strcmp(res.access_key, "test") != 0 ||
 	    !memchr(res.region, 0, sizeof(res.region)) ||
-	    !memchr(res.service, 0, sizeof(res.service)))
+	    !memchr(res.service, 0, sizeof(res.service)) ||
+	    !memchr(res.token, 0, sizeof(res.token)))
 		fail("result out of shape");
+}
+
+/* The scope's service, read without verifying: always terminated and short. */
+static void check_scope(const struct sigv4_req *req)
+{
+	char service[32];
+
+	memset(service, 'x', sizeof(service));
+	sigv4_scope_service(req, service, sizeof(service));
+	if (!memchr(service, 0, sizeof(service)))
+		fail("scope service not terminated");
 }
 
 /* Finds the time a request claims: its X-Amz-Date header or parameter. */
@@ -121,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	req.headers = h;
 	req.body = in;
+	check_scope(&req);
 	check_verify(&req, FIXED_NOW);
 	if (claimed_time(&req, &t))
 		check_verify(&req, t);

@@ -86,6 +86,28 @@
  */
 #define LIMIT_STORE_DOC_BYTES (8 * 1024 * 1024)
 
+/* IAM and STS (AWS's quotas, IAM User Guide "IAM and AWS STS quotas") */
+#define LIMIT_IAM_NAME_CHARS 64			/* user and role names */
+#define LIMIT_IAM_POLICY_NAME_CHARS 128		/* inline and managed policy names */
+#define LIMIT_IAM_PATH_CHARS 512
+#define LIMIT_IAM_DESCRIPTION_CHARS 1000	/* role and policy descriptions */
+#define LIMIT_IAM_DOC_CHARS 131072		/* one policy document as the API takes it */
+#define LIMIT_IAM_USER_INLINE_CHARS 2048	/* a user's inline policies, no white space */
+#define LIMIT_IAM_ROLE_INLINE_CHARS 10240	/* a role's inline policies, no white space */
+#define LIMIT_IAM_MANAGED_CHARS 6144		/* a managed policy, no white space */
+#define LIMIT_IAM_TRUST_CHARS 2048		/* a role trust policy, no white space */
+#define LIMIT_IAM_INLINE_POLICIES 256		/* inline policies of one user or role */
+#define LIMIT_IAM_INLINE_BYTES (512 * 1024)	/* their documents, white space and all */
+#define LIMIT_IAM_ATTACHED_POLICIES 10		/* managed policies attached to one */
+#define LIMIT_IAM_KEYS_PER_USER 2
+#define LIMIT_IAM_USERS 5000			/* per account */
+#define LIMIT_IAM_ROLES 1000			/* per account */
+#define LIMIT_IAM_MANAGED_POLICIES 1500		/* customer managed, per account */
+#define LIMIT_IAM_LIST_ITEMS 1000		/* MaxItems upper bound */
+#define LIMIT_STS_SESSIONS 100000		/* live sessions, all accounts */
+#define LIMIT_STS_SESSION_NAME_CHARS 64
+#define LIMIT_STS_EXTERNAL_ID_CHARS 1224
+
 /* Identities file */
 #define LIMIT_IDENTITIES 10000
 #define LIMIT_CONFIG_BYTES (1024 * 1024)

@@ -77,6 +77,21 @@ void api_free(struct api *a)
 	free(a);
 }
 
+/* Each service: its scope name, API version, namespace and action table. */
+static const struct {
+	const char *scope;
+	const char *version;
+	const char *ns;			/* NULL: EC2's own documents */
+	const char *product;		/* as NoSuchVersion names it */
+	const struct api_action *(*find)(const char *name);
+} services[] = {
+	[API_EC2] = { "ec2", EC2_VERSION, NULL, "AmazonEC2", api_action_find },
+	[API_IAM] = { "iam", "2010-05-08", XML_IAM_NS, "AmazonIdentityManagement",
+		      api_iam_action_find },
+	[API_STS] = { "sts", "2011-06-15", XML_STS_NS, "AWSSecurityTokenService",
+		      api_sts_action_find },
+};
+
 static int status_of(const char *code)
 {
 	static const struct {
@@ -84,14 +99,21 @@ static int status_of(const char *code)
 		int status;
 	} map[] = {
 		{ "AuthFailure", 401 },
-		{ "MissingAuthenticationToken", 401 },
+		{ "MissingAuthenticationToken", 403 },
 		{ "IncompleteSignature", 400 },
 		{ "RequestExpired", 400 },
 		{ "SignatureDoesNotMatch", 403 },
 		{ "InvalidClientTokenId", 403 },
+		{ "ExpiredToken", 403 },
+		{ "AccessDenied", 403 },
 		{ "UnauthorizedOperation", 403 },
+		{ "NoSuchEntity", 404 },
+		{ "EntityAlreadyExists", 409 },
+		{ "DeleteConflict", 409 },
+		{ "LimitExceeded", 409 },
 		{ "DryRunOperation", 412 },
 		{ "InternalError", 500 },
+		{ "ServiceFailure", 500 },
 		{ "ServiceUnavailable", 503 },
 	};
 
@@ -107,7 +129,12 @@ static void write_error(struct call *c, struct http_response *resp)
 
 	resp->status = status_of(code);
 	buf_reset(&resp->body);
-	xml_error_doc(&resp->body, code, c->err.msg, c->request_id);
+	if (c->svc == API_EC2)
+		xml_error_doc(&resp->body, code, c->err.msg, c->request_id);
+	else
+		xml_query_error_doc(&resp->body, services[c->svc].ns,
+				    resp->status >= 500 ? "Receiver" : "Sender", code, c->err.msg,
+				    c->request_id);
 }
 
 static void new_request_id(struct api *a, char dst[static 40])
@@ -121,49 +148,94 @@ static void new_request_id(struct api *a, char dst[static 40])
 		 (unsigned long long)(y & 0xffffffffffffull));
 }
 
+/* The secret lookup of sigv4_verify(), remembering whether the key was known. */
+struct key_lookup {
+	struct api *api;
+	bool found;
+};
+
 static const char *secret_of(void *arg, struct str access_key)
 {
-	struct api *a = arg;
+	struct key_lookup *lk = arg;
+	const char *secret = iam_secret(lk->api->w, &lk->api->cfg.dir, access_key);
 
-	for (size_t i = 0; i < a->cfg.n_identities; i++)
-		if (str_eq_c(access_key, a->cfg.identities[i].access_key))
-			return a->cfg.identities[i].secret_key;
-	return NULL;
+	lk->found = secret != NULL;
+	return secret;
 }
 
-static const struct identity *identity_of(struct api *a, const char *access_key)
+/* IAM's and STS's codes for what sigv4_verify() reports in EC2's. */
+static int query_auth_error(struct call *c, bool key_found)
 {
-	for (size_t i = 0; i < a->cfg.n_identities; i++)
-		if (strcmp(access_key, a->cfg.identities[i].access_key) == 0)
-			return &a->cfg.identities[i];
-	return NULL;
+	const char *code = c->err.code ? c->err.code : "";
+
+	if (!strcmp(code, "MissingParameter"))
+		return err_fail(&c->err, "MissingAuthenticationToken",
+				"Request is missing Authentication Token");
+	if (!strcmp(code, "AuthFailure") && !key_found)
+		return err_fail(&c->err, "InvalidClientTokenId",
+				"The security token included in the request is invalid.");
+	if (!strcmp(code, "AuthFailure"))
+		return err_fail(&c->err, "SignatureDoesNotMatch",
+				"The request signature we calculated does not match the "
+				"signature you provided. Check your AWS Secret Access Key and "
+				"signing method. Consult the service documentation for details.");
+	return -EINVAL;
 }
 
-static int authenticate(struct call *c, const struct http_request *req,
-			const struct identity **who)
+/* The answer to a key iam_caller() refused with 'ret'. */
+static int caller_error(struct call *c, int ret)
+{
+	if (ret == -EKEYEXPIRED)
+		return c->svc == API_EC2 ?
+			       err_fail(&c->err, "RequestExpired", "Request has expired.") :
+			       err_fail(&c->err, "ExpiredToken",
+					"The security token included in the request is expired");
+	return c->svc == API_EC2 ?
+		       err_fail(&c->err, "AuthFailure",
+				"AWS was not able to validate the provided access credentials") :
+		       err_fail(&c->err, "InvalidClientTokenId",
+				"The security token included in the request is invalid.");
+}
+
+/* The scope's service and region: EC2 in the daemon's region; IAM and STS also us-east-1. */
+static int scope_check(struct call *c, const struct sigv4_result *res)
+{
+	const char *want = services[c->svc].scope;
+	bool region_ok = !strcmp(res->region, c->cx.region->name) ||
+			 (c->svc != API_EC2 && !strcmp(res->region, "us-east-1"));
+
+	if (strcmp(res->service, want))
+		return err_fail(&c->err, c->svc == API_EC2 ? "AuthFailure" : "SignatureDoesNotMatch",
+				"Credential should be scoped to correct service: '%s'.", want);
+	if (!region_ok)
+		return err_fail(&c->err, c->svc == API_EC2 ? "AuthFailure" : "SignatureDoesNotMatch",
+				"Credential should be scoped to a valid region, not '%s'.",
+				res->region);
+	return 0;
+}
+
+static int authenticate(struct call *c, const struct http_request *req)
 {
 	struct sigv4_req sreq = {
 		.method = req->method, .path = req->path, .query = req->query,
 		.headers = req->headers, .n_headers = req->n_headers, .body = req->body,
 		.cache = &c->api->keys,
 	};
+	struct key_lookup lk = { .api = c->api };
 	struct sigv4_result res;
 	int ret;
 
-	ret = sigv4_verify(&sreq, c->cx.now_ms / 1000, secret_of, c->api, &res, &c->err);
+	ret = sigv4_verify(&sreq, c->cx.now_ms / 1000, secret_of, &lk, &res, &c->err);
+	if (ret < 0)
+		return c->svc == API_EC2 ? ret : query_auth_error(c, lk.found);
+	ret = scope_check(c, &res);
 	if (ret < 0)
 		return ret;
-	if (strcmp(res.service, "ec2"))
-		return err_fail(&c->err, "AuthFailure",
-				"Credential should be scoped to correct service: 'ec2'.");
-	if (strcmp(res.region, c->cx.region->name))
-		return err_fail(&c->err, "AuthFailure",
-				"Credential should be scoped to a valid region, not '%s'.",
-				res.region);
-	*who = identity_of(c->api, res.access_key);
-	if (!*who)
-		return err_fail(&c->err, "AuthFailure",
-				"AWS was not able to validate the provided access credentials");
+	ret = iam_caller(c->w, &c->api->cfg.dir, str_c(res.access_key), str_c(res.token),
+			 c->cx.now_ms, &c->caller);
+	if (ret < 0)
+		return caller_error(c, ret);
+	c->cx.account = c->caller.account;
 	return 0;
 }
 
@@ -201,18 +273,18 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int api_authenticate(struct api *a, const struct http_request *req, const char **account,
-		     struct err *e)
+int api_authenticate(struct api *a, const struct http_request *req,
+		     char account[static ACCOUNT_SIZE], struct err *e)
 {
-	struct call c = { .api = a, .cx = { .now_ms = wall_ms(), .region = a->cfg.region } };
-	const struct identity *who = NULL;
-	int ret = authenticate(&c, req, &who);
+	struct call c = { .api = a, .w = a->w, .svc = API_EC2,
+			  .cx = { .now_ms = wall_ms(), .region = a->cfg.region } };
+	int ret = authenticate(&c, req);
 
 	if (ret < 0) {
 		*e = c.err;
 		return ret;
 	}
-	*account = who->account;
+	str_lcpy(account, c.caller.account, ACCOUNT_SIZE);
 	return 0;
 }
 
@@ -410,12 +482,67 @@ static int run_action(struct call *c, const struct api_action *act)
 }
 
 
+/* Whether the undecoded form 'form' holds the pair 'pair' exactly as written. */
+static bool form_has(struct str form, const char *pair)
+{
+	size_t n = strlen(pair);
+
+	for (size_t i = 0; i + n <= form.len; i++)
+		if ((i == 0 || form.p[i - 1] == '&') && !memcmp(form.p + i, pair, n) &&
+		    (i + n == form.len || form.p[i + n] == '&'))
+			return true;
+	return false;
+}
+
+/*
+ * Which service 'req' is for: the credential scope's; without one (an
+ * unsigned request, to be refused) the API version its form asks for, found
+ * without decoding it, as nothing is decoded before authentication.
+ */
+static void service_of(struct call *c, const struct http_request *req, struct str form)
+{
+	struct sigv4_req sreq = { .method = req->method, .path = req->path,
+				  .query = req->query, .headers = req->headers,
+				  .n_headers = req->n_headers, .body = req->body };
+	char scope[32], pair[32];
+
+	sigv4_scope_service(&sreq, scope, sizeof(scope));
+	for (size_t i = 0; i < ARRAY_SIZE(services); i++) {
+		snprintf(pair, sizeof(pair), "Version=%s", services[i].version);
+		if (scope[0] ? !strcmp(scope, services[i].scope) : form_has(form, pair))
+			c->svc = (enum api_svc)i;
+	}
+}
+
+static int find_action(struct call *c, const struct api_action **act)
+{
+	const char *version;
+
+	c->action = param(c, "Action");
+	if (!c->action)
+		return err_fail(&c->err, "MissingAction", "The request must contain the parameter Action");
+	*act = services[c->svc].find(c->action);
+	version = param(c, "Version");
+	if (!*act && c->svc != API_EC2)
+		return err_fail(&c->err, "InvalidAction", "Could not find operation %s for version %s",
+				c->action, version ? version : services[c->svc].version);
+	if (!*act)
+		return err_fail(&c->err, "InvalidAction",
+				"The action %s is not valid for this web service.", c->action);
+	if (!version)
+		return err_fail(&c->err, "MissingParameter",
+				"The request must contain the parameter Version");
+	if (strcmp(version, services[c->svc].version))
+		return err_fail(&c->err, "NoSuchVersion",
+				"The requested version (%s) of service %s does not exist",
+				version, services[c->svc].product);
+	return 0;
+}
+
 static int handle(struct call *c, const struct http_request *req)
 {
-	const struct identity *who = NULL;
-	const struct api_action *act;
+	const struct api_action *act = NULL;
 	struct str form = req->body;
-	const char *version;
 	int ret;
 
 	if (str_eq_c(req->method, "GET")) {
@@ -423,28 +550,16 @@ static int handle(struct call *c, const struct http_request *req)
 	} else if (!str_eq_c(req->method, "POST")) {
 		return err_fail(&c->err, "InvalidAction", "The action is not valid for this web service.");
 	}
-	ret = authenticate(c, req, &who);
+	service_of(c, req, form);
+	ret = authenticate(c, req);
 	if (ret < 0)
 		return ret;
-	c->cx.account = who->account;
 	ret = query_parse(&c->q, form, c->arena, &c->err);
 	if (ret < 0)
 		return ret;
-	c->action = param(c, "Action");
-	if (!c->action)
-		return err_fail(&c->err, "MissingAction", "The request must contain the parameter Action");
-	act = api_action_find(c->action);
-	if (!act)
-		return err_fail(&c->err, "InvalidAction",
-				"The action %s is not valid for this web service.", c->action);
-	version = param(c, "Version");
-	if (!version)
-		return err_fail(&c->err, "MissingParameter",
-				"The request must contain the parameter Version");
-	if (strcmp(version, EC2_VERSION))
-		return err_fail(&c->err, "NoSuchVersion",
-				"The requested version (%s) of service AmazonEC2 does not exist",
-				version);
+	ret = find_action(c, &act);
+	if (ret < 0)
+		return ret;
 	return run_action(c, act);
 }
 
@@ -453,7 +568,7 @@ void api_serve(void *arg, const struct http_request *req, struct http_response *
 	struct api *a = arg;
 	struct call c = {
 		.api = a, .w = a->w, .arena = &a->arena, .out = &resp->body,
-		.rcache = &a->rcache, .gen = a->gen,
+		.rcache = &a->rcache, .gen = a->gen, .svc = API_EC2, .dir = &a->cfg.dir,
 		.cx = { .now_ms = wall_ms(), .rand = rng_next, .rand_arg = a,
 			.account = "", .region = a->cfg.region },
 	};
@@ -473,7 +588,10 @@ void resp_begin(struct call *c)
 	char root[96];
 
 	snprintf(root, sizeof(root), "%sResponse", c->action);
-	xml_doc_begin(c->out, root, c->request_id);
+	if (c->svc == API_EC2)
+		xml_doc_begin(c->out, root, c->request_id);
+	else
+		xml_query_begin(c->out, root, services[c->svc].ns);
 }
 
 void resp_end(struct call *c)
@@ -481,7 +599,10 @@ void resp_end(struct call *c)
 	char root[96];
 
 	snprintf(root, sizeof(root), "%sResponse", c->action);
-	xml_doc_end(c->out, root);
+	if (c->svc == API_EC2)
+		xml_doc_end(c->out, root);
+	else
+		xml_query_end(c->out, root, c->request_id);
 }
 
 void resp_return_true(struct call *c)

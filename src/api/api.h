@@ -14,22 +14,22 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "core/iam.h"
 #include "core/model.h"
 #include "core/ops.h"
 #include "io/http.h"
 #include "store/store.h"
 
-struct identity {
-	char access_key[128];
-	char secret_key[128];
-	char account[ACCOUNT_SIZE];
-	char arn[256];
-};
-
 struct api_config {
 	const struct region *region;
-	const struct identity *identities;	/* borrowed */
-	size_t n_identities;
+	struct iam_dir dir;		/* the identities file's keys and accounts; borrowed */
+};
+
+/* The services answered at one listener, told apart by the credential scope. */
+enum api_svc {
+	API_EC2,
+	API_IAM,
+	API_STS,
 };
 
 struct api;
@@ -58,12 +58,12 @@ void api_batch_end(void *arg);
 void api_serve(void *arg, const struct http_request *req, struct http_response *resp);
 /*
  * Checks the SigV4 signature of 'req' as every EC2 request is checked (the
- * identities, the clock, the service "ec2" and the daemon's region). Returns
- * 0 and sets '*account' (borrowed from the configuration), or -EINVAL with
- * 'e' holding EC2's error.
+ * keys of the identities file and of IAM, the clock, the service "ec2" and
+ * the daemon's region). Returns 0 and fills 'account' with the caller's, or
+ * -EINVAL with 'e' holding EC2's error.
  */
-int api_authenticate(struct api *a, const struct http_request *req, const char **account,
-		     struct err *e);
+int api_authenticate(struct api *a, const struct http_request *req,
+		     char account[static ACCOUNT_SIZE], struct err *e);
 
 /* One request on its way through a handler. */
 struct call {
@@ -82,6 +82,9 @@ struct call {
 	const char *replay_id;
 	struct rcache *rcache;		/* rendered items of earlier requests */
 	uint64_t gen;			/* changes whenever the world does */
+	enum api_svc svc;		/* which service's rules and documents */
+	struct iam_caller caller;	/* who signed; cx.account is its account */
+	const struct iam_dir *dir;	/* the daemon's accounts and file keys */
 };
 
 typedef int api_action_fn(struct call *c);
@@ -93,8 +96,12 @@ struct api_action {
 	bool idempotent;	/* honours ClientToken */
 };
 
-/* The action called 'name', or NULL. */
+/* The EC2 action called 'name', or NULL. */
 const struct api_action *api_action_find(const char *name);
+/* The IAM action called 'name' (api/iam_api.c), or NULL. */
+const struct api_action *api_iam_action_find(const char *name);
+/* The STS action called 'name' (api/sts_api.c), or NULL. */
+const struct api_action *api_sts_action_find(const char *name);
 
 /* --- helpers for handlers (api/params.c) --- */
 /* The value of 'key' as a C string in the arena, or NULL when absent. */
@@ -110,7 +117,11 @@ void param_tag_specs_apply(struct call *c, const char *resource_type, struct res
 /* Fails with the NotFound error EC2 gives for a missing 'id' of 'kind'. */
 int fail_not_found(struct call *c, enum res_kind kind, const char *id);
 
-/* Starts the response document of the current action. */
+/*
+ * Starts the response document of the current action: EC2's, or for IAM and
+ * STS the Query protocol's root element. resp_end() closes it (for IAM and
+ * STS after their ResponseMetadata).
+ */
 void resp_begin(struct call *c);
 void resp_end(struct call *c);
 /* The whole answer of actions that answer only <return>true</return>. */
@@ -179,5 +190,7 @@ void render_tags(struct call *c, const struct res *r);
 void render_tag_set(struct call *c, const struct res *r);
 /* ISO 8601 with milliseconds, as EC2 writes timestamps. */
 void fmt_time(int64_t ms, char dst[static 32]);
+/* ISO 8601 to the second ("2026-01-02T03:04:05Z"), as IAM and STS write them. */
+void fmt_time_s(int64_t ms, char dst[static 32]);
 
 #endif

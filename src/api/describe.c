@@ -309,3 +309,15 @@ int describe_run(struct call *c, const struct describe *d)
 	resp_end(c);
 	return 0;
 }
+
+void fmt_time_s(int64_t ms, char dst[static 32])
+{
+	char *dot;
+
+	fmt_time(ms, dst);
+	dot = strchr(dst, '.');
+	if (dot) {
+		dot[0] = 'Z';
+		dot[1] = '\0';
+	}
+}

@@ -38,6 +38,7 @@ enum {
 	QP_EXPIRES,
 	QP_SIGNED_HEADERS,
 	QP_SIGNATURE,
+	QP_SECURITY_TOKEN,
 	QP_N
 };
 
@@ -48,6 +49,7 @@ static const char *const qp_names[QP_N] = {
 	[QP_EXPIRES] = "X-Amz-Expires",
 	[QP_SIGNED_HEADERS] = "X-Amz-SignedHeaders",
 	[QP_SIGNATURE] = "X-Amz-Signature",
+	[QP_SECURITY_TOKEN] = "X-Amz-Security-Token",
 };
 
 /* The X-Amz-* parameters of a query, decoded. */
@@ -904,7 +906,7 @@ int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *look
 {
 	struct presign ps;
 	struct sigv4_auth auth;
-	struct str authz = STR_EMPTY, amz_date = STR_EMPTY;
+	struct str authz = STR_EMPTY, amz_date = STR_EMPTY, token = STR_EMPTY;
 	struct sigv4_result res = { .presigned = false };
 	const char *secret;
 	size_t n_authz;
@@ -940,7 +942,12 @@ int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *look
 		ret = query_auth(&ps, now, &auth, &amz_date, e);
 	if (ret < 0)
 		goto out;
-	if (str_copy(auth.access_key, res.access_key, sizeof(res.access_key)) < 0 ||
+	if (n_authz)
+		header_find(req, "x-amz-security-token", &token);
+	else if (ps.n[QP_SECURITY_TOKEN])
+		token = ps.v[QP_SECURITY_TOKEN];
+	if (str_copy(token, res.token, sizeof(res.token)) < 0 ||
+	    str_copy(auth.access_key, res.access_key, sizeof(res.access_key)) < 0 ||
 	    str_copy(auth.region, res.region, sizeof(res.region)) < 0 ||
 	    str_copy(auth.service, res.service, sizeof(res.service)) < 0) {
 		ret = fail_auth(e);
@@ -957,6 +964,24 @@ int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *look
 	*out = res;
 out:
 	return ret;
+}
+
+void sigv4_scope_service(const struct sigv4_req *req, char *dst, size_t size)
+{
+	struct presign ps;
+	struct sigv4_auth auth;
+	struct str authz;
+
+	dst[0] = '\0';
+	if (header_find(req, "authorization", &authz)) {
+		if (sigv4_parse_authorization(str_trim(authz), &auth) == 0)
+			str_copy(auth.service, dst, size);
+		return;
+	}
+	auth_init(&auth);
+	if (presign_scan(req->query, &ps, NULL) == 0 && ps.n[QP_CREDENTIAL] &&
+	    scope_parse(ps.v[QP_CREDENTIAL], &auth, NULL) == 0)
+		str_copy(auth.service, dst, size);
 }
 
 int sigv4_http_status(const char *code)

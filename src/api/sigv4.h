@@ -89,6 +89,8 @@ struct sigv4_result {
 	char region[32];		/* from the credential scope; unchecked */
 	char service[32];		/* from the credential scope; unchecked */
 	bool presigned;			/* signed in the query, not a header */
+	/* X-Amz-Security-Token, the header's or the query's; "" when absent */
+	char token[LIMIT_SIGV4_PARAM_BYTES + 1];
 };
 
 /*
@@ -108,10 +110,18 @@ struct sigv4_result {
  *                        signed header absent, X-Amz-Content-Sha256 mismatch
  * The region and service are returned, not checked: the caller decides
  * which it serves. Temporary credentials (X-Amz-Security-Token) are signed
- * like any other header or parameter but not validated here.
+ * like any other header or parameter and returned in 'out', not validated.
  */
 int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *lookup,
 		 void *arg, struct sigv4_result *out, struct err *e);
+
+/*
+ * Writes into 'dst' (of 'size' bytes) the service that the credential scope
+ * of 'req' names, from its Authorization header or its X-Amz-Credential
+ * parameter; "" when it has neither or they cannot be read. Verifies
+ * nothing: it tells which service's rules a request is to be answered by.
+ */
+void sigv4_scope_service(const struct sigv4_req *req, char *dst, size_t size);
 
 /*
  * Returns the HTTP status EC2 sends with the error 'code' that sigv4_verify()

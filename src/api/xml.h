@@ -34,4 +34,32 @@ void xml_doc_end(struct buf *b, const char *root);
 void xml_error_doc(struct buf *b, const char *code, const char *message,
 		   const char *request_id);
 
+/* The namespaces of IAM (API version 2010-05-08) and STS (2011-06-15). */
+#define XML_IAM_NS "https://iam.amazonaws.com/doc/2010-05-08/"
+#define XML_STS_NS "https://sts.amazonaws.com/doc/2011-06-15/"
+
+/*
+ * Starts a response of the Query protocol as IAM and STS write it: the XML
+ * declaration and <'root' xmlns="'ns'">. Close it with xml_query_end().
+ */
+void xml_query_begin(struct buf *b, const char *root, const char *ns);
+/*
+ * Writes <ResponseMetadata><RequestId>'request_id'</RequestId>
+ * </ResponseMetadata> and closes 'root'.
+ */
+void xml_query_end(struct buf *b, const char *root, const char *request_id);
+/*
+ * Replaces the contents of 'b' with IAM's and STS's error document:
+ * <ErrorResponse xmlns="'ns'"><Error><Type>'type'</Type><Code>'code'</Code>
+ * <Message>'message'</Message></Error><RequestId>'request_id'</RequestId>
+ * </ErrorResponse>. 'type' is "Sender" or "Receiver".
+ */
+void xml_query_error_doc(struct buf *b, const char *ns, const char *type, const char *code,
+			 const char *message, const char *request_id);
+/*
+ * Writes <'tag'>'value' percent-encoded</'tag'>: every byte but A-Z a-z 0-9
+ * - _ . ~ as %XX, the way IAM returns policy documents (RFC 3986).
+ */
+void xml_urlencoded(struct buf *b, const char *tag, const char *value);
+
 #endif

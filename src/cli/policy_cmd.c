@@ -13,7 +13,7 @@
 
 #define EVAL_USAGE "vpce policy eval FILE|-  |  vpce policy eval --jsonl [FILE|-]"
 #define VALIDATE_USAGE \
-	"vpce policy validate [--type identity|resource|endpoint|gateway-endpoint|scp|boundary] FILE|-"
+	"vpce policy validate [--type identity|resource|endpoint|gateway-endpoint|scp|boundary|trust] FILE|-"
 
 int cli_read_all(const char *path, size_t max, struct buf *out)
 {

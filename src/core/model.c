@@ -20,6 +20,11 @@ static const struct {
 	[RES_ENI] = { "network-interface", "eni-", sizeof(struct eni) },
 	[RES_INSTANCE] = { "instance", "i-", sizeof(struct instance) },
 	[RES_VPCE] = { "vpc-endpoint", "vpce-", sizeof(struct vpce) },
+	[RES_IAM_USER] = { "iam-user", "AIDA", sizeof(struct iam_user) },
+	[RES_IAM_ROLE] = { "iam-role", "AROA", sizeof(struct iam_role) },
+	[RES_IAM_POLICY] = { "iam-policy", "ANPA", sizeof(struct iam_policy) },
+	[RES_IAM_KEY] = { "iam-access-key", "AKIA", sizeof(struct iam_key) },
+	[RES_STS_SESSION] = { "sts-session", "ASIA", sizeof(struct sts_session) },
 };
 
 const char *res_kind_name(enum res_kind kind)
@@ -52,8 +57,45 @@ struct res *res_new(enum res_kind kind, const char *id)
 	return r;
 }
 
+static void principal_release(struct iam_principal *p)
+{
+	for (size_t i = 0; i < p->n_inline; i++)
+		free(p->inl[i].doc);
+	free(p->inl);
+	free(p->attached);
+	free(p->path);
+}
+
+static void free_iam_fields(struct res *r)
+{
+	switch (r->kind) {
+	case RES_IAM_USER:
+		principal_release(&AS_IAM_USER(r)->p);
+		break;
+	case RES_IAM_ROLE: {
+		struct iam_role *o = AS_IAM_ROLE(r);
+
+		principal_release(&o->p);
+		free(o->trust);
+		free(o->description);
+		break;
+	}
+	case RES_IAM_POLICY: {
+		struct iam_policy *m = AS_IAM_POLICY(r);
+
+		free(m->path);
+		free(m->description);
+		free(m->doc);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 static void free_kind_fields(struct res *r)
 {
+	free_iam_fields(r);
 	switch (r->kind) {
 	case RES_RTB: {
 		struct rtb *t = AS_RTB(r);
@@ -114,6 +156,51 @@ void world_init(struct world *w)
 	*w = (struct world){ 0 };
 	hmap_init(&w->index);
 	hmap_init(&w->enis_by_subnet);
+	hmap_init(&w->iam_names);
+}
+
+void iam_name_key(enum res_kind kind, const char *account, const char *name,
+		  char dst[static IAM_NAME_KEY_SIZE])
+{
+	size_t n = 0;
+
+	dst[n++] = kind == RES_IAM_USER ? 'u' : kind == RES_IAM_ROLE ? 'r' : 'p';
+	dst[n++] = ':';
+	for (size_t i = 0; account[i] && i < ACCOUNT_SIZE - 1; i++)
+		dst[n++] = account[i];
+	dst[n++] = ':';
+	for (size_t i = 0; name[i] && i < IAM_NAME_SIZE - 1; i++)
+		dst[n++] = str_ascii_lower(name[i]);
+	dst[n] = '\0';
+}
+
+/* The name index's key inside 'r', or NULL for kinds without a name. */
+static char *name_key_of(struct res *r)
+{
+	switch (r->kind) {
+	case RES_IAM_USER: return AS_IAM_USER(r)->p.name_key;
+	case RES_IAM_ROLE: return AS_IAM_ROLE(r)->p.name_key;
+	case RES_IAM_POLICY: return AS_IAM_POLICY(r)->name_key;
+	default: return NULL;
+	}
+}
+
+static const char *name_of(struct res *r)
+{
+	switch (r->kind) {
+	case RES_IAM_USER: return AS_IAM_USER(r)->p.name;
+	case RES_IAM_ROLE: return AS_IAM_ROLE(r)->p.name;
+	default: return AS_IAM_POLICY(r)->name;
+	}
+}
+
+struct res *world_get_named(const struct world *w, enum res_kind kind, const char *account,
+			    const char *name)
+{
+	char key[IAM_NAME_KEY_SIZE];
+
+	iam_name_key(kind, account, name, key);
+	return hmap_get(&w->iam_names, key);
 }
 
 static void subnet_enis_free(void *p)
@@ -169,6 +256,7 @@ void world_release(struct world *w)
 		free(w->items[k]);
 	}
 	hmap_release(&w->index);
+	hmap_release(&w->iam_names);
 	hmap_release_values(&w->enis_by_subnet, subnet_enis_free);
 	free(w->journal);
 	for (size_t i = 0; i < w->n_pls; i++)
@@ -211,12 +299,18 @@ static void journal(struct world *w, const struct res *r, bool removed)
 void world_insert(struct world *w, struct res *r)
 {
 	enum res_kind k = r->kind;
+	char *key = name_key_of(r);
 
 	ALLOC_GROW(w->items[k], w->n[k] + 1, w->alloc[k]);
 	w->items[k][w->n[k]++] = r;
 	hmap_put(&w->index, r->id, r);
 	if (k == RES_ENI && AS_ENI(r)->subnet_id[0])
 		eni_link(w, AS_ENI(r));
+	/* Names never change, so the index follows insertion and removal. */
+	if (key) {
+		iam_name_key(k, r->owner, name_of(r), key);
+		hmap_put(&w->iam_names, key, r);
+	}
 }
 
 void world_adopt(struct world *w, struct res *r)
@@ -245,6 +339,8 @@ void world_remove(struct world *w, struct res *r)
 
 	journal(w, r, true);
 	hmap_del(&w->index, r->id);
+	if (name_key_of(r) && hmap_get(&w->iam_names, name_key_of(r)) == r)
+		hmap_del(&w->iam_names, name_key_of(r));
 	if (k == RES_ENI)
 		eni_unlink(w, AS_ENI(r));
 	for (size_t i = 0; i < w->n[k]; i++) {

@@ -32,6 +32,11 @@ enum res_kind {
 	RES_ENI,
 	RES_INSTANCE,
 	RES_VPCE,
+	RES_IAM_USER,
+	RES_IAM_ROLE,
+	RES_IAM_POLICY,
+	RES_IAM_KEY,
+	RES_STS_SESSION,
 	RES_KIND_COUNT
 };
 
@@ -268,6 +273,74 @@ struct vpce {
 	size_t n_groups;
 };
 
+/* --- IAM and STS (core/iam.h has their rules) --- */
+#define IAM_NAME_SIZE 129	/* a user, role or policy name, 128 characters at most */
+#define IAM_SECRET_SIZE 41	/* a secret access key: 40 characters */
+#define IAM_TOKEN_SIZE 257	/* a session token: 256 characters */
+/* The name index's key: "u:111122223333:" and the name in lower case. */
+#define IAM_NAME_KEY_SIZE (2 + ACCOUNT_SIZE + IAM_NAME_SIZE)
+
+/* An inline policy of a user or a role. */
+struct iam_inline {
+	char name[IAM_NAME_SIZE];
+	char *doc;			/* owned JSON text, as the caller gave it */
+};
+
+/*
+ * What users and roles share: a name unique in the account (ignoring case),
+ * a path, inline policies and attached managed policies.
+ */
+struct iam_principal {
+	char name[IAM_NAME_SIZE];
+	char *path;			/* owned; "/" or "/a/b/" */
+	struct iam_inline *inl;		/* owned, in the order first put */
+	size_t n_inline;
+	char (*attached)[ID_SIZE];	/* owned: IDs of managed policies (ANPA…) */
+	size_t n_attached;
+	char name_key[IAM_NAME_KEY_SIZE];	/* in world.iam_names; never stored */
+};
+
+struct iam_user {
+	struct res res;			/* id: the user ID, "AIDA" + 17 */
+	struct iam_principal p;
+};
+
+struct iam_role {
+	struct res res;			/* id: the role ID, "AROA" + 17 */
+	struct iam_principal p;
+	char *trust;			/* owned: AssumeRolePolicyDocument */
+	char *description;		/* owned; NULL: none */
+	int max_session_s;		/* MaxSessionDuration, 3600 … 43200 */
+};
+
+/* A customer managed policy, with its one version, v1. */
+struct iam_policy {
+	struct res res;			/* id: the policy ID, "ANPA" + 17 */
+	char name[IAM_NAME_SIZE];
+	char *path;			/* owned */
+	char *description;		/* owned; NULL: none */
+	char *doc;			/* owned JSON text of v1 */
+	int attachments;		/* users and roles it is attached to */
+	char name_key[IAM_NAME_KEY_SIZE];	/* never stored */
+};
+
+/* An access key of an IAM user. */
+struct iam_key {
+	struct res res;			/* id: the access key ID, "AKIA" + 16 */
+	char user_id[ID_SIZE];		/* AIDA… */
+	char secret[IAM_SECRET_SIZE];
+};
+
+/* Temporary credentials from AssumeRole. */
+struct sts_session {
+	struct res res;			/* id: the access key ID, "ASIA" + 16 */
+	char role_id[ID_SIZE];		/* AROA… */
+	char name[LIMIT_STS_SESSION_NAME_CHARS + 1];	/* RoleSessionName */
+	char secret[IAM_SECRET_SIZE];
+	char token[IAM_TOKEN_SIZE];
+	int64_t expires_ms;
+};
+
 /* A change to record, for the store. */
 struct journal_entry {
 	char id[ID_SIZE];
@@ -303,6 +376,7 @@ struct world {
 	uint64_t generation;			/* bumped by every recorded change */
 	struct prefix_list *pls;		/* owned; an export's, else none */
 	size_t n_pls;
+	struct hmap iam_names;			/* iam_name_key() -> user, role or policy */
 };
 
 void world_init(struct world *w);
@@ -314,6 +388,19 @@ void world_release(struct world *w);
  * Borrowed; valid until it is removed.
  */
 struct res *world_get(const struct world *w, const char *id, enum res_kind kind);
+/*
+ * Writes the name index's key of the user ('kind' RES_IAM_USER), role or
+ * managed policy 'name' of 'account' into 'dst': names are unique in an
+ * account whatever their case, as in IAM.
+ */
+void iam_name_key(enum res_kind kind, const char *account, const char *name,
+		  char dst[static IAM_NAME_KEY_SIZE]);
+/*
+ * The user, role or managed policy named 'name' (any case) of 'account',
+ * or NULL. Borrowed; valid until it is removed.
+ */
+struct res *world_get_named(const struct world *w, enum res_kind kind, const char *account,
+			    const char *name);
 /* Returns the resource 'id' of any kind, or NULL. */
 struct res *world_find(const struct world *w, const char *id);
 /*
@@ -376,6 +463,11 @@ res_cast_check(struct res *r, enum res_kind kind)
 #define AS_ENI(r) RES_CAST(eni, RES_ENI, r)
 #define AS_INSTANCE(r) RES_CAST(instance, RES_INSTANCE, r)
 #define AS_VPCE(r) RES_CAST(vpce, RES_VPCE, r)
+#define AS_IAM_USER(r) RES_CAST(iam_user, RES_IAM_USER, r)
+#define AS_IAM_ROLE(r) RES_CAST(iam_role, RES_IAM_ROLE, r)
+#define AS_IAM_POLICY(r) RES_CAST(iam_policy, RES_IAM_POLICY, r)
+#define AS_IAM_KEY(r) RES_CAST(iam_key, RES_IAM_KEY, r)
+#define AS_STS_SESSION(r) RES_CAST(sts_session, RES_STS_SESSION, r)
 
 /* Iterates the resources of 'kind' in creation order as 'struct res *r'. */
 #define WORLD_FOR_EACH(w, kind, r)                                     \

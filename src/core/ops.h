@@ -161,7 +161,8 @@ struct sg *sg_lookup(const struct world *w, const struct ctx *cx, const char *id
 /*
  * Removes, journaled, what AWS stops showing about an hour after its end:
  * instances terminated, NAT gateways and virtual private gateways deleted
- * that long before 'now_ms' (host_ops.h, net_ops.h). Returns how many went.
+ * that long before 'now_ms' (host_ops.h, net_ops.h), and STS sessions an hour
+ * past their expiry (iam.h). Returns how many went.
  * Nothing else refers to them by then: their ENIs and addresses went first.
  */
 size_t world_sweep(struct world *w, int64_t now_ms);

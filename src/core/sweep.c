@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The end of what AWS shows for a while after deleting it: terminated
- * instances and deleted gateways leave the world once they have expired.
+ * instances and deleted gateways leave the world once they have expired,
+ * and so do STS sessions an hour after their credentials did.
  */
 #include "compat.h"
 #include "core/ops.h"
 
 #include "core/host_ops.h"
+#include "core/iam.h"
 #include "core/net_ops.h"
 
 static bool expired(const struct res *r, int64_t now_ms)
@@ -18,6 +20,8 @@ static bool expired(const struct res *r, int64_t now_ms)
 		return nat_expired(AS_NAT((struct res *)r), now_ms);
 	case RES_VGW:
 		return vgw_expired(AS_VGW((struct res *)r), now_ms);
+	case RES_STS_SESSION:
+		return sts_session_gone(AS_STS_SESSION((struct res *)r), now_ms);
 	default:
 		return false;
 	}
@@ -25,7 +29,7 @@ static bool expired(const struct res *r, int64_t now_ms)
 
 size_t world_sweep(struct world *w, int64_t now_ms)
 {
-	static const enum res_kind kinds[] = { RES_INSTANCE, RES_NAT, RES_VGW };
+	static const enum res_kind kinds[] = { RES_INSTANCE, RES_NAT, RES_VGW, RES_STS_SESSION };
 	size_t gone = 0;
 
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {

@@ -172,7 +172,7 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 	struct analyze *an = arg;
 	bool explain = str_eq_c(req->path, "/vpce/explain");
 	struct question qn = { 0 };
-	const char *account;
+	char account[ACCOUNT_SIZE];
 	struct query form;
 	struct arena a;
 	struct err e = { 0 };
@@ -187,7 +187,7 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 		return;
 	}
 	/* Signed like any EC2 request: the answer shows the whole state. */
-	if (api_authenticate(an->api, req, &account, &e) < 0) {
+	if (api_authenticate(an->api, req, account, &e) < 0) {
 		bad(resp, e.msg);
 		resp->status = 403;
 		return;

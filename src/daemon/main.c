@@ -40,6 +40,7 @@ struct options {
 	const char *state;
 	const char *region;
 	const char *identities;
+	const char *account;		/* the test/test key's; NULL: DEFAULT_ACCOUNT */
 	enum dp_mode dataplane;
 	const char *prefix;		/* NULL: reconcile_prefix() of the state file */
 	bool teardown;
@@ -49,7 +50,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vpced [--listen ADDR:PORT] [--state FILE] [--region NAME]\n"
-		"             [--identities FILE] [--dataplane | --no-dataplane] [--prefix P]\n"
+		"             [--identities FILE | --account ID] [--dataplane | --no-dataplane]\n"
+		"             [--prefix P]\n"
 		"       vpced --teardown [--state FILE | --prefix P]\n"
 		"\n"
 		"  --listen ADDR:PORT  where to serve the EC2 API (default %s)\n"
@@ -57,6 +59,7 @@ static void usage(FILE *f)
 		"  --region NAME       the region to emulate (default %s)\n"
 		"  --identities FILE   access keys and accounts (docs/identities.md);\n"
 		"                      without it, only test/test of account %s\n"
+		"  --account ID        the 12-digit account of test/test instead\n"
 		"  --dataplane         make the state real in network namespaces (needs\n"
 		"                      root; the default when run as root)\n"
 		"  --no-dataplane      control plane only\n"
@@ -112,54 +115,119 @@ static bool copy_field(json_t *o, const char *key, char *dst, size_t size, bool 
 	return strlen(v) < size && str_lcpy(dst, v, size) < size;
 }
 
-/*
- * Reads the identities file: {"identities": [{"access_key": "...",
- * "secret_key": "...", "account": "111122223333", "arn": "..."}, ...]}.
- */
-static int load_identities(const char *path, struct identity **out, size_t *n)
+static bool account_ok(const char *a)
 {
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *list, *o;
-	struct identity *ids;
+	return strlen(a) == 12 && strspn(a, "0123456789") == 12;
+}
+
+/* An AWS Organizations ID: "o-" and 10 to 32 lowercase letters or digits. */
+static bool org_ok(const char *o)
+{
+	size_t n = strlen(o);
+
+	return n >= 12 && n <= 34 && !strncmp(o, "o-", 2) &&
+	       strspn(o + 2, "abcdefghijklmnopqrstuvwxyz0123456789") == n - 2;
+}
+
+/* The identities file after loading: its keys and its accounts' organizations. */
+struct directory {
+	struct iam_identity *ids;
+	struct iam_account *accounts;
+	size_t n_ids, n_accounts;
+};
+
+static void directory_release(struct directory *d)
+{
+	free(d->ids);
+	free(d->accounts);
+	*d = (struct directory){ 0 };
+}
+
+static int load_keys(const char *path, json_t *list, struct directory *d)
+{
+	json_t *o;
 	size_t i;
 
-	if (!root) {
-		fprintf(stderr, "vpced: %s:%d: %s\n", path, jerr.line, jerr.text);
-		return -EINVAL;
-	}
-	list = json_object_get(root, "identities");
 	if (!json_is_array(list) || !json_array_size(list) ||
 	    json_array_size(list) > LIMIT_IDENTITIES) {
 		fprintf(stderr, "vpced: %s: \"identities\" must be a list of 1 to %d entries\n",
 			path, LIMIT_IDENTITIES);
-		json_decref(root);
 		return -EINVAL;
 	}
-	ids = xcalloc(json_array_size(list), sizeof(*ids));
+	d->ids = xcalloc(json_array_size(list), sizeof(*d->ids));
 	json_array_foreach(list, i, o) {
-		struct identity *id = &ids[i];
+		struct iam_identity *id = &d->ids[i];
 
 		if (!copy_field(o, "access_key", id->access_key, sizeof(id->access_key), true) ||
 		    !copy_field(o, "secret_key", id->secret_key, sizeof(id->secret_key), true) ||
 		    !copy_field(o, "account", id->account, sizeof(id->account), true) ||
 		    !copy_field(o, "arn", id->arn, sizeof(id->arn), false) ||
-		    strspn(id->account, "0123456789") != 12 || strlen(id->account) != 12) {
+		    !account_ok(id->account)) {
 			fprintf(stderr, "vpced: %s: identity %zu needs access_key, secret_key "
 					"and a 12-digit account\n", path, i);
-			free(ids);
-			json_decref(root);
 			return -EINVAL;
 		}
 		if (!id->arn[0])
 			snprintf(id->arn, sizeof(id->arn), "arn:aws:iam::%s:root", id->account);
 	}
-	*n = json_array_size(list);
-	*out = ids;
-	json_decref(root);
+	d->n_ids = json_array_size(list);
 	return 0;
 }
 
-static bool has_default_creds(const struct identity *ids, size_t n)
+static int load_accounts(const char *path, json_t *list, struct directory *d)
+{
+	json_t *o;
+	size_t i;
+
+	if (!list)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > LIMIT_IDENTITIES) {
+		fprintf(stderr, "vpced: %s: \"accounts\" must be a list of at most %d entries\n",
+			path, LIMIT_IDENTITIES);
+		return -EINVAL;
+	}
+	d->accounts = xcalloc(json_array_size(list) + 1, sizeof(*d->accounts));
+	json_array_foreach(list, i, o) {
+		struct iam_account *a = &d->accounts[i];
+
+		if (!copy_field(o, "account", a->account, sizeof(a->account), true) ||
+		    !copy_field(o, "organization", a->org, sizeof(a->org), false) ||
+		    !account_ok(a->account) || (a->org[0] && !org_ok(a->org))) {
+			fprintf(stderr, "vpced: %s: account %zu needs a 12-digit account and, if "
+					"any, an organization o- followed by 10 to 32 lowercase "
+					"letters or digits\n", path, i);
+			return -EINVAL;
+		}
+	}
+	d->n_accounts = json_array_size(list);
+	return 0;
+}
+
+/*
+ * Reads the identities file: {"identities": [{"access_key": "...",
+ * "secret_key": "...", "account": "111122223333", "arn": "..."}, ...],
+ * "accounts": [{"account": "111122223333", "organization": "o-..."}]}.
+ */
+static int load_identities(const char *path, struct directory *d)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	int ret;
+
+	if (!root) {
+		fprintf(stderr, "vpced: %s:%d: %s\n", path, jerr.line, jerr.text);
+		return -EINVAL;
+	}
+	ret = load_keys(path, json_object_get(root, "identities"), d);
+	if (ret == 0)
+		ret = load_accounts(path, json_object_get(root, "accounts"), d);
+	if (ret < 0)
+		directory_release(d);
+	json_decref(root);
+	return ret;
+}
+
+static bool has_default_creds(const struct iam_identity *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(ids[i].access_key, "test") && !strcmp(ids[i].secret_key, "test"))
@@ -211,11 +279,8 @@ static bool dataplane_wanted(const struct options *o)
 
 static int serve(const struct options *o)
 {
-	struct identity *ids = NULL, dflt = {
-		.access_key = "test", .secret_key = "test", .account = DEFAULT_ACCOUNT,
-		.arn = "arn:aws:iam::" DEFAULT_ACCOUNT ":root",
-	};
-	size_t n_ids = 1;
+	struct iam_identity dflt = { .access_key = "test", .secret_key = "test" };
+	struct directory dir = { 0 };
 	struct api_config cfg = { 0 };
 	struct http_server *srv = NULL;
 	struct ticker ticker;
@@ -249,12 +314,16 @@ static int serve(const struct options *o)
 			o->listen);
 		return 2;
 	}
-	if (o->identities && load_identities(o->identities, &ids, &n_ids) < 0)
+	if (o->identities && load_identities(o->identities, &dir) < 0)
 		return 2;
-	cfg.identities = ids ? ids : &dflt;
-	cfg.n_identities = n_ids;
+	str_lcpy(dflt.account, o->account ? o->account : DEFAULT_ACCOUNT, sizeof(dflt.account));
+	snprintf(dflt.arn, sizeof(dflt.arn), "arn:aws:iam::%s:root", dflt.account);
+	cfg.dir = (struct iam_dir){
+		.ids = dir.ids ? dir.ids : &dflt, .n_ids = dir.ids ? dir.n_ids : 1,
+		.accounts = dir.accounts, .n_accounts = dir.n_accounts,
+	};
 	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127 &&
-	    has_default_creds(cfg.identities, cfg.n_identities)) {
+	    has_default_creds(cfg.dir.ids, cfg.dir.n_ids)) {
 		fprintf(stderr, "vpced: refusing to listen on %s with the default credentials "
 				"test/test; give --identities FILE without them\n", o->listen);
 		goto out;
@@ -327,7 +396,7 @@ out:
 	loop_free(l);
 	store_close(st);
 	world_release(&w);
-	free(ids);
+	directory_release(&dir);
 	return ret;
 }
 
@@ -368,6 +437,7 @@ int main(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "identities", required_argument, NULL, 'i' },
+		{ "account", required_argument, NULL, 'a' },
 		{ "dataplane", no_argument, NULL, 'D' },
 		{ "no-dataplane", no_argument, NULL, 'N' },
 		{ "prefix", required_argument, NULL, 'p' },
@@ -386,6 +456,7 @@ int main(int argc, char **argv)
 		case 's': o.state = optarg; break;
 		case 'r': o.region = optarg; break;
 		case 'i': o.identities = optarg; break;
+		case 'a': o.account = optarg; break;
 		case 'D': o.dataplane = DP_ON; break;
 		case 'N': o.dataplane = DP_OFF; break;
 		case 'p': o.prefix = optarg; break;
@@ -402,6 +473,11 @@ int main(int argc, char **argv)
 	if (o.prefix && !prefix_ok(o.prefix)) {
 		fprintf(stderr, "vpced: --prefix wants 1 to %d characters of [a-z0-9-], not '%s'\n",
 			NP_PREFIX_MAX, o.prefix);
+		return 2;
+	}
+	if (o.account && (!account_ok(o.account) || o.identities)) {
+		fprintf(stderr, "vpced: --account wants the 12 digits of an account ID, and "
+				"applies to test/test only: the identities file names its own\n");
 		return 2;
 	}
 	if (o.teardown)

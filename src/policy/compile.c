@@ -46,6 +46,7 @@ static const char *const type_names[] = {
 	[POL_TYPE_GATEWAY_ENDPOINT] = "gateway-endpoint",
 	[POL_TYPE_SCP] = "scp",
 	[POL_TYPE_BOUNDARY] = "boundary",
+	[POL_TYPE_TRUST] = "trust",
 };
 
 int pol_type_parse(const char *name)
@@ -67,11 +68,10 @@ void pol_problems_release(struct pol_problems *list)
 	list->n = list->alloc = 0;
 }
 
-ATTR_PRINTF(3, 4)
-static void problem(struct cc *cc, const char *path, const char *fmt, ...)
+static void vproblem(struct cc *cc, const char *aws, const char *path, const char *fmt,
+		     va_list ap)
 {
 	struct pol_problem *p;
-	va_list ap;
 
 	cc->n_probs++;
 	if (!cc->probs)
@@ -79,8 +79,28 @@ static void problem(struct cc *cc, const char *path, const char *fmt, ...)
 	ALLOC_GROW(cc->probs->v, cc->probs->n + 1, cc->probs->alloc);
 	p = &cc->probs->v[cc->probs->n++];
 	str_lcpy(p->path, *path ? path : "(document)", sizeof(p->path));
-	va_start(ap, fmt);
 	vsnprintf(p->msg, sizeof(p->msg), fmt, ap);
+	p->aws = aws;
+}
+
+ATTR_PRINTF(3, 4)
+static void problem(struct cc *cc, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(cc, NULL, path, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem for which IAM answers the fixed message 'aws'. */
+ATTR_PRINTF(4, 5)
+static void problem_aws(struct cc *cc, const char *aws, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vproblem(cc, aws, path, fmt, ap);
 	va_end(ap);
 }
 
@@ -172,7 +192,7 @@ static bool arn_account_plain(const char *s)
 static bool is_policy_type(enum pol_type t, bool want_principal)
 {
 	bool has = t == POL_TYPE_RESOURCE || t == POL_TYPE_ENDPOINT ||
-		   t == POL_TYPE_GATEWAY_ENDPOINT;
+		   t == POL_TYPE_GATEWAY_ENDPOINT || t == POL_TYPE_TRUST;
 
 	return has == want_principal;
 }
@@ -439,6 +459,11 @@ static void compile_actions(struct cc *cc, const char *path, json_t *v, struct s
 
 		if (strcmp(items[i], "*") != 0 && (!colon || colon == items[i])) {
 			problem(cc, path, "'%.60s' is not '*' or 'service:action'", items[i]);
+			continue;
+		}
+		if (cc->pol->type == POL_TYPE_TRUST && strncasecmp(items[i], "sts:", 4)) {
+			problem_aws(cc, "AssumeRole policy may only specify STS AssumeRole actions.",
+				    path, "'%.60s': a trust policy's actions are STS's", items[i]);
 			continue;
 		}
 		compile_pat(cc, items[i], M_WILD | M_FOLD, &st->actions[st->n_actions]);
@@ -879,8 +904,18 @@ static void compile_statement(struct cc *cc, size_t i, json_t *s, enum pol_type 
 		st->flags |= neg ? STMT_NOT_ACTION : 0;
 		compile_actions(cc, p, v, st);
 	}
-	v = one_of(cc, path, s, "Resource", "NotResource", true, &neg);
-	if (v) {
+	v = one_of(cc, path, s, "Resource", "NotResource", type != POL_TYPE_TRUST, &neg);
+	if (v && type == POL_TYPE_TRUST) {
+		snprintf(p, sizeof(p), "%s.%s", path, neg ? "NotResource" : "Resource");
+		problem_aws(cc, neg ? "Has prohibited field NotResource" :
+				      "Has prohibited field Resource",
+			    p, "a trust policy applies to its role and takes no resource");
+	} else if (type == POL_TYPE_TRUST) {
+		json_t *any = json_string("*");
+
+		compile_resources(cc, path, any, st);
+		json_decref(any);
+	} else if (v) {
 		snprintf(p, sizeof(p), "%s.%s", path, neg ? "NotResource" : "Resource");
 		st->flags |= neg ? STMT_NOT_RESOURCE : 0;
 		compile_resources(cc, p, v, st);
@@ -888,10 +923,12 @@ static void compile_statement(struct cc *cc, size_t i, json_t *s, enum pol_type 
 	v = one_of(cc, path, s, "Principal", "NotPrincipal", false, &neg);
 	snprintf(p, sizeof(p), "%s.%s", path, neg ? "NotPrincipal" : "Principal");
 	if (v && is_policy_type(type, false)) {
-		problem(cc, p, "%s policies take no principal", type_names[type]);
+		problem_aws(cc, "Policy document should not specify a principal.", p,
+			    "%s policies take no principal", type_names[type]);
 	} else if (!v && is_policy_type(type, true) &&
 		   !(json_object_get(s, "Principal") && json_object_get(s, "NotPrincipal"))) {
-		problem(cc, path, "%s policies need a Principal", type_names[type]);
+		problem_aws(cc, "Missing required field Principal", path,
+			    "%s policies need a Principal", type_names[type]);
 	} else if (v && neg && !(st->flags & STMT_DENY)) {
 		problem(cc, p, "NotPrincipal is supported only with \"Effect\": \"Deny\"");
 	} else if (v) {
@@ -986,8 +1023,9 @@ int policy_compile(const char *doc, size_t len, enum pol_type type, struct polic
 	arena_init(&cc.pol->arena, LIMIT_POLICY_COMPILED_BYTES(len));
 	root = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		problem(&cc, "(document)", "not valid JSON: %s (line %d, column %d)", jerr.text,
-			jerr.line, jerr.column);
+		problem_aws(&cc, "Syntax errors in policy.", "(document)",
+			    "not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+			    jerr.column);
 		policy_free(cc.pol);
 		return -EINVAL;
 	}

@@ -22,6 +22,11 @@ enum pol_type {
 	POL_TYPE_GATEWAY_ENDPOINT,	/* Principal must be "*" */
 	POL_TYPE_SCP,
 	POL_TYPE_BOUNDARY,
+	/*
+	 * A role's trust policy: a resource policy without Resource (it applies
+	 * to the role itself) whose actions are STS's.
+	 */
+	POL_TYPE_TRUST,
 };
 
 /* The layers of a decision, in the order results list them. */
@@ -34,7 +39,7 @@ enum pol_layer {
 	POL_LAYERS
 };
 
-/* Returns the type named 'name' ("gateway-endpoint"), or -1. */
+/* Returns the type named 'name' ("gateway-endpoint", "trust"), or -1. */
 int pol_type_parse(const char *name);
 /* "identity", "resource", "endpoint", "scp", "boundary". */
 const char *pol_layer_name(enum pol_layer layer);
@@ -53,6 +58,11 @@ void pol_real_text(double d, char *out, size_t size);
 struct pol_problem {
 	char path[112];		/* "Statement[2].Condition.StringEqualz", "(document)" */
 	char msg[144];
+	/*
+	 * IAM's own MalformedPolicyDocument message for this problem when it
+	 * has a fixed one ("Syntax errors in policy."); NULL otherwise.
+	 */
+	const char *aws;
 };
 
 struct pol_problems {

@@ -757,6 +757,73 @@ static void vpce_io(struct io *c, json_t *o, struct res *r)
 	io_ids(c, o, "groups", &v->groups, &v->n_groups, LIMIT_GROUPS_PER_ENI);
 }
 
+static void inline_io(struct io *c, json_t *o, void *p)
+{
+	struct iam_inline *x = p;
+
+	io_str(c, o, "name", x->name, sizeof(x->name));
+	io_ostr(c, o, "doc", &x->doc, LIMIT_IAM_DOC_CHARS, false);
+}
+
+/* What users and roles share: a name, a path, inline and attached policies. */
+static void principal_io(struct io *c, json_t *o, struct iam_principal *p)
+{
+	json_t *a;
+
+	io_str(c, o, "name", p->name, sizeof(p->name));
+	io_ostr(c, o, "path", &p->path, LIMIT_IAM_PATH_CHARS, false);
+	a = io_list(c, o, "inline", &p->n_inline, LIMIT_IAM_INLINE_POLICIES);
+	if (c->dec)
+		p->inl = elems_new(p->n_inline, sizeof(*p->inl));
+	io_elems(c, a, "inline", p->inl, p->n_inline, sizeof(*p->inl), inline_io);
+	io_ids(c, o, "attached", &p->attached, &p->n_attached, LIMIT_IAM_ATTACHED_POLICIES);
+}
+
+static void iam_user_io(struct io *c, json_t *o, struct res *r)
+{
+	principal_io(c, o, &AS_IAM_USER(r)->p);
+}
+
+static void iam_role_io(struct io *c, json_t *o, struct res *r)
+{
+	struct iam_role *x = AS_IAM_ROLE(r);
+
+	principal_io(c, o, &x->p);
+	io_ostr(c, o, "trust", &x->trust, LIMIT_IAM_DOC_CHARS, false);
+	io_ostr(c, o, "description", &x->description, LIMIT_IAM_DESCRIPTION_CHARS, true);
+	io_int(c, o, "max_session_s", &x->max_session_s, 3600, 43200);
+}
+
+static void iam_policy_io(struct io *c, json_t *o, struct res *r)
+{
+	struct iam_policy *m = AS_IAM_POLICY(r);
+
+	io_str(c, o, "name", m->name, sizeof(m->name));
+	io_ostr(c, o, "path", &m->path, LIMIT_IAM_PATH_CHARS, false);
+	io_ostr(c, o, "description", &m->description, LIMIT_IAM_DESCRIPTION_CHARS, true);
+	io_ostr(c, o, "doc", &m->doc, LIMIT_IAM_DOC_CHARS, false);
+	io_int(c, o, "attachments", &m->attachments, 0, INT_MAX);
+}
+
+static void iam_key_io(struct io *c, json_t *o, struct res *r)
+{
+	struct iam_key *k = AS_IAM_KEY(r);
+
+	io_str(c, o, "user_id", k->user_id, sizeof(k->user_id));
+	io_str(c, o, "secret", k->secret, sizeof(k->secret));
+}
+
+static void sts_session_io(struct io *c, json_t *o, struct res *r)
+{
+	struct sts_session *s = AS_STS_SESSION(r);
+
+	io_str(c, o, "role_id", s->role_id, sizeof(s->role_id));
+	io_str(c, o, "name", s->name, sizeof(s->name));
+	io_str(c, o, "secret", s->secret, sizeof(s->secret));
+	io_str(c, o, "token", s->token, sizeof(s->token));
+	io_ms(c, o, "expires_ms", &s->expires_ms);
+}
+
 static kind_io_fn *const kind_io[RES_KIND_COUNT] = {
 	[RES_VPC] = vpc_io,
 	[RES_SUBNET] = subnet_io,
@@ -769,6 +836,11 @@ static kind_io_fn *const kind_io[RES_KIND_COUNT] = {
 	[RES_ENI] = eni_io,
 	[RES_INSTANCE] = instance_io,
 	[RES_VPCE] = vpce_io,
+	[RES_IAM_USER] = iam_user_io,
+	[RES_IAM_ROLE] = iam_role_io,
+	[RES_IAM_POLICY] = iam_policy_io,
+	[RES_IAM_KEY] = iam_key_io,
+	[RES_STS_SESSION] = sts_session_io,
 };
 
 char *codec_encode(const struct res *r)

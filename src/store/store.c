@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
@@ -137,6 +138,13 @@ static int take_lock(struct store *st, const char *path, struct err *e)
 	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (st->lock_fd < 0)
 		return err_fail(e, "InternalError", "cannot open '%s': %s", path, strerror(errno));
+	/*
+	 * The file holds IAM's secret keys and session tokens: only its owner
+	 * reads it (SQLite gives its -wal and -shm files the same mode).
+	 */
+	if (fchmod(st->lock_fd, 0600) < 0)
+		return err_fail(e, "InternalError", "cannot restrict '%s' to its owner: %s", path,
+				strerror(errno));
 	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		int saved = errno;
 
