@@ -134,4 +134,9 @@
 #define LIMIT_S3_CHUNKS 65536			/* chunks of one aws-chunked body */
 #define LIMIT_S3_RECORD_BYTES 8192		/* a stored object's description */
 
+/* The region's fronts (svc/front.h) */
+#define LIMIT_FRONT_POLICIES 4096		/* compiled policies kept; all dropped past it */
+/* A request body: an object and its aws-chunked framing (a signature per 8 KiB at worst). */
+#define LIMIT_FRONT_BODY_BYTES (LIMIT_S3_OBJECT_BYTES + LIMIT_S3_OBJECT_BYTES / 64 + 65536)
+
 #endif

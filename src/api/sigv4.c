@@ -757,7 +757,7 @@ static int canonical_headers(struct buf *b, const struct sigv4_req *req,
  * value the client signed with, which must then be that same hash. EC2
  * parameters travel in the body, so UNSIGNED-PAYLOAD passes only without one.
  */
-static int payload_hash(struct buf *b, const struct sigv4_req *req, struct err *e)
+static int payload_hash(struct buf *b, const struct sigv4_req *req, bool presigned, struct err *e)
 {
 	unsigned char md[HASH_LEN];
 	char hex[HEX_LEN + 1];
@@ -768,12 +768,19 @@ static int payload_hash(struct buf *b, const struct sigv4_req *req, struct err *
 	SHA256((const unsigned char *)req->body.p, req->body.len, md);
 	str_hex_encode(md, sizeof(md), hex);
 	if (!n) {
-		buf_add(b, hex, HEX_LEN);
+		/* S3's presigned URLs sign no payload. */
+		if (req->s3 && presigned)
+			buf_adds(b, "UNSIGNED-PAYLOAD");
+		else
+			buf_add(b, hex, HEX_LEN);
 		return 0;
 	}
 	v = str_trim(v);
-	ok = n == 1 && ((str_eq_c(v, "UNSIGNED-PAYLOAD") && !req->body.len) ||
-			(v.len == HEX_LEN && str_eq_nocase(v, str_from(hex, HEX_LEN))));
+	ok = n == 1 && ((str_eq_c(v, "UNSIGNED-PAYLOAD") && (!req->body.len || req->s3)) ||
+			(v.len == HEX_LEN && str_eq_nocase(v, str_from(hex, HEX_LEN))) ||
+			(req->s3 && (str_eq_c(v, "STREAMING-UNSIGNED-PAYLOAD-TRAILER") ||
+				     str_eq_c(v, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") ||
+				     str_eq_c(v, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"))));
 	if (!ok)
 		return fail_auth(e);
 	buf_addstr(b, v);
@@ -787,7 +794,10 @@ static int build_canonical(struct buf *b, const struct sigv4_req *req,
 
 	buf_addstr(b, req->method);
 	buf_addc(b, '\n');
-	canonical_uri(b, req->path);
+	if (req->s3)
+		buf_addstr(b, req->path.len ? req->path : STR_LIT("/"));
+	else
+		canonical_uri(b, req->path);
 	buf_addc(b, '\n');
 	ret = canonical_query(b, req->query, presigned, e);
 	if (ret < 0)
@@ -803,7 +813,7 @@ static int build_canonical(struct buf *b, const struct sigv4_req *req,
 		buf_addstr(b, auth->signed_headers[i]);
 	}
 	buf_addc(b, '\n');
-	ret = payload_hash(b, req, e);
+	ret = payload_hash(b, req, presigned, e);
 	if (ret < 0)
 		return ret;
 	return b->err ? fail_auth(e) : 0;
@@ -844,7 +854,8 @@ static bool derive(const char *secret, const struct sigv4_auth *auth, unsigned c
  * taken from 'cache' (may be NULL) when it holds that key.
  */
 static bool sign(const char *secret, const struct sigv4_auth *auth, struct str sts,
-		 struct sigv4_key_cache *cache, unsigned char sig[HASH_LEN])
+		 struct sigv4_key_cache *cache, unsigned char sig[HASH_LEN],
+		 unsigned char key_out[HASH_LEN])
 {
 	unsigned char key[HASH_LEN];
 	char scope[sizeof(cache->scope)];
@@ -867,13 +878,14 @@ static bool sign(const char *secret, const struct sigv4_auth *auth, struct str s
 		}
 	}
 	ok = hmac(key, HASH_LEN, sts, sig);
+	memcpy(key_out, key, HASH_LEN);
 	OPENSSL_cleanse(key, sizeof(key));
 	return ok;
 }
 
 static int signature_check(const struct sigv4_req *req, const struct sigv4_auth *auth,
 			   struct str amz_date, bool presigned, const char *secret,
-			   struct err *e)
+			   struct sigv4_result *res, struct err *e)
 {
 	unsigned char md[HASH_LEN], sig[HASH_LEN], given[HASH_LEN];
 	char hex[HEX_LEN + 1];
@@ -893,9 +905,16 @@ static int signature_check(const struct sigv4_req *req, const struct sigv4_auth 
 	for (size_t i = 0; i < HASH_LEN; i++)
 		given[i] = (unsigned char)(str_hex_digit(auth->signature.p[2 * i]) << 4 |
 					   str_hex_digit(auth->signature.p[2 * i + 1]));
-	if (b.err || !sign(secret, auth, buf_str(&b), req->cache, sig) ||
-	    CRYPTO_memcmp(sig, given, HASH_LEN) != 0)
+	if (b.err || !sign(secret, auth, buf_str(&b), req->cache, sig, res->key) ||
+	    CRYPTO_memcmp(sig, given, HASH_LEN) != 0) {
+		OPENSSL_cleanse(res->key, sizeof(res->key));
 		ret = fail_auth(e);
+		goto out;
+	}
+	str_hex_encode(sig, HASH_LEN, res->signature);
+	str_copy(amz_date, res->amz_date, sizeof(res->amz_date));
+	snprintf(res->scope, sizeof(res->scope), "%.*s/%.*s/%.*s/" TERMINATOR, STR_FMT(auth->date),
+		 STR_FMT(auth->region), STR_FMT(auth->service));
 out:
 	buf_release(&b);
 	return ret;
@@ -958,7 +977,7 @@ int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *look
 		ret = fail_auth(e);
 		goto out;
 	}
-	ret = signature_check(req, &auth, amz_date, res.presigned, secret, e);
+	ret = signature_check(req, &auth, amz_date, res.presigned, secret, &res, e);
 	if (ret < 0)
 		goto out;
 	*out = res;
@@ -982,6 +1001,36 @@ void sigv4_scope_service(const struct sigv4_req *req, char *dst, size_t size)
 	if (presign_scan(req->query, &ps, NULL) == 0 && ps.n[QP_CREDENTIAL] &&
 	    scope_parse(ps.v[QP_CREDENTIAL], &auth, NULL) == 0)
 		str_copy(auth.service, dst, size);
+}
+
+int sigv4_chunk_verify(const struct sigv4_result *r, char prev[static 65], bool trailer,
+		       struct str data, struct str sig)
+{
+	unsigned char md[HASH_LEN], out[HASH_LEN];
+	char hex[HEX_LEN + 1], empty[HEX_LEN + 1], mine[HEX_LEN + 1];
+	char sts[512];
+	int n;
+
+	if (sig.len != HEX_LEN)
+		return -EBADMSG;
+	SHA256((const unsigned char *)data.p, data.len, md);
+	str_hex_encode(md, sizeof(md), hex);
+	if (trailer) {
+		n = snprintf(sts, sizeof(sts), ALGORITHM "-TRAILER\n%s\n%s\n%s\n%s", r->amz_date,
+			     r->scope, prev, hex);
+	} else {
+		SHA256((const unsigned char *)"", 0, md);
+		str_hex_encode(md, sizeof(md), empty);
+		n = snprintf(sts, sizeof(sts), ALGORITHM "-PAYLOAD\n%s\n%s\n%s\n%s\n%s",
+			     r->amz_date, r->scope, prev, empty, hex);
+	}
+	if (n < 0 || (size_t)n >= sizeof(sts) || !hmac(r->key, HASH_LEN, str_from(sts, (size_t)n), out))
+		return -EBADMSG;
+	str_hex_encode(out, sizeof(out), mine);
+	if (CRYPTO_memcmp(mine, sig.p, HEX_LEN) != 0)
+		return -EBADMSG;
+	memcpy(prev, mine, HEX_LEN + 1);
+	return 0;
 }
 
 int sigv4_http_status(const char *code)

@@ -45,6 +45,14 @@ struct sigv4_req {
 	size_t n_headers;		/* at most LIMIT_HTTP_HEADERS */
 	struct str body;		/* for the payload hash */
 	struct sigv4_key_cache *cache;	/* may be NULL */
+	/*
+	 * S3's rules: the path is signed as sent (no normalization, no
+	 * second encoding), and X-Amz-Content-Sha256 may declare the body
+	 * unsigned (UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER) or
+	 * signed chunk by chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]:
+	 * sigv4_chunk_verify()).
+	 */
+	bool s3;
 };
 
 /*
@@ -91,6 +99,11 @@ struct sigv4_result {
 	bool presigned;			/* signed in the query, not a header */
 	/* X-Amz-Security-Token, the header's or the query's; "" when absent */
 	char token[LIMIT_SIGV4_PARAM_BYTES + 1];
+	/* For the signatures of an aws-chunked body, which chain from this one: */
+	char signature[65];		/* the request's, lowercase hex */
+	char amz_date[17];		/* X-Amz-Date */
+	char scope[96];			/* "20261126/us-east-1/s3/aws4_request" */
+	unsigned char key[32];		/* the signing key: secret; cleanse after use */
 };
 
 /*
@@ -122,6 +135,16 @@ int sigv4_verify(const struct sigv4_req *req, int64_t now, sigv4_secret_fn *look
  * nothing: it tells which service's rules a request is to be answered by.
  */
 void sigv4_scope_service(const struct sigv4_req *req, char *dst, size_t size);
+
+/*
+ * Checks the signature 'sig' (64 hex digits) of one chunk ('data' its
+ * payload, empty for the last) or, when 'trailer', of the trailing headers
+ * ('data': "name:value\n" each) of an aws-chunked body signed by 'r'.
+ * 'prev' holds the signature it chains from (the request's for the first)
+ * and becomes 'sig' when it holds. Returns 0, or -EBADMSG.
+ */
+int sigv4_chunk_verify(const struct sigv4_result *r, char prev[static 65], bool trailer,
+		       struct str data, struct str sig);
 
 /*
  * Returns the HTTP status EC2 sends with the error 'code' that sigv4_verify()

@@ -109,12 +109,51 @@ static void forget_gone(void *arg, const char *key)
 		dns_server_forget(f->ls->dns, key);
 }
 
-void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
-		    const struct region *r)
+int listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
+		   const struct region *r, const struct listeners_config *cfg)
 {
-	*ls = (struct listeners){ .loop = l, .w = w, .dns = dns_server_new(l, w, r) };
+	*ls = (struct listeners){ .loop = l, .w = w, .dns = dns_server_new(l, w, r),
+				  .tls = cfg->tls };
 	origins_init(&ls->origins, w, r);
-	ls->rsp = (struct responder){ .w = w, .origin = origins_resolve, .origin_arg = &ls->origins };
+	ls->front = (struct svc_front){
+		.w = w, .kv = cfg->kv, .auth = cfg->auth, .auth_arg = cfg->auth_arg,
+		.origin = origins_resolve, .origin_arg = &ls->origins, .clock_ms = cfg->clock_ms,
+		.responder = { .w = w, .origin = origins_resolve, .origin_arg = &ls->origins },
+	};
+	return svc_front_init(&ls->front);
+}
+
+/* The region's fronts, in its namespace: HTTPS on 443, HTTP on 80, at every address. */
+static int open_fronts(struct listeners *ls, const char *ns)
+{
+	struct open_args a = { .addrs = { INADDR_ANY }, .n_addrs = 1, .port = FRONT_HTTPS_PORT };
+	int ret = 0;
+
+	if (!ls->https && open_in(ns, &a) == 0) {
+		ls->https = http_server_new_tls(ls->loop, a.fds[0], svc_front_answer, &ls->front,
+						ls->tls);
+		if (!ls->https) {
+			close(a.fds[0]);
+			ret = -ENOMEM;
+		} else {
+			http_server_set_body_limit(ls->https, LIMIT_FRONT_BODY_BYTES);
+		}
+	} else if (!ls->https) {
+		ret = -EAGAIN;
+	}
+	a = (struct open_args){ .addrs = { INADDR_ANY }, .n_addrs = 1, .port = FRONT_HTTP_PORT };
+	if (!ls->http && open_in(ns, &a) == 0) {
+		ls->http = http_server_new(ls->loop, a.fds[0], svc_front_answer, &ls->front);
+		if (!ls->http) {
+			close(a.fds[0]);
+			ret = -ENOMEM;
+		} else {
+			http_server_set_body_limit(ls->http, LIMIT_FRONT_BODY_BYTES);
+		}
+	} else if (!ls->http) {
+		ret = -EAGAIN;
+	}
+	return ret;
 }
 
 int listeners_sync(struct listeners *ls, const struct np_plan *p)
@@ -135,16 +174,8 @@ int listeners_sync(struct listeners *ls, const struct np_plan *p)
 			else
 				dns_server_listen(ls->dns, x->res_id, a.fds, a.n);
 		}
-		if (x->kind == NP_NS_REGION && !ls->responder) {
-			a = (struct open_args){ .addrs = { INADDR_ANY }, .n_addrs = 1,
-						.port = RESPONDER_PORT };
-			if (open_in(x->name, &a) < 0)
-				ret = -EAGAIN;
-			else if (!(ls->responder = responder_serve(ls->loop, &ls->rsp, a.fds[0]))) {
-				close(a.fds[0]);
-				ret = -ENOMEM;
-			}
-		}
+		if (x->kind == NP_NS_REGION && open_fronts(ls, x->name) < 0)
+			ret = -EAGAIN;
 	}
 	return ret;
 }
@@ -152,13 +183,17 @@ int listeners_sync(struct listeners *ls, const struct np_plan *p)
 void listeners_sweep(struct listeners *ls)
 {
 	dns_server_sweep(ls->dns, loop_now_ms());
-	if (ls->responder)
-		http_server_sweep(ls->responder);
+	if (ls->https)
+		http_server_sweep(ls->https);
+	if (ls->http)
+		http_server_sweep(ls->http);
 }
 
 void listeners_release(struct listeners *ls)
 {
-	http_server_free(ls->responder);
+	http_server_free(ls->https);
+	http_server_free(ls->http);
+	svc_front_release(&ls->front);
 	dns_server_free(ls->dns);
 	origins_release(&ls->origins);
 	*ls = (struct listeners){ 0 };

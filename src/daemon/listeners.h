@@ -18,19 +18,33 @@
 #include "io/http.h"
 #include "io/loop.h"
 #include "daemon/origin.h"
+#include "io/tls.h"
+#include "svc/front.h"
 #include "svc/responder.h"
+
+/* What the region's fronts need from the daemon. */
+struct listeners_config {
+	struct kv *kv;			/* the built-in services' data */
+	struct tls_server *tls;		/* certificates for port 443 */
+	svc_auth_fn *auth;		/* who signed a request */
+	void *auth_arg;
+	int64_t (*clock_ms)(void);
+};
 
 struct listeners {
 	struct loop *loop;
 	const struct world *w;
 	struct dns_server *dns;
-	struct http_server *responder;	/* NULL until the region's namespace exists */
-	struct responder rsp;		/* what it answers with */
-	struct origins origins;		/* where its clients came from */
+	/* The region's fronts: HTTPS on 443, HTTP on 80; NULL until its namespace exists. */
+	struct http_server *https, *http;
+	struct svc_front front;		/* what they answer with */
+	struct tls_server *tls;
+	struct origins origins;		/* where their clients came from */
 };
 
-void listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
-		    const struct region *r);
+/* 'cfg' is copied; what it points to is borrowed and must outlive 'ls'. */
+int listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
+		   const struct region *r, const struct listeners_config *cfg);
 /* Opens and closes sockets so that they match plan 'p'. Returns 0 or -errno (logged). */
 int listeners_sync(struct listeners *ls, const struct np_plan *p);
 /* Closes idle connections (on the daemon's tick). */

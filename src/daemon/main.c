@@ -22,6 +22,7 @@
 #include "daemon/analyze.h"
 #include "daemon/listeners.h"
 #include "daemon/reconcile.h"
+#include "daemon/services.h"
 #include "dataplane/apply.h"
 #include "io/http.h"
 #include "io/loop.h"
@@ -294,6 +295,7 @@ static int serve(const struct options *o)
 	char prefix[NP_PREFIX_MAX + 1];
 	struct reconcile rec;
 	struct listeners listeners;
+	struct services services = { 0 };
 	struct analyze analyze;
 	bool use_dp = false;
 	uint64_t seed;
@@ -364,7 +366,21 @@ static int serve(const struct options *o)
 		goto out;
 	}
 	if (dataplane_wanted(o)) {
-		listeners_init(&listeners, l, &w, cfg.region);
+		struct listeners_config lc;
+
+		if (services_open(&services, o->state, &w, &cfg.dir, &e) < 0) {
+			fprintf(stderr, "vpced: %s\n", e.msg);
+			close(fd);
+			goto out;
+		}
+		lc = (struct listeners_config){ .kv = services.kv, .tls = services.tls,
+						.auth = services_auth, .auth_arg = &services,
+						.clock_ms = services_clock_ms };
+		if (listeners_init(&listeners, l, &w, cfg.region, &lc) < 0) {
+			close(fd);
+			services_close(&services);
+			goto out;
+		}
 		reconcile_init(&rec, &w, cfg.region, prefix);
 		rec.ls = &listeners;
 		reconcile_run(&rec);
@@ -391,8 +407,10 @@ static int serve(const struct options *o)
 out:
 	http_server_free(srv);
 	api_free(api);
-	if (use_dp)
+	if (use_dp) {
 		listeners_release(&listeners);
+		services_close(&services);
+	}
 	loop_free(l);
 	store_close(st);
 	world_release(&w);

@@ -85,22 +85,53 @@ static int on_message_complete(http_parser *p)
 	return 0;
 }
 
+/*
+ * A client that sent "Expect: 100-continue" waits for "100 Continue"
+ * before its body (botocore does for every S3 upload); a body that could
+ * not be taken is refused before it is sent.
+ */
+static int on_headers_complete(http_parser *p)
+{
+	struct http_reader *r = reader_of(p);
+
+	for (size_t i = 0; i < r->n_headers; i++) {
+		struct str name = str_from(r->hdrs.p + r->idx[i].name_off, r->idx[i].name_len);
+		struct str value = str_trim(str_from(r->hdrs.p + r->idx[i].value_off,
+						     r->idx[i].value_len));
+
+		if (str_eq_nocase(name, STR_LIT("expect")) &&
+		    str_eq_nocase(value, STR_LIT("100-continue")))
+			r->expect_continue = true;
+	}
+	if (p->content_length != ULLONG_MAX && p->content_length > r->body.max) {
+		r->too_big = true;
+		return -1;
+	}
+	return 0;
+}
+
 static const http_parser_settings settings = {
 	.on_url = on_url,
+	.on_headers_complete = on_headers_complete,
 	.on_header_field = on_header_field,
 	.on_header_value = on_header_value,
 	.on_body = on_body,
 	.on_message_complete = on_message_complete,
 };
 
-void http_reader_init(struct http_reader *r)
+void http_reader_init_max(struct http_reader *r, size_t max_body)
 {
 	memset(r, 0, sizeof(*r));
 	http_parser_init(&r->parser, HTTP_REQUEST);
 	r->parser.data = r;
 	buf_init(&r->url, LIMIT_HTTP_HEADER_BYTES);
 	buf_init(&r->hdrs, LIMIT_HTTP_HEADER_BYTES);
-	buf_init(&r->body, LIMIT_HTTP_BODY_BYTES);
+	buf_init(&r->body, max_body);
+}
+
+void http_reader_init(struct http_reader *r)
+{
+	http_reader_init_max(r, LIMIT_HTTP_BODY_BYTES);
 }
 
 void http_reader_release(struct http_reader *r)
@@ -118,6 +149,8 @@ void http_reader_next(struct http_reader *r)
 	r->n_headers = 0;
 	r->last_cb = CB_NONE;
 	r->complete = false;
+	r->expect_continue = false;
+	r->continued = false;
 	http_parser_pause(&r->parser, 0);
 }
 
@@ -235,11 +268,14 @@ struct conn {
 	uint32_t want;		/* what the last SSL call waits for: EPOLLIN or EPOLLOUT */
 	bool handshaken;
 	bool broken;		/* a fatal TLS error: close without close_notify */
+	uint64_t id;		/* the server's count of connections when it came */
 };
 
 struct http_server {
 	struct loop *loop;
 	int fd;
+	uint64_t accepted;	/* connections so far */
+	size_t body_limit;	/* of a request */
 	http_handler_fn *fn;
 	void *arg;
 	struct conn *conns;
@@ -315,6 +351,17 @@ static void queue_response(struct conn *c, struct http_response *resp, bool keep
 	}
 	if (!keep)
 		c->closing = true;
+}
+
+/* Queues bytes of the protocol's own ("100 Continue"), after what is queued. */
+static void queue_raw(struct conn *c, struct str bytes)
+{
+	if (c->body.len > c->body_off) {
+		buf_add(&c->out, c->body.p + c->body_off, c->body.len - c->body_off);
+		buf_reset(&c->body);
+		c->body_off = 0;
+	}
+	buf_addstr(&c->out, bytes);
 }
 
 static void queue_error(struct conn *c, int status)
@@ -499,13 +546,20 @@ static void consume(struct conn *c, const char *data, size_t len)
 			queue_error(c, 400);
 			return;
 		}
-		if (ret == 0)
+		if (ret == 0) {
+			if (c->reader.expect_continue && !c->reader.continued) {
+				queue_raw(c, STR_LIT("HTTP/1.1 100 Continue\r\n\r\n"));
+				c->reader.continued = true;
+			}
 			continue;
+		}
 		http_reader_request(&c->reader, &req);
 		req.local_ip = ntohl(c->local.sin_addr.s_addr);
 		req.local_port = ntohs(c->local.sin_port);
 		req.peer_ip = ntohl(c->peer.sin_addr.s_addr);
 		req.peer_port = ntohs(c->peer.sin_port);
+		req.secure = c->ssl != NULL;
+		req.conn_id = c->id;
 		s->resp.status = 200;
 		s->resp.content_type = "text/xml;charset=UTF-8";
 		s->resp.head = false;
@@ -654,6 +708,7 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		}
 		setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c = xcalloc(1, sizeof(*c));
+		c->id = ++s->accepted;
 		c->srv = s;
 		c->fd = cfd;
 		c->active_ms = loop_now_ms();
@@ -663,7 +718,7 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 			c->peer = peer;
 			c->local = local;
 		}
-		http_reader_init(&c->reader);
+		http_reader_init_max(&c->reader, s->body_limit);
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
 		buf_init(&c->body, LIMIT_HTTP_RESPONSE_BYTES);
 		c->events = EPOLLIN;
@@ -690,6 +745,7 @@ struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn,
 	s->loop = l;
 	s->fd = fd;
 	s->fn = fn;
+	s->body_limit = LIMIT_HTTP_BODY_BYTES;
 	s->arg = arg;
 	buf_init(&s->resp.body, LIMIT_HTTP_RESPONSE_BYTES);
 	buf_init(&s->resp.headers, LIMIT_HTTP_HEADER_BYTES);
@@ -724,6 +780,11 @@ void http_server_free(struct http_server *s)
 	buf_release(&s->resp.headers);
 	buf_release(&s->resp.body);
 	free(s);
+}
+
+void http_server_set_body_limit(struct http_server *s, size_t bytes)
+{
+	s->body_limit = bytes;
 }
 
 void http_server_hold(struct http_server *s)

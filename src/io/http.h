@@ -37,6 +37,8 @@ struct http_request {
 	/* The connection's IPv4 ends, host order (0 for other families). */
 	uint32_t local_ip, peer_ip;
 	uint16_t local_port, peer_port;
+	bool secure;		/* it came over TLS (aws:SecureTransport) */
+	uint64_t conn_id;	/* the connection's number, unique to its server */
 };
 
 struct http_reader {
@@ -49,9 +51,13 @@ struct http_reader {
 	int last_cb;			/* 1: header name, 2: header value */
 	bool complete;			/* a whole request is ready */
 	bool too_big;			/* a limit was passed */
+	bool expect_continue;		/* the headers asked for "100 Continue" */
+	bool continued;			/* and it was sent */
 };
 
 void http_reader_init(struct http_reader *r);
+/* The same, taking bodies of up to 'max_body' bytes (LIMIT_HTTP_BODY_BYTES by default). */
+void http_reader_init_max(struct http_reader *r, size_t max_body);
 void http_reader_release(struct http_reader *r);
 
 /*
@@ -109,6 +115,8 @@ struct http_server *http_server_new_tls(struct loop *l, int fd, http_handler_fn 
 					struct tls_server *t);
 /* Closes the listener and every connection. */
 void http_server_free(struct http_server *s);
+/* Takes request bodies of up to 'bytes' on connections accepted from now on. */
+void http_server_set_body_limit(struct http_server *s, size_t bytes);
 /*
  * Holds back every response queued from now on, until http_server_release():
  * answers to writes are sent only once the writes are durable.

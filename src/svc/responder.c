@@ -54,8 +54,3 @@ void responder_answer(void *arg, const struct http_request *req, struct http_res
 	}
 	buf_adds(b, "}\n");
 }
-
-struct http_server *responder_serve(struct loop *l, const struct responder *r, int fd)
-{
-	return http_server_new(l, fd, responder_answer, (void *)r);
-}

@@ -39,21 +39,26 @@ PUB=$(ec2 describe-instances --instance-ids "$D" --query 'Reservations[0].Instan
 for _ in $(seq 40); do ip netns list | grep -q "^$P$D" && break; sleep 0.05; done
 
 # The responders, by name through the VPC resolver: the service, the region, the translated client.
-get() { inside "$1" -- curl -s --max-time 2 "http://$2:443/${3:-}"; }
-eventually 200 inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://s3.us-east-1.amazonaws.com:443/
-out=$(get "$D" s3.us-east-1.amazonaws.com bucket/key)
-eq "$(field "$out" service)" com.amazonaws.us-east-1.s3 "S3 answered"
-eq "$(field "$out" address)" 198.18.0.1 "at its public address"
+get() { inside "$1" -- curl -s --max-time 2 "http://$2/${3:-}"; }
+eventually 200 inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://sqs.us-east-1.amazonaws.com/
+out=$(get "$D" sqs.us-east-1.amazonaws.com queue/path)
+eq "$(field "$out" service)" com.amazonaws.us-east-1.sqs "SQS answered"
+eq "$(field "$out" address)" 198.18.0.65 "at its public address"
 eq "$(field "$out" client)" "$PUB" "the instance's public address, translated at the gateway"
-eq "$(field "$out" path)" /bucket/key "the path"
-out=$(get "$D" dynamodb.eu-west-1.amazonaws.com)
-eq "$(field "$out" service)" com.amazonaws.eu-west-1.dynamodb "another region's service"
-eq "$(field "$out" address)" 198.18.10.17 "at its address"
+eq "$(field "$out" path)" /queue/path "the path"
+out=$(get "$D" sqs.eu-west-1.amazonaws.com)
+eq "$(field "$out" service)" com.amazonaws.eu-west-1.sqs "another region's service"
+eq "$(field "$out" address)" 198.18.10.65 "at its address"
+# S3 has its front: an unsigned request is refused in S3's words, over HTTP and HTTPS.
+out=$(inside "$D" -- curl -s --max-time 2 http://s3.us-east-1.amazonaws.com/)
+grep -q "<Code>AccessDenied</Code>" <<<"$out" || fail "S3's front: $out"
+eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 https://s3.us-east-1.amazonaws.com/)" \
+	403 "S3 over HTTPS, the region's certificate trusted inside vpce exec"
 out=$(get "$D" 198.18.0.70)
 eq "$(field "$out" service)" com.amazonaws.us-east-1.sqs "any address of a service's /28"
-eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://198.18.1.250:443/)" 000 \
+eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://198.18.1.250/)" 000 \
 	"no service in a free slot: nothing answers"
-eq "$(get "$A" s3.us-east-1.amazonaws.com)" "" "no public address: no service"
+eq "$(get "$A" sqs.us-east-1.amazonaws.com)" "" "no public address: no service"
 
 # The public resolver: public names and endpoints' names, not the VPC's own.
 eq "$(inside "$D" -- dig +short +time=1 @198.18.255.53 sqs.us-east-1.amazonaws.com)" 198.18.0.65 "public resolver"

@@ -3,6 +3,9 @@
 #include "check.h"
 
 #include "base/kv.h"
+#include "store/kv_sqlite.h"
+
+#include <unistd.h>
 
 void test_base_kv(void);
 
@@ -17,10 +20,11 @@ static int collect(void *arg, struct str key, struct str value)
 	return b->len > 40 ? 7 : 0;
 }
 
-void test_base_kv(void)
+/* What every kv must do: kv_mem's and kv_sqlite's answers are the same. */
+static void conformance(struct kv *kv)
 {
-	struct kv *kv = kv_mem_new();
 	struct buf b;
+	const char hi[] = { 'p', (char)0xFF };
 
 	buf_init(&b, 4096);
 	CHECK_EQ(kv_get(kv, "a", str_c("x"), &b), -ENOENT);
@@ -69,6 +73,52 @@ void test_base_kv(void)
 	}
 	CHECK_EQ(kv_scan(kv, "a", str_c("z"), str_c(""), collect, &b), 7);
 	CHECK_STREQ(b.p, "z00=v;z01=v;z02=v;z03=v;z04=v;z05=v;z06=v;");
+	buf_reset(&b);
+	/* Prefixes end where bytes do: "p\xff" holds "p\xff\xffx", not "q". */
+	CHECK_EQ(kv_put(kv, "c", str_from(hi, 2), str_c("1")), 0);
+	CHECK_EQ(kv_put(kv, "c", str_c("p\xff\xffx"), str_c("2")), 0);
+	CHECK_EQ(kv_put(kv, "c", str_c("q"), str_c("3")), 0);
+	CHECK_EQ(kv_put(kv, "c", str_c("p"), str_c("0")), 0);
+	CHECK_EQ(kv_scan(kv, "c", str_from(hi, 2), str_c(""), collect, &b), 0);
+	CHECK_EQ(b.len, 12);
+	buf_reset(&b);
+	CHECK_EQ(kv_scan(kv, "c", str_c("p"), str_c("p"), collect, &b), 0);
+	CHECK_EQ(b.len, 12);
+	buf_reset(&b);
+	CHECK_EQ(kv_put(kv, "c", str_c(""), str_c("empty key")), 0);
+	CHECK_EQ(kv_get(kv, "c", str_c(""), &b), 0);
+	CHECK_STREQ(b.p, "empty key");
 	buf_release(&b);
+}
+
+void test_base_kv(void)
+{
+	char path[] = "/tmp/vpce-kv-XXXXXX";
+	char wal[64], shm[64];
+	struct kv *kv = kv_mem_new();
+	struct err e;
+	struct buf b;
+	int fd;
+
+	conformance(kv);
 	kv_mem_free(kv);
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	close(fd);
+	CHECK_EQ(kv_sqlite_open(path, &kv, &e), 0);
+	conformance(kv);
+	kv_sqlite_close(kv);
+	/* What was kept is there after a reopen. */
+	CHECK_EQ(kv_sqlite_open(path, &kv, &e), 0);
+	buf_init(&b, 64);
+	CHECK_EQ(kv_get(kv, "a", str_c("k3"), &b), 0);
+	CHECK_STREQ(b.p, "new");
+	buf_release(&b);
+	kv_sqlite_close(kv);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	unlink(path);
+	unlink(wal);
+	unlink(shm);
+	CHECK(kv_sqlite_open("/nonexistent-dir/x", &kv, &e) < 0);
 }
