@@ -123,37 +123,33 @@ int listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
 	return svc_front_init(&ls->front);
 }
 
-/* The region's fronts, in its namespace: HTTPS on 443, HTTP on 80, at every address. */
+/* One front of the region, in its namespace: 'port' of every address, TLS when 'tls'. */
+static int open_front(struct listeners *ls, const char *ns, uint16_t port, struct tls_server *tls,
+		      struct http_server **out)
+{
+	struct open_args a = { .addrs = { INADDR_ANY }, .n_addrs = 1, .port = port };
+
+	if (*out)
+		return 0;
+	if (open_in(ns, &a) < 0)
+		return -EAGAIN;
+	*out = tls ? http_server_new_tls(ls->loop, a.fds[0], svc_front_answer, &ls->front, tls) :
+		     http_server_new(ls->loop, a.fds[0], svc_front_answer, &ls->front);
+	if (!*out) {
+		close(a.fds[0]);
+		return -ENOMEM;
+	}
+	http_server_set_body_limit(*out, LIMIT_FRONT_BODY_BYTES);
+	return 0;
+}
+
+/* The region's fronts: HTTPS on 443, HTTP on 80. */
 static int open_fronts(struct listeners *ls, const char *ns)
 {
-	struct open_args a = { .addrs = { INADDR_ANY }, .n_addrs = 1, .port = FRONT_HTTPS_PORT };
-	int ret = 0;
+	int a = open_front(ls, ns, FRONT_HTTPS_PORT, ls->tls, &ls->https);
+	int b = open_front(ls, ns, FRONT_HTTP_PORT, NULL, &ls->http);
 
-	if (!ls->https && open_in(ns, &a) == 0) {
-		ls->https = http_server_new_tls(ls->loop, a.fds[0], svc_front_answer, &ls->front,
-						ls->tls);
-		if (!ls->https) {
-			close(a.fds[0]);
-			ret = -ENOMEM;
-		} else {
-			http_server_set_body_limit(ls->https, LIMIT_FRONT_BODY_BYTES);
-		}
-	} else if (!ls->https) {
-		ret = -EAGAIN;
-	}
-	a = (struct open_args){ .addrs = { INADDR_ANY }, .n_addrs = 1, .port = FRONT_HTTP_PORT };
-	if (!ls->http && open_in(ns, &a) == 0) {
-		ls->http = http_server_new(ls->loop, a.fds[0], svc_front_answer, &ls->front);
-		if (!ls->http) {
-			close(a.fds[0]);
-			ret = -ENOMEM;
-		} else {
-			http_server_set_body_limit(ls->http, LIMIT_FRONT_BODY_BYTES);
-		}
-	} else if (!ls->http) {
-		ret = -EAGAIN;
-	}
-	return ret;
+	return a < 0 ? a : b;
 }
 
 int listeners_sync(struct listeners *ls, const struct np_plan *p)
