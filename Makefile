@@ -11,7 +11,7 @@ B := build
 SANFLAGS :=
 endif
 
-PKGS := sqlite3 jansson libcrypto libknot
+PKGS := sqlite3 jansson libcrypto libknot zlib
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 	-Wformat=2 -Wimplicit-fallthrough -Wno-format-nonliteral
 ifeq ($(CI),true)

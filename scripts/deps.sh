@@ -6,7 +6,7 @@
 # otherwise.
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libjansson-dev libssl-dev
-libhttp-parser-dev sqlite3 awscli python3-boto3 curl jq iproute2 clang
+libhttp-parser-dev zlib1g-dev sqlite3 awscli python3-boto3 curl jq iproute2 clang
 libfuzzer-14-dev libclang-rt-14-dev wrk nftables libmnl-dev libnftables-dev libknot-dev libbpf-dev
 bind9-dnsutils unbound bpftool"
 [ "${1:-}" = --bench ] && PKGS="$PKGS iperf3 nginx-light dnsperf nsd"
