@@ -686,7 +686,6 @@ struct listing {
 	json_t *names;
 	size_t prefix_len;
 	int64_t limit;
-	bool more;
 };
 
 static int list_one(void *arg, struct str key, struct str value)
@@ -694,13 +693,9 @@ static int list_one(void *arg, struct str key, struct str value)
 	struct listing *l = arg;
 
 	(void)value;
-	if ((int64_t)json_array_size(l->names) >= l->limit) {
-		l->more = true;
-		return 1;
-	}
 	json_array_append_new(l->names, json_stringn(key.p + l->prefix_len,
 						     key.len - l->prefix_len));
-	return 0;
+	return (int64_t)json_array_size(l->names) >= l->limit;
 }
 
 int ddb_list_tables(const struct ddb_ctx *cx, struct ddb_req *r, json_t *out, struct ddb_err *e)
@@ -722,7 +717,8 @@ int ddb_list_tables(const struct ddb_ctx *cx, struct ddb_req *r, json_t *out, st
 		json_decref(l.names);
 		return ddb_fail_io(e);
 	}
-	if (l.more)
+	/* A full page names its last table, as a Query's full page names its last key. */
+	if ((int64_t)json_array_size(l.names) == l.limit)
 		json_object_set(out, "LastEvaluatedTableName",
 				json_array_get(l.names, json_array_size(l.names) - 1));
 	json_object_set_new(out, "TableNames", l.names);

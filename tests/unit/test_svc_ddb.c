@@ -234,6 +234,8 @@ static void list_tables(struct ddbt *t)
 	DDB_EXPECT(t, "ListTables", "{`Limit`:2,`ExclusiveStartTableName`:`Music`}",
 		   "{`LastEvaluatedTableName`:`a_2`,`TableNames`:[`Prov`,`a_2`]}");
 	DDB_EXPECT(t, "ListTables", "{`Limit`:2,`ExclusiveStartTableName`:`a_2`}",
+		   "{`LastEvaluatedTableName`:`zzz`,`TableNames`:[`b.t`,`zzz`]}");
+	DDB_EXPECT(t, "ListTables", "{`Limit`:3,`ExclusiveStartTableName`:`a_2`}",
 		   "{`TableNames`:[`b.t`,`zzz`]}");
 	DDB_EXPECT(t, "ListTables", "{`ExclusiveStartTableName`:`zzz`}", "{`TableNames`:[]}");
 	DDB_EXPECT(t, "ListTables", "{`Limit`:101,`ExclusiveStartTableName`:`x`}",
