@@ -528,15 +528,29 @@ static bool set_type(enum ddb_type t)
 	return t == DT_SS || t == DT_NS || t == DT_BS;
 }
 
-static bool set_has(const json_t *list, const json_t *s)
-{
-	size_t i;
-	json_t *x;
+/* A set's members sorted, so that each lookup costs a binary search (sets can be large). */
+struct members {
+	const json_t **v;
+	size_t n;
+};
 
-	json_array_foreach(list, i, x)
-		if (json_equal(x, s))
-			return true;
-	return false;
+static void members_init(struct members *m, const json_t *list)
+{
+	m->n = json_array_size(list);
+	m->v = xcalloc(m->n + 1, sizeof(*m->v));
+	for (size_t i = 0; i < m->n; i++)
+		m->v[i] = json_array_get(list, i);
+	qsort(m->v, m->n, sizeof(*m->v), ddb_json_str_cmp);
+}
+
+static bool members_has(const struct members *m, const json_t *s)
+{
+	return bsearch(&s, m->v, m->n, sizeof(*m->v), ddb_json_str_cmp) != NULL;
+}
+
+static void members_release(struct members *m)
+{
+	FREE_AND_NULL(m->v);
 }
 
 /* ADD: a number added, set members joined, or the value itself when absent. */
@@ -546,6 +560,7 @@ static int add(json_t *item, const struct up_action *a, struct ddb_err *e)
 	const json_t *v = a->value->value;
 	enum ddb_type t = ddb_type_of(v);
 	struct ddb_num x, y, sum;
+	struct members old;
 	json_t *list;
 	size_t i;
 	json_t *m;
@@ -562,9 +577,11 @@ static int add(json_t *item, const struct up_action *a, struct ddb_err *e)
 		return set_at(item, a->path, ddb_av_from_num(&sum), e);
 	}
 	list = json_deep_copy(ddb_av_content(have));
+	members_init(&old, ddb_av_content(have));
 	json_array_foreach(ddb_av_content(v), i, m)
-		if (!set_has(list, m))
+		if (!members_has(&old, m))
 			json_array_append(list, m);
+	members_release(&old);
 	return set_at(item, a->path, ddb_av_new(t, list), e);
 }
 
@@ -574,6 +591,7 @@ static int del(json_t *item, const struct up_action *a, struct ddb_err *e)
 	const json_t *have = ddb_path_get(item, a->path);
 	const json_t *v = a->value->value;
 	enum ddb_type t = ddb_type_of(v);
+	struct members gone;
 	json_t *list, *m;
 	size_t i;
 
@@ -582,9 +600,11 @@ static int del(json_t *item, const struct up_action *a, struct ddb_err *e)
 	if (ddb_type_of(have) != t || !set_type(t))
 		return wrong_type(e);
 	list = json_array();
+	members_init(&gone, ddb_av_content(v));
 	json_array_foreach(ddb_av_content(have), i, m)
-		if (!set_has(ddb_av_content(v), m))
+		if (!members_has(&gone, m))
 			json_array_append(list, m);
+	members_release(&gone);
 	if (!json_array_size(list)) {
 		json_decref(list);
 		return remove_at(item, a->path, e);

@@ -145,6 +145,8 @@ bool ddb_av_equal(const json_t *a, const json_t *b);
  * they cannot be ordered (another type, or types that differ).
  */
 bool ddb_av_order(const json_t *a, const json_t *b, int *cmp);
+/* Orders two 'const json_t *' strings (by pointer, for qsort and bsearch) as bytes. */
+int ddb_json_str_cmp(const void *a, const void *b);
 /* Appends the bytes a key value sorts by: S as is, B decoded, N encoded. */
 void ddb_av_key_bytes(const json_t *av, struct buf *out);
 /* The number in a checked N value. */

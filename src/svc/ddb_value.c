@@ -365,7 +365,7 @@ static void set_number(json_t *s, const struct ddb_num *n)
 	buf_release(&b);
 }
 
-static int cmp_strings(const void *a, const void *b)
+int ddb_json_str_cmp(const void *a, const void *b)
 {
 	const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
 
@@ -397,9 +397,9 @@ static int duplicates(const json_t *list, enum ddb_type t, struct ddb_err *e)
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(list, i);
-	qsort(v, n, sizeof(*v), cmp_strings);
+	qsort(v, n, sizeof(*v), ddb_json_str_cmp);
 	for (size_t i = 1; i < n && !dup; i++)
-		dup = !cmp_strings(&v[i - 1], &v[i]);
+		dup = !ddb_json_str_cmp(&v[i - 1], &v[i]);
 	free(v);
 	if (!dup)
 		return 0;
@@ -598,8 +598,8 @@ static bool sets_equal(const json_t *a, const json_t *b)
 		x[i] = json_array_get(a, i);
 		y[i] = json_array_get(b, i);
 	}
-	qsort(x, n, sizeof(*x), cmp_strings);
-	qsort(y, n, sizeof(*y), cmp_strings);
+	qsort(x, n, sizeof(*x), ddb_json_str_cmp);
+	qsort(y, n, sizeof(*y), ddb_json_str_cmp);
 	for (size_t i = 0; i < n && eq; i++)
 		eq = str_equal(x[i], y[i]);
 	free(x);

@@ -556,6 +556,44 @@ static void update_item(struct ddbt *t)
 	DDB_EXPECT(t, "DeleteItem", "{`TableName`:`Music`,`Key`:" KEY_A "}", "{}");
 }
 
+/* ADD and DELETE of large sets: 30,000 members joined to 30,000, then 20,000 taken away. */
+static void big_sets(struct ddbt *t)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	buf_adds(&b, "{`TableName`:`Music`,`Item`:{`Artist`:{`S`:`a`},`SongTitle`:{`S`:`sets`},`s`:{`SS`:[");
+	for (int i = 0; i < 30000; i++)
+		buf_addf(&b, "%s`%05d`", i ? "," : "", 2 * i);
+	buf_adds(&b, "]}}}");
+	DDB_EXPECT(t, "PutItem", b.p, "{}");
+	buf_reset(&b);
+	buf_adds(&b, "{`TableName`:`Music`,`Key`:{`Artist`:{`S`:`a`},`SongTitle`:{`S`:`sets`}},"
+		 "`UpdateExpression`:`ADD s :s`,`ExpressionAttributeValues`:{`:s`:{`SS`:[");
+	for (int i = 0; i < 30000; i++)
+		buf_addf(&b, "%s`%05d`", i ? "," : "", i);
+	buf_adds(&b, "]}}}");
+	DDB_EXPECT(t, "UpdateItem", b.p, "{}");
+	buf_reset(&b);
+	buf_adds(&b, "{`TableName`:`Music`,`Key`:{`Artist`:{`S`:`a`},`SongTitle`:{`S`:`sets`}},"
+		 "`UpdateExpression`:`DELETE s :s`,`ExpressionAttributeValues`:{`:s`:{`SS`:[");
+	for (int i = 0; i < 20000; i++)
+		buf_addf(&b, "%s`%05d`", i ? "," : "", 3 * i);
+	buf_adds(&b, "]}}}");
+	DDB_EXPECT(t, "UpdateItem", b.p, "{}");
+	/*
+	 * 45,000 members (the evens to 59,998, the odds to 29,999), less the
+	 * 15,000 of them that are multiples of 3: 30,000.
+	 */
+	DDB_EXPECT(t, "Query", "{`TableName`:`Music`,`KeyConditionExpression`:`Artist = :a AND "
+		   "SongTitle = :t`,`FilterExpression`:`size(s) = :n AND contains(s, :in) AND NOT "
+		   "contains(s, :out)`,`ExpressionAttributeValues`:{`:a`:{`S`:`a`},`:t`:{`S`:`sets`},"
+		   "`:n`:{`N`:`30000`},`:in`:{`S`:`59998`},`:out`:{`S`:`29997`}},`Select`:`COUNT`}",
+		   "{`Count`:1,`ScannedCount`:1}");
+	DDB_EXPECT(t, "DeleteItem", "{`TableName`:`Music`,`Key`:{`Artist`:{`S`:`a`},`SongTitle`:{`S`:`sets`}}}", "{}");
+	buf_release(&b);
+}
+
 static void put_numbers(struct ddbt *t, const char *pk, const char *const *sks, size_t n)
 {
 	char body[512];
@@ -849,6 +887,7 @@ void test_svc_ddb(void)
 	nesting(&t);
 	conditions(&t);
 	update_item(&t);
+	big_sets(&t);
 	query_order(&t);
 	query_pages(&t);
 	query_errors(&t);
