@@ -10,6 +10,7 @@
 
 #include <zlib.h>
 
+#include "base/xalloc.h"
 #include "svc/ddb_internal.h"
 
 #define TARGET_PREFIX "DynamoDB_20120810."
@@ -81,15 +82,38 @@ static void respond(struct http_response *resp, int status, const json_t *body,
 				   (uInt)resp->body.len));
 }
 
+/*
+ * The message as a JSON string. Messages echo what the client sent, cut to
+ * a length that may split a character: what is not UTF-8 becomes '?'.
+ */
+static json_t *message_string(const char *message)
+{
+	json_t *s = json_string(message);
+	char *ascii;
+
+	if (s)
+		return s;
+	ascii = xstrdup(message);
+	for (char *p = ascii; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	s = json_string(ascii);
+	free(ascii);
+	return s;
+}
+
 static json_t *error_body(const char *type, const char *message)
 {
 	const char *ns, *member;
 	char full[128];
+	json_t *body;
 
 	error_type(type, &ns, &member);
 	snprintf(full, sizeof(full), "%s%s", ns, type);
-	return message && *message ? json_pack("{s:s,s:s}", "__type", full, member, message) :
-	       json_pack("{s:s}", "__type", full);
+	body = json_pack("{s:s}", "__type", full);
+	if (message && *message)
+		json_object_set_new(body, member, message_string(message));
+	return body;
 }
 
 void ddb_error(struct http_response *resp, int status, const char *type, const char *message,

@@ -233,10 +233,16 @@ static int blob_shape(const json_t *v, struct ddb_err *e)
 		return ddb_fail(e, DDB_SERIALIZATION, "'%.200s' can not be converted to a Blob: Base64 "
 				"encoded length is expected a multiple of 4 bytes but found: %zu",
 				s, len);
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
+		/* The first byte out of the alphabet starts a whole UTF-8 character. */
+		unsigned char c = (unsigned char)s[i];
+		int n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+
 		if (!strchr(B64_CHARS, s[i]) || !s[i] || (s[i] == '=' && i + 1 < len && s[i + 1] != '='))
 			return ddb_fail(e, DDB_SERIALIZATION, "'%.200s' can not be converted to a Blob: "
-					"Invalid Base64 character: '%c'", s, s[i]);
+					"Invalid Base64 character: '%.*s'", s,
+					(int)MIN((size_t)n, len - i), s + i);
+	}
 	buf_init(&scratch, len + 4);
 	ret = ddb_b64_decode(s, len, &scratch);
 	buf_release(&scratch);

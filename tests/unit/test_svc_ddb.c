@@ -127,6 +127,31 @@ static void serialization(struct ddbt *t)
 		   DDB_SERR("'QR==' can not be converted to a Blob: Invalid last non-pad Base64 "
 			    "character dectected"));
 	DDB_EXPECT(t, "Frob", "{}", "{`__type`:`com.amazon.coral.service#UnknownOperationException`}");
+	/* A character outside base64 is echoed whole (fuzz_ddb found it cut to a byte). */
+	DDB_EXPECT(t, "PutItem", "{`TableName`:`Music`,`Item`:{`a`:{`BS`:[`\\u0130\\u009bdb.tabl=`]}}}",
+		   DDB_SERR("'\xc4\xb0\xc2\x9b" "db.tabl=' can not be converted to a Blob: Invalid Base64 "
+			    "character: '\xc4\xb0'"));
+}
+
+/* An echoed value cut in the middle of a character still makes a JSON answer. */
+static void cut_characters(struct ddbt *t)
+{
+	struct buf b, want;
+
+	buf_init(&b, 4096);
+	buf_init(&want, 4096);
+	buf_adds(&b, "{`TableName`:`Music`,`Item`:{`v`:{`N`:`");
+	buf_adds(&want, DDB_VERR("The parameter cannot be converted to a numeric value: "));
+	buf_truncate(&want, want.len - 2);
+	for (int i = 0; i < 199; i++) {
+		buf_addc(&b, 'a');
+		buf_addc(&want, 'a');
+	}
+	buf_adds(&b, "\u00e9`}}}");
+	buf_adds(&want, "?`}");
+	DDB_EXPECT(t, "PutItem", b.p, want.p);
+	buf_release(&b);
+	buf_release(&want);
 }
 
 static void create_table(struct ddbt *t)
@@ -876,6 +901,7 @@ void test_svc_ddb(void)
 	errors();
 	ddbt_init(&t);
 	serialization(&t);
+	cut_characters(&t);
 	create_table(&t);
 	create_table_errors(&t);
 	list_tables(&t);
