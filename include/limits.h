@@ -138,5 +138,24 @@
 #define LIMIT_FRONT_POLICIES 4096		/* compiled policies kept; all dropped past it */
 /* A request body: an object and its aws-chunked framing (a signature per 8 KiB at worst). */
 #define LIMIT_FRONT_BODY_BYTES (LIMIT_S3_OBJECT_BYTES + LIMIT_S3_OBJECT_BYTES / 64 + 65536)
+/* The built-in DynamoDB (svc/ddb*.c); DynamoDB's own limits where it has them. */
+#define LIMIT_DDB_BODY_BYTES LIMIT_HTTP_BODY_BYTES	/* one request (AWS: 16 MB) */
+#define LIMIT_DDB_ITEM_BYTES 409600		/* AWS: 400 KB, DynamoDB's own measure */
+#define LIMIT_DDB_DEPTH 32			/* AWS: nested attribute levels */
+#define LIMIT_DDB_EXPR_BYTES 4096		/* AWS: one expression */
+#define LIMIT_DDB_EXPR_ARENA_BYTES (4 * 1024 * 1024) /* parsed expressions of one request */
+#define LIMIT_DDB_EXPR_NESTING 64		/* parentheses and NOTs inside each other */
+#define LIMIT_DDB_IN_OPERANDS 100		/* AWS: values in one IN list */
+#define LIMIT_DDB_HASH_KEY_BYTES 2048		/* AWS: partition key value */
+#define LIMIT_DDB_RANGE_KEY_BYTES 1024		/* AWS: sort key value */
+#define LIMIT_DDB_NUMBER_DIGITS 38		/* AWS: significant digits of a number */
+#define LIMIT_DDB_NUMBER_EXP_MAX 125		/* AWS: largest magnitude 9.99...E+125 */
+#define LIMIT_DDB_NUMBER_EXP_MIN (-130)		/* AWS: smallest magnitude 1E-130 */
+#define LIMIT_DDB_PAGE_BYTES (1024 * 1024)	/* AWS: data one Query or Scan reads */
+#define LIMIT_DDB_LIST_TABLES 100		/* AWS: ListTables' Limit */
+#define LIMIT_DDB_TABLES 2500			/* AWS: tables per account and region */
+#define LIMIT_DDB_SEGMENTS 1000000		/* AWS: TotalSegments of a parallel Scan */
+#define LIMIT_DDB_ERROR_BYTES 2048		/* one error message (values are echoed) */
+#define LIMIT_DDB_VALIDATION_ERRORS 10		/* AWS: listed in one ValidationException */
 
 #endif
