@@ -6,6 +6,7 @@
 #include "core/catalog.h"
 #include "core/cidr.h"
 #include "core/svcnet.h"
+#include "svc/ddb.h"
 
 #define FRONT_CONTEXT_MAX 24
 #define FRONT_CONTEXT_BYTES 2048
@@ -388,7 +389,99 @@ static void s3_front(struct svc_front *f, const struct http_request *req, const 
 	buf_release(&policy);
 }
 
+/* --- DynamoDB --- */
+
+static void ddb_auth_error(struct http_response *resp, enum svc_auth a, const struct svc_caller *who,
+			   const char *request_id)
+{
+	switch (a) {
+	case SVC_AUTH_ANONYMOUS:
+		ddb_error(resp, 400, "MissingAuthenticationTokenException",
+			  "Request is missing Authentication Token", request_id);
+		break;
+	case SVC_AUTH_UNKNOWN_KEY:
+	case SVC_AUTH_BAD_TOKEN:
+		ddb_error(resp, 400, "UnrecognizedClientException",
+			  "The security token included in the request is invalid.", request_id);
+		break;
+	case SVC_AUTH_EXPIRED_TOKEN:
+		ddb_error(resp, 400, "ExpiredTokenException",
+			  "The security token included in the request is expired", request_id);
+		break;
+	case SVC_AUTH_SKEWED:
+	case SVC_AUTH_EXPIRED:
+		ddb_error(resp, 400, "InvalidSignatureException", "Signature expired", request_id);
+		break;
+	case SVC_AUTH_MALFORMED:
+		ddb_error(resp, 400, "IncompleteSignatureException",
+			  who->detail[0] ? who->detail : "The request signature is malformed.",
+			  request_id);
+		break;
+	default:
+		ddb_error(resp, 400, "InvalidSignatureException",
+			  "The request signature we calculated does not match the signature you "
+			  "provided. Check your AWS Secret Access Key and signing method. Consult "
+			  "the service documentation for details.", request_id);
+		break;
+	}
+}
+
+static void ddb_front(struct svc_front *f, const struct http_request *req, const struct region *rg,
+		      struct ask *ask, const char *request_id, struct http_response *resp)
+{
+	const struct str *target = http_header_get(req, "X-Amz-Target");
+	char reason[160], msg[2048];
+	struct ddb_call call = { .op = "" };
+	struct arena scratch;
+	struct pol_result r;
+	struct err e;
+	int ret;
+
+	if (strcmp(ask->who->region, rg->name)) {
+		ddb_error(resp, 400, "InvalidSignatureException",
+			  "Credential should be scoped to a valid region. ", request_id);
+		return;
+	}
+	if (ddb_classify(target ? *target : STR_EMPTY, req->body, rg->name, ask->who->account, &call,
+			 &e) < 0) {
+		if (call.op[0])
+			ddb_handle(f->kv, &call, req->body, rg->name, ask->who->account,
+				   ask->now_ms / 1000, request_id, resp);
+		else
+			ddb_error(resp, 400, e.code, e.msg, request_id);
+		return;
+	}
+	arena_init(&scratch, 1 << 20);
+	ret = decide(ask, call.action, call.resource, &scratch, &r);
+	if (ret < 0) {
+		ddb_error(resp, 500, "InternalServerError", "Internal server error", request_id);
+	} else if (r.decision != POL_ALLOW) {
+		svc_denial_reason(&r, call.action, reason, sizeof(reason));
+		snprintf(msg, sizeof(msg), "User: %s is not authorized to perform: %s on resource: %s %s",
+			 ask->who->arn, call.action, call.resource, reason);
+		ddb_error(resp, 400, "AccessDeniedException", msg, request_id);
+	} else {
+		ddb_handle(f->kv, &call, req->body, rg->name, ask->who->account, ask->now_ms / 1000,
+			   request_id, resp);
+	}
+	arena_release(&scratch);
+}
+
 /* --- the handler --- */
+
+/* DynamoDB's request IDs: 52 upper-case letters and digits. */
+static void ddb_request_id(struct svc_front *f, char *out, size_t size)
+{
+	static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	uint64_t h = fnv((const char *)&f->requests, sizeof(f->requests)) ^ (uint64_t)f->clock_ms();
+	size_t i;
+
+	for (i = 0; i < 52 && i + 1 < size; i++) {
+		h = h * 6364136223846793005ull + 1442695040888963407ull;
+		out[i] = digits[(h >> 33) % 36];
+	}
+	out[i] = '\0';
+}
 
 static const struct vpce *endpoint_of(const struct world *w, const struct svc_origin *o)
 {
@@ -404,10 +497,12 @@ void svc_front_answer(void *arg, const struct http_request *req, struct http_res
 	const struct service *svc = svcnet_service_at(f->w, req->local_ip, &rg);
 	struct svc_origin o = { .source_ip = req->peer_ip };
 	struct svc_caller who = { .type = NULL };
-	char request_id[24];
+	char request_id[64];
 	enum svc_auth a;
 
-	if (!svc || strcmp(svc->short_name, "s3") != 0) {
+	bool s3 = svc && !strcmp(svc->short_name, "s3");
+
+	if (!svc || (!s3 && strcmp(svc->short_name, "dynamodb") != 0)) {
 		responder_answer(&f->responder, req, resp);
 		return;
 	}
@@ -418,6 +513,17 @@ void svc_front_answer(void *arg, const struct http_request *req, struct http_res
 	if (f->origin)
 		f->origin(f->origin_arg, req, &o);
 	a = f->auth(f->auth_arg, req, svc->short_name, &who);
+	if (!s3) {
+		struct ask ask = { .f = f, .who = &who, .origin = &o, .endpoint = endpoint_of(f->w, &o),
+				   .secure = req->secure, .now_ms = f->clock_ms() };
+
+		ddb_request_id(f, request_id, sizeof(request_id));
+		if (a != SVC_AUTH_OK)
+			ddb_auth_error(resp, a, &who, request_id);
+		else
+			ddb_front(f, req, rg, &ask, request_id, resp);
+		return;
+	}
 	{
 		struct s3_call *call = xcalloc(1, sizeof(*call));
 		struct s3_front s = {
