@@ -21,7 +21,7 @@ struct npc {
 	const struct world *w;
 	const struct region *region;
 	const char *prefix;
-	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats, a_endpoints;
+	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats, a_endpoints, a_http_blocks;
 	struct hmap pl_ips;	/* "<hex>" -> the VPC namespace's pl_ip taken (keys in the arena) */
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
 	struct hmap groups;	/* sg id -> struct sg_rules: its rules expanded, shared by ports */
@@ -813,7 +813,8 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
 /*
  * The region's public network: the public resolver's address, and every
  * catalogue service's block in every region, local (any address in it
- * answers), where the responders and the service fronts listen.
+ * answers), where the service fronts listen; the blocks of the services
+ * that also speak plain HTTP noted for the ruleset.
  */
 static void add_region(struct npc *c, size_t ns)
 {
@@ -825,8 +826,14 @@ static void add_region(struct npc *c, size_t ns)
 			size_t n = svcnet_service_blocks(c->w, region_at(i), catalog_at(k), &one,
 							 &blocks);
 
-			for (size_t b = 0; b < n; b++)
+			for (size_t b = 0; b < n; b++) {
 				add_route(c, ns, NP_TABLE_LOCAL, blocks[b], NP_HOP_LOCAL, 0, "lo");
+				if (catalog_at(k)->gateway) {
+					ALLOC_GROW(c->p->http_blocks, c->p->n_http_blocks + 1,
+						   c->a_http_blocks);
+					c->p->http_blocks[c->p->n_http_blocks++] = blocks[b];
+				}
+			}
 		}
 	}
 }
@@ -891,6 +898,7 @@ void netplan_release(struct np_plan *p)
 	free(p->ports);
 	free(p->nats);
 	free(p->endpoints);
+	free(p->http_blocks);
 	*p = (struct np_plan){ 0 };
 }
 

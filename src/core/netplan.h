@@ -211,6 +211,13 @@ struct np_plan {
 	size_t n_nats;
 	struct np_endpoint *endpoints;
 	size_t n_endpoints;
+	/*
+	 * The blocks whose services answer plain HTTP on port 80 as well as
+	 * HTTPS on 443 (S3 and DynamoDB, in every region): the region refuses
+	 * port 80 at every other service's address, as AWS's do.
+	 */
+	struct cidr4 *http_blocks;
+	size_t n_http_blocks;
 };
 
 /*

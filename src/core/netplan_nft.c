@@ -336,6 +336,18 @@ int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out)
 	case NP_NS_VPC:
 		vpc_ruleset(p, ns, out);
 		break;
+	case NP_NS_REGION:
+		/* Port 80 only where S3 and DynamoDB answer; elsewhere refused, as a closed port is. */
+		table_start(out, "inet vpce-region");
+		buf_adds(out, "\tchain input {\n"
+			      "\t\ttype filter hook input priority filter; policy accept;\n");
+		for (size_t i = 0; i < p->n_http_blocks; i++) {
+			buf_adds(out, i ? ", " : "\t\ttcp dport 80 ip daddr != { ");
+			add_block(out, &p->http_blocks[i]);
+		}
+		buf_adds(out, p->n_http_blocks ? " } reject with tcp reset\n\t}\n}\n" :
+						 "\t\ttcp dport 80 reject with tcp reset\n\t}\n}\n");
+		break;
 	case NP_NS_NAT:
 		/* Everything it forwards leaves with its own address. */
 		table_start(out, "ip vpce-nat");

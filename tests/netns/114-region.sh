@@ -39,8 +39,16 @@ PUB=$(ec2 describe-instances --instance-ids "$D" --query 'Reservations[0].Instan
 for _ in $(seq 40); do ip netns list | grep -q "^$P$D" && break; sleep 0.05; done
 
 # The responders, by name through the VPC resolver: the service, the region, the translated client.
-get() { inside "$1" -- curl -s --max-time 2 "http://$2/${3:-}"; }
-eventually 200 inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 http://sqs.us-east-1.amazonaws.com/
+# get ID HOST [PATH]: HTTPS to HOST from ID (an address: SQS's name at that address).
+get() {
+	if [[ $2 =~ ^[0-9.]+$ ]]; then
+		inside "$1" -- curl -s --max-time 2 --resolve "sqs.us-east-1.amazonaws.com:443:$2" \
+			"https://sqs.us-east-1.amazonaws.com/${3:-}"
+	else
+		inside "$1" -- curl -s --max-time 2 "https://$2/${3:-}"
+	fi
+}
+eventually 200 inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 https://sqs.us-east-1.amazonaws.com/
 out=$(get "$D" sqs.us-east-1.amazonaws.com queue/path)
 eq "$(field "$out" service)" com.amazonaws.us-east-1.sqs "SQS answered"
 eq "$(field "$out" address)" 198.18.0.65 "at its public address"
@@ -56,8 +64,10 @@ eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 https:/
 	403 "S3 over HTTPS, the region's certificate trusted inside vpce exec"
 out=$(get "$D" 198.18.0.70)
 eq "$(field "$out" service)" com.amazonaws.us-east-1.sqs "any address of a service's /28"
-eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 1 http://198.18.1.250/)" 000 \
+eq "$(inside "$D" -- curl -s -o /dev/null -w '%{http_code}' --max-time 1 https://198.18.1.250/)" 000 \
 	"no service in a free slot: nothing answers"
+eq "$(inside "$D" -- curl -s -o /dev/null --max-time 1 http://sqs.us-east-1.amazonaws.com/; echo $?)" 7 \
+	"SQS refuses plain HTTP (only S3 and DynamoDB answer on port 80)"
 eq "$(get "$A" sqs.us-east-1.amazonaws.com)" "" "no public address: no service"
 
 # The public resolver: public names and endpoints' names, not the VPC's own.

@@ -16,17 +16,29 @@ two_subnets
 
 inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
-# get ID URL: the responder's answer to an HTTP GET from ID's namespace, "" when none.
-get() { inside "$1" -- curl -s --max-time 2 "$2"; }
-status() { inside "$1" -- curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$2"; }
+# get ID URL: the answer to an HTTP(S) GET from ID's namespace, "" when none. An
+# https://ADDRESS/ URL is sent to SQS's name at that address (its certificate's name).
+SQS=sqs.us-east-1.amazonaws.com
+curl_in() {
+	local id=$1 url=$2 rest
+	shift 2
+	if [[ $url =~ ^https://([0-9.]+)(/.*)?$ ]]; then
+		rest=${BASH_REMATCH[2]}
+		inside "$id" -- curl -s --resolve "$SQS:443:${BASH_REMATCH[1]}" "$@" "https://$SQS${rest:-/}"
+	else
+		inside "$id" -- curl -s "$@" "$url"
+	fi
+}
+get() { curl_in "$1" "$2" --max-time 2; }
+status() { curl_in "$1" "$2" -o /dev/null -w '%{http_code}' --max-time 1; }
 
 ec2 modify-vpc-attribute --vpc-id "$VPC" --enable-dns-hostnames
 MAIN=$(ec2 describe-route-tables --filters Name=vpc-id,Values="$VPC" Name=association.main,Values=true \
 	--query 'RouteTables[0].RouteTableId' --output text)
-# The endpoint's own group: HTTP (port 80) from the second subnet only.
+# The endpoint's own group: HTTPS from the second subnet only.
 ESG=$(ec2 create-security-group --group-name sqs-endpoint --description "sqs endpoint" --vpc-id "$VPC" \
 	--query GroupId --output text)
-ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 80 --cidr 10.0.2.0/24 >/dev/null
+ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 443 --cidr 10.0.2.0/24 >/dev/null
 E=$(ec2 create-vpc-endpoint --vpc-id "$VPC" --vpc-endpoint-type Interface \
 	--service-name com.amazonaws.us-east-1.sqs --subnet-ids "$S1" "$S2" --security-group-ids "$ESG" \
 	--query VpcEndpoint.VpcEndpointId --output text)
@@ -38,8 +50,8 @@ case "$IP1 $IP2" in 10.0.1.*" "10.0.2.*) ;; *) fail "ENI addresses: $IP1 $IP2" ;
 
 # From the second subnet, to either ENI (same subnet and across the router), by
 # address and by the private DNS name: the front learns endpoint, VPC, source.
-eventually 200 status "$B" "http://$IP1/"
-for url in "http://$IP1/a" "http://$IP2/a" http://sqs.us-east-1.amazonaws.com/a; do
+eventually 200 status "$B" "https://$IP1/"
+for url in "https://$IP1/a" "https://$IP2/a" https://sqs.us-east-1.amazonaws.com/a; do
 	out=$(get "$B" "$url")
 	eq "$(field "$out" service)" com.amazonaws.us-east-1.sqs "$url: the service's front"
 	eq "$(field "$out" endpoint)" "$E" "$url: through the endpoint"
@@ -49,25 +61,25 @@ done
 eq "$(inside "$B" -- dig +short sqs.us-east-1.amazonaws.com | sort | xargs)" "$IP1 $IP2" "private DNS"
 
 # The endpoint's group: the first subnet is not admitted, then is.
-eq "$(status "$A" "http://$IP1/")" 000 "the endpoint's group keeps the first subnet out"
-ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 80 --cidr 10.0.1.0/24 >/dev/null
-eventually 200 status "$A" "http://$IP2/"
-eq "$(field "$(get "$A" "http://$IP2/")" source)" 10.0.1.10 "admitted once the group allows it"
+eq "$(status "$A" "https://$IP1/")" 000 "the endpoint's group keeps the first subnet out"
+ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 443 --cidr 10.0.1.0/24 >/dev/null
+eventually 200 status "$A" "https://$IP2/"
+eq "$(field "$(get "$A" "https://$IP2/")" source)" 10.0.1.10 "admitted once the group allows it"
 # ... and the sender's own egress rules count: none left, nothing leaves.
 ASG=$(ec2 describe-instances --instance-ids "$A" \
 	--query 'Reservations[0].Instances[0].SecurityGroups[0].GroupId' --output text)
 ec2 revoke-security-group-egress --group-id "$ASG" --protocol all --cidr 0.0.0.0/0 >/dev/null
-eventually 000 status "$A" "http://$IP2/"
-ec2 authorize-security-group-egress --group-id "$ASG" --protocol tcp --port 80 --cidr 10.0.0.0/16 >/dev/null
-eventually 200 status "$A" "http://$IP2/"
+eventually 000 status "$A" "https://$IP2/"
+ec2 authorize-security-group-egress --group-id "$ASG" --protocol tcp --port 443 --cidr 10.0.0.0/16 >/dev/null
+eventually 200 status "$A" "https://$IP2/"
 ec2 authorize-security-group-egress --group-id "$ASG" --protocol all --cidr 0.0.0.0/0 >/dev/null
 
-# HTTPS to the service's name, once the group admits 443, with the region's CA
-# that vpce exec trusts.
-ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 443 --cidr 10.0.2.0/24 >/dev/null
-eventually 200 inside "$B" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 https://sqs.us-east-1.amazonaws.com/
-eq "$(inside "$B" -- curl -s -o /dev/null -w '%{http_code}' --max-time 2 https://sqs.us-east-1.amazonaws.com/)" \
-	200 "HTTPS through the endpoint, the certificate trusted"
+# SQS answers HTTPS only: once the group admits port 80, the connection is
+# refused (curl's 7; the group's drop was a timeout, 28). S3 and DynamoDB take both.
+rc() { inside "$1" -- curl -s -o /dev/null --max-time 1 "$2"; echo $?; }
+eq "$(rc "$B" "http://$IP1/")" 28 "port 80 not admitted by the group"
+ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 80 --cidr 10.0.2.0/24 >/dev/null
+eventually 7 rc "$B" "http://$IP1/"
 # TCP only: ICMP and UDP to an ENI are dropped (a UDP server in the router
 # namespace would get what is not dropped).
 inside "$B" -- ping -c 1 -W 1 "$IP1" >/dev/null 2>&1 && fail "an endpoint answered ping"
@@ -89,8 +101,8 @@ REGIONAL=$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$E" --query 'VpcEndpoi
 	--output text)
 eventually "$IP2" sh -c "$VPCE exec --state $STATE --prefix $P $B -- dig +short $REGIONAL"
 ip -n "$P$VPC" -4 -o addr | grep -q " $IP1/32" && fail "the removed subnet's ENI address stayed"
-eq "$(status "$B" "http://$IP1/")" 000 "nothing answers at the removed ENI"
-eq "$(field "$(get "$B" "http://$IP2/")" endpoint)" "$E" "the remaining ENI still carries"
+eq "$(status "$B" "https://$IP1/")" 000 "nothing answers at the removed ENI"
+eq "$(field "$(get "$B" "https://$IP2/")" endpoint)" "$E" "the remaining ENI still carries"
 
 # A gateway endpoint for S3 in the second subnet's own table only.
 RT2=$(ec2 create-route-table --vpc-id "$VPC" --query RouteTable.RouteTableId --output text)
@@ -120,9 +132,9 @@ VGW=$(ec2 create-vpn-gateway --type ipsec.1 --query VpnGateway.VpnGatewayId --ou
 ec2 attach-vpn-gateway --vpn-gateway-id "$VGW" --vpc-id "$VPC" >/dev/null
 ec2 create-route --route-table-id "$MAIN" --destination-cidr-block 172.16.0.0/12 --gateway-id "$VGW" >/dev/null
 ec2 create-route --route-table-id "$RT2" --destination-cidr-block 172.16.0.0/12 --gateway-id "$VGW" >/dev/null
-ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 80 --cidr 172.16.0.0/12 >/dev/null
-eventually 200 status "$VGW" "http://$IP2/"
-out=$(get "$VGW" "http://$REGIONAL/")
+ec2 authorize-security-group-ingress --group-id "$ESG" --protocol tcp --port 443 --cidr 172.16.0.0/12 >/dev/null
+eventually 200 status "$VGW" "https://$IP2/"
+out=$(get "$VGW" "https://$REGIONAL/")
 eq "$(field "$out" endpoint)" "$E" "on premises through the interface endpoint, by its regional name"
 eq "$(field "$out" source)" 172.16.0.1 "from the on-premises address"
 eq "$(status "$VGW" http://198.18.0.1/)" 000 "on premises never reaches a gateway endpoint"
@@ -131,7 +143,7 @@ eq "$(status "$VGW" http://198.18.0.1/)" 000 "on premises never reaches a gatewa
 ec2 delete-vpc-endpoints --vpc-endpoint-ids "$E" "$G" >/dev/null
 for _ in $(seq 40); do ip -n "$P$VPC" link show pl0 >/dev/null 2>&1 || break; sleep 0.05; done
 ip -n "$P$VPC" link show pl0 >/dev/null 2>&1 && fail "pl0 outlived the VPC's last endpoint"
-eq "$(status "$B" "http://$IP2/")" 000 "a deleted endpoint carries nothing"
+eq "$(status "$B" "https://$IP2/")" 000 "a deleted endpoint carries nothing"
 
 stop_vpced
 "$VPCED" --teardown --prefix "$P" >/dev/null || fail "teardown failed"

@@ -284,8 +284,11 @@ static void test_nft(struct net *n, const struct np_plan *p)
 	CHECK_EQ(netplan_nft(p, (size_t)nat, &b), 0);
 	CHECK(strstr(b.p, "masquerade") != NULL);
 	buf_reset(&b);
+	/* The region: plain HTTP only at S3's and DynamoDB's blocks, of every region. */
 	CHECK_EQ(netplan_nft(p, 0, &b), 0);
-	CHECK_STREQ(b.p, "");
+	CHECK(strstr(b.p, "tcp dport 80 ip daddr != { 198.18.0.0/28, 198.18.0.16/28, 198.18.2.0/28") != NULL);
+	CHECK(strstr(b.p, "198.18.0.64/28") == NULL);	/* SQS's */
+	CHECK_EQ(p->n_http_blocks, 2 * region_count());
 	CHECK_EQ(netplan_nft(p, p->n_ns, &b), -EINVAL);
 	buf_release(&b);
 }
