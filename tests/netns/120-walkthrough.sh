@@ -22,6 +22,7 @@ grep -q "create-vpc-endpoint" "$TMP/walk.sh" || fail "no walkthrough found in RE
 }
 out=$(cat "$TMP/walk.out")
 # expect TEXT WHAT: the walkthrough printed TEXT.
+sed "s/^/    /" "$TMP/walk.out"
 expect() { grep -qE -- "$1" <<<"$out" || fail "$2: no '$1' in: $out"; }
 expect '^10\.0\.1\.[0-9]+$' "private DNS: the first zone's ENI"
 expect '^10\.0\.2\.[0-9]+$' "private DNS: the second zone's ENI"
