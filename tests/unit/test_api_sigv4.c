@@ -659,6 +659,45 @@ static void test_key_cache(void)
 	CHECK(sigv4_verify(&req, NOW, secret_test, NULL, &res, &e) < 0);
 }
 
+/*
+ * S3's rules, with the S3 documentation's GET Object example (SigV4 header
+ * form): the path signed as sent, and the seed of a streaming upload.
+ */
+static void test_s3(void)
+{
+	static const struct http_header h[] = {
+		{ STR_LIT("Host"), STR_LIT("examplebucket.s3.amazonaws.com") },
+		{ STR_LIT("Range"), STR_LIT("bytes=0-9") },
+		{ STR_LIT("x-amz-content-sha256"),
+		  STR_LIT("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") },
+		{ STR_LIT("x-amz-date"), STR_LIT("20130524T000000Z") },
+		{ STR_LIT("Authorization"),
+		  STR_LIT("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
+			  "aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"
+			  "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41") },
+	};
+	struct sigv4_req req = { .method = STR_LIT("GET"), .path = STR_LIT("/test.txt"),
+				 .headers = h, .n_headers = ARRAY_SIZE(h), .s3 = true };
+	struct sigv4_result res;
+	struct err e = { 0 };
+
+	CHECK_EQ(sigv4_verify(&req, 1369353600, secret_arg,
+			      (void *)"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &res, &e), 0);
+	CHECK_STREQ(res.signature, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+	CHECK_STREQ(res.scope, "20130524/us-east-1/s3/aws4_request");
+	CHECK_STREQ(res.amz_date, "20130524T000000Z");
+	/* A path S3 signs as sent but EC2 would normalize no longer matches either way. */
+	req.path = STR_LIT("/./test.txt");
+	CHECK(sigv4_verify(&req, 1369353600, secret_arg,
+			   (void *)"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &res, &e) < 0);
+	/* A body other than the one whose hash was signed is refused. */
+	req.path = STR_LIT("/test.txt");
+	req.s3 = false;
+	req.body = STR_LIT("x");
+	CHECK(sigv4_verify(&req, 1369353600, secret_arg,
+			   (void *)"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", &res, &e) < 0);
+}
+
 void test_api_sigv4(void);
 
 void test_api_sigv4(void)
@@ -675,4 +714,5 @@ void test_api_sigv4(void)
 	test_parse();
 	test_date();
 	test_key_cache();
+	test_s3();
 }
