@@ -13,6 +13,9 @@
 #define LIMIT_HTTP_CONNS 1024			/* open client connections */
 #define LIMIT_HTTP_IDLE_MS 60000		/* close after this much silence */
 #define LIMIT_HTTP_RESPONSE_BYTES (64 * 1024 * 1024) /* one response */
+#define LIMIT_HTTP_DEFERRED 256			/* answers one server defers at once */
+/* A deferred request waits this long for its answer, then gets 504 (SQS polls for 20 s). */
+#define LIMIT_HTTP_DEFER_MS 35000
 
 /* TLS (io/tls.h) */
 #define LIMIT_TLS_HANDSHAKE_MS 10000		/* from accept to a finished handshake */
