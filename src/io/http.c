@@ -101,6 +101,13 @@ static int on_headers_complete(http_parser *p)
 		struct str value = str_trim(str_from(r->hdrs.p + r->idx[i].value_off,
 						     r->idx[i].value_len));
 
+		/*
+		 * RFC 9112 5.1: white space before the colon must be refused:
+		 * http-parser takes "Content-Length :" for the length, a peer
+		 * we forward to may not (request smuggling).
+		 */
+		if (!name.len || name.p[name.len - 1] == ' ' || name.p[name.len - 1] == '\t')
+			return -1;
 		if (str_eq_nocase(name, STR_LIT("expect")) &&
 		    str_eq_nocase(value, STR_LIT("100-continue")))
 			r->expect_continue = true;
