@@ -16,7 +16,8 @@
 #include "base/xalloc.h"
 #include "io/tls.h"
 
-enum { CB_NONE, CB_NAME, CB_VALUE };
+/* What the parser called last; CB_TRAILER: a response's headers are complete. */
+enum { CB_NONE, CB_NAME, CB_VALUE, CB_TRAILER };
 
 /* Bodies larger than this are handed over to the connection, not copied. */
 #define HTTP_BODY_SWAP_BYTES 4096
@@ -42,6 +43,8 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 {
 	struct http_reader *r = reader_of(p);
 
+	if (r->last_cb == CB_TRAILER)
+		return 0;
 	if (r->last_cb != CB_NAME) {
 		if (r->n_headers == LIMIT_HTTP_HEADERS) {
 			r->too_big = true;
@@ -63,6 +66,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 {
 	struct http_reader *r = reader_of(p);
 
+	if (r->last_cb == CB_TRAILER)
+		return 0;
 	if (!r->n_headers)
 		return 1;
 	if (r->last_cb != CB_VALUE) {
@@ -109,9 +114,18 @@ static int on_headers_complete(http_parser *p)
 		if (!name.len || name.p[name.len - 1] == ' ' || name.p[name.len - 1] == '\t')
 			return -1;
 		if (str_eq_nocase(name, STR_LIT("expect")) &&
-		    str_eq_nocase(value, STR_LIT("100-continue")))
+		    str_eq_nocase(value, STR_LIT("100-continue")) && p->type == HTTP_REQUEST)
 			r->expect_continue = true;
 	}
+	/*
+	 * A response's trailer fields are dropped (RFC 9110 6.5.2): they would
+	 * otherwise join its headers. http_parser.h: 1 says that no body
+	 * follows (a response to HEAD).
+	 */
+	if (p->type == HTTP_RESPONSE)
+		r->last_cb = CB_TRAILER;
+	if (r->no_body)
+		return 1;
 	if (p->content_length != ULLONG_MAX && p->content_length > r->body.max) {
 		r->too_big = true;
 		return -1;
@@ -136,6 +150,14 @@ void http_reader_init_max(struct http_reader *r, size_t max_body)
 	buf_init(&r->url, LIMIT_HTTP_HEADER_BYTES);
 	buf_init(&r->hdrs, LIMIT_HTTP_HEADER_BYTES);
 	buf_init(&r->body, max_body);
+}
+
+void http_reader_init_response(struct http_reader *r, size_t max_body, bool no_body)
+{
+	http_reader_init_max(r, max_body);
+	http_parser_init(&r->parser, HTTP_RESPONSE);
+	r->parser.data = r;
+	r->no_body = no_body;
 }
 
 void http_reader_init(struct http_reader *r)
@@ -184,11 +206,22 @@ int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t
 	return 0;
 }
 
+int http_reader_end(struct http_reader *r)
+{
+	if (r->complete)
+		return 1;
+	http_parser_execute(&r->parser, &settings, NULL, 0);
+	if (r->complete)
+		return 1;
+	return HTTP_PARSER_ERRNO(&r->parser) == HPE_OK ? 0 : -EBADMSG;
+}
+
 void http_reader_request(struct http_reader *r, struct http_request *req)
 {
 	struct str url = buf_str(&r->url), path;
 
-	req->method = str_c(http_method_str((enum http_method)r->parser.method));
+	req->method = r->parser.type == HTTP_REQUEST ?
+		      str_c(http_method_str((enum http_method)r->parser.method)) : STR_EMPTY;
 	if (str_cut(&url, '?', &path)) {
 		req->path = path;
 		req->query = url;
@@ -232,6 +265,8 @@ const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
 	case 204: return "No Content";
 	case 206: return "Partial Content";
 	case 304: return "Not Modified";
@@ -245,6 +280,7 @@ const char *http_reason(int status)
 	case 411: return "Length Required";
 	case 412: return "Precondition Failed";
 	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 502: return "Bad Gateway";

@@ -55,11 +55,18 @@ struct http_reader {
 	bool too_big;			/* a limit was passed */
 	bool expect_continue;		/* the headers asked for "100 Continue" */
 	bool continued;			/* and it was sent */
+	bool no_body;			/* responses to HEAD: none, whatever the headers say */
 };
 
 void http_reader_init(struct http_reader *r);
 /* The same, taking bodies of up to 'max_body' bytes (LIMIT_HTTP_BODY_BYTES by default). */
 void http_reader_init_max(struct http_reader *r, size_t max_body);
+/*
+ * Sets up 'r' to read responses (a backend's) instead, with bodies of up to
+ * 'max_body' bytes; 'no_body' when they answer HEAD. Their 'method', 'path'
+ * and 'query' are empty; http_reader_status() gives the status.
+ */
+void http_reader_init_response(struct http_reader *r, size_t max_body, bool no_body);
 void http_reader_release(struct http_reader *r);
 
 /*
@@ -73,6 +80,18 @@ int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t
 void http_reader_request(struct http_reader *r, struct http_request *req);
 /* Forgets the current request and gets ready for the next one. */
 void http_reader_next(struct http_reader *r);
+/*
+ * Tells 'r' that the stream ended. Returns 1 when that completes a message
+ * (a response whose body ends with the connection), 0 when no message had
+ * begun, -EBADMSG when one is cut short.
+ */
+int http_reader_end(struct http_reader *r);
+
+/* The status of the response read (a response reader's), once it is complete. */
+static inline int http_reader_status(const struct http_reader *r)
+{
+	return (int)r->parser.status_code;
+}
 
 /* The value of the first header called 'name' (any case), or NULL. */
 const struct str *http_header_get(const struct http_request *req, const char *name);
