@@ -53,7 +53,7 @@ LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(SVC_SRC) $
 
 .PHONY: all deps bench-deps test unit check-layers fuzz fuzz-replay bench run clean compat
 all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS)) \
-	$(B)/tests/tls_serve
+	$(B)/tests/tls_serve $(B)/tests/proxy_serve
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -91,6 +91,11 @@ $(B)/unit: $(LIB_OBJ) $(call obj,$(UNIT_SRC))
 
 # The TLS server of tests/integration/095-tls.sh, without the daemon: io over base.
 $(B)/tests/tls_serve: $(call obj,tests/tools/tls_serve.c $(BASE_SRC) $(IO_SRC))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The forwarder of tests/integration/096-proxy-moto.sh, without the daemon: proxy over io.
+$(B)/tests/proxy_serve: $(call obj,tests/tools/proxy_serve.c $(BASE_SRC) $(IO_SRC) $(PROXY_SRC))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

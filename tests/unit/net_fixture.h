@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Loopback sockets for the unit tests that run a server in the event loop
- * of the test's thread and a blocking client in another.
+ * of the test's thread and a blocking client in another, and for the test
+ * servers of tests/tools.
  */
 #ifndef TESTS_NET_FIXTURE_H
 #define TESTS_NET_FIXTURE_H
