@@ -37,6 +37,7 @@ STORE_SRC := $(wildcard src/store/*.c)
 IO_SRC := $(wildcard src/io/*.c)
 DNS_SRC := $(wildcard src/dns/*.c)
 SVC_SRC := $(wildcard src/svc/*.c)
+PROXY_SRC := $(wildcard src/proxy/*.c)
 API_SRC := $(wildcard src/api/*.c)
 DAEMON_SRC := $(wildcard src/daemon/*.c)
 DATAPLANE_SRC := $(wildcard src/dataplane/*.c)
@@ -47,11 +48,12 @@ FUZZ_TARGETS := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 PURE_OBJ := $(call obj,$(BASE_SRC) $(CORE_SRC) $(POLICY_SRC) $(REACH_SRC))
-LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(SVC_SRC) $(API_SRC))
+LIB_OBJ := $(PURE_OBJ) $(call obj,$(STORE_SRC) $(IO_SRC) $(DNS_SRC) $(SVC_SRC) $(PROXY_SRC) \
+	$(API_SRC))
 
 .PHONY: all deps bench-deps test unit check-layers fuzz fuzz-replay bench run clean compat
 all: $(B)/vpced $(B)/vpce $(B)/unit $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS)) \
-	$(B)/tests/tls_serve
+	$(B)/tests/tls_serve $(B)/tests/proxy_serve
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -89,6 +91,11 @@ $(B)/unit: $(LIB_OBJ) $(call obj,$(UNIT_SRC))
 
 # The TLS server of tests/integration/095-tls.sh, without the daemon: io over base.
 $(B)/tests/tls_serve: $(call obj,tests/tools/tls_serve.c $(BASE_SRC) $(IO_SRC))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The forwarder of tests/integration/096-proxy-moto.sh, without the daemon: proxy over io.
+$(B)/tests/proxy_serve: $(call obj,tests/tools/proxy_serve.c $(BASE_SRC) $(IO_SRC) $(PROXY_SRC))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -13,6 +13,21 @@
 #define LIMIT_HTTP_CONNS 1024			/* open client connections */
 #define LIMIT_HTTP_IDLE_MS 60000		/* close after this much silence */
 #define LIMIT_HTTP_RESPONSE_BYTES (64 * 1024 * 1024) /* one response */
+#define LIMIT_HTTP_DEFERRED 256			/* answers one server defers at once */
+/* A deferred answer waits this long for its answer, then gets 504: past the forwarder's own. */
+#define LIMIT_HTTP_DEFER_MS (LIMIT_PROXY_EXCHANGE_MS + 5000)
+
+/*
+ * The forwarder (proxy/forward.h). An exchange outlives SQS's longest poll
+ * (ReceiveMessage waits 20 s at most); idle connections are dropped before
+ * the usual backends' keep-alive ends (Node and Hypercorn: 5 s).
+ */
+#define LIMIT_PROXY_EXCHANGES 256		/* requests forwarded at once */
+#define LIMIT_PROXY_EXCHANGE_MS 30000		/* from the request to the last byte of the answer */
+#define LIMIT_PROXY_CONNECT_MS 5000		/* from connect() to the connection */
+#define LIMIT_PROXY_IDLE_MS 4000		/* a kept-alive connection unused */
+#define LIMIT_PROXY_IDLE_CONNS 64		/* kept-alive connections, all backends */
+#define LIMIT_PROXY_IDLE_PER_BACKEND 16		/* kept-alive connections to one backend */
 
 /* TLS (io/tls.h) */
 #define LIMIT_TLS_HANDSHAKE_MS 10000		/* from accept to a finished handshake */

@@ -5,7 +5,7 @@ set -e
 seconds=$1
 shift
 cd "$(dirname "$0")/.."
-srcs=$(ls src/base/*.c src/core/*.c src/policy/*.c src/reach/*.c src/store/*.c src/io/*.c src/dns/*.c src/api/*.c src/svc/*.c | grep -v "src/base/log.c")
+srcs=$(ls src/base/*.c src/core/*.c src/policy/*.c src/reach/*.c src/store/*.c src/io/*.c src/dns/*.c src/api/*.c src/svc/*.c src/proxy/*.c | grep -v "src/base/log.c")
 for t in "$@"; do
 	out=build/fuzz-bin/$t
 	mkdir -p build/fuzz-bin "build/fuzz-corpus/$t"

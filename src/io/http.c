@@ -16,7 +16,8 @@
 #include "base/xalloc.h"
 #include "io/tls.h"
 
-enum { CB_NONE, CB_NAME, CB_VALUE };
+/* What the parser called last; CB_TRAILER: a response's headers are complete. */
+enum { CB_NONE, CB_NAME, CB_VALUE, CB_TRAILER };
 
 /* Bodies larger than this are handed over to the connection, not copied. */
 #define HTTP_BODY_SWAP_BYTES 4096
@@ -24,6 +25,8 @@ enum { CB_NONE, CB_NAME, CB_VALUE };
 #define TLS_RECORD_BYTES 16384
 /* Records read from one TLS connection before others get a turn. */
 #define TLS_READS_PER_EVENT 16
+/* Bytes taken from a connection at once: the most a deferred request can leave unparsed. */
+#define READ_BYTES 65536
 
 static struct http_reader *reader_of(http_parser *p)
 {
@@ -40,6 +43,8 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 {
 	struct http_reader *r = reader_of(p);
 
+	if (r->last_cb == CB_TRAILER)
+		return 0;
 	if (r->last_cb != CB_NAME) {
 		if (r->n_headers == LIMIT_HTTP_HEADERS) {
 			r->too_big = true;
@@ -61,6 +66,8 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
 {
 	struct http_reader *r = reader_of(p);
 
+	if (r->last_cb == CB_TRAILER)
+		return 0;
 	if (!r->n_headers)
 		return 1;
 	if (r->last_cb != CB_VALUE) {
@@ -99,10 +106,26 @@ static int on_headers_complete(http_parser *p)
 		struct str value = str_trim(str_from(r->hdrs.p + r->idx[i].value_off,
 						     r->idx[i].value_len));
 
+		/*
+		 * RFC 9112 5.1: white space before the colon must be refused:
+		 * http-parser takes "Content-Length :" for the length, a peer
+		 * we forward to may not (request smuggling).
+		 */
+		if (!name.len || name.p[name.len - 1] == ' ' || name.p[name.len - 1] == '\t')
+			return -1;
 		if (str_eq_nocase(name, STR_LIT("expect")) &&
-		    str_eq_nocase(value, STR_LIT("100-continue")))
+		    str_eq_nocase(value, STR_LIT("100-continue")) && p->type == HTTP_REQUEST)
 			r->expect_continue = true;
 	}
+	/*
+	 * A response's trailer fields are dropped (RFC 9110 6.5.2): they would
+	 * otherwise join its headers. http_parser.h: 1 says that no body
+	 * follows (a response to HEAD).
+	 */
+	if (p->type == HTTP_RESPONSE)
+		r->last_cb = CB_TRAILER;
+	if (r->no_body)
+		return 1;
 	if (p->content_length != ULLONG_MAX && p->content_length > r->body.max) {
 		r->too_big = true;
 		return -1;
@@ -127,6 +150,14 @@ void http_reader_init_max(struct http_reader *r, size_t max_body)
 	buf_init(&r->url, LIMIT_HTTP_HEADER_BYTES);
 	buf_init(&r->hdrs, LIMIT_HTTP_HEADER_BYTES);
 	buf_init(&r->body, max_body);
+}
+
+void http_reader_init_response(struct http_reader *r, size_t max_body, bool no_body)
+{
+	http_reader_init_max(r, max_body);
+	http_parser_init(&r->parser, HTTP_RESPONSE);
+	r->parser.data = r;
+	r->no_body = no_body;
 }
 
 void http_reader_init(struct http_reader *r)
@@ -175,11 +206,22 @@ int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t
 	return 0;
 }
 
+int http_reader_end(struct http_reader *r)
+{
+	if (r->complete)
+		return 1;
+	http_parser_execute(&r->parser, &settings, NULL, 0);
+	if (r->complete)
+		return 1;
+	return HTTP_PARSER_ERRNO(&r->parser) == HPE_OK ? 0 : -EBADMSG;
+}
+
 void http_reader_request(struct http_reader *r, struct http_request *req)
 {
 	struct str url = buf_str(&r->url), path;
 
-	req->method = str_c(http_method_str((enum http_method)r->parser.method));
+	req->method = r->parser.type == HTTP_REQUEST ?
+		      str_c(http_method_str((enum http_method)r->parser.method)) : STR_EMPTY;
 	if (str_cut(&url, '?', &path)) {
 		req->path = path;
 		req->query = url;
@@ -223,6 +265,8 @@ const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
 	case 204: return "No Content";
 	case 206: return "Partial Content";
 	case 304: return "Not Modified";
@@ -236,10 +280,12 @@ const char *http_reason(int status)
 	case 411: return "Length Required";
 	case 412: return "Precondition Failed";
 	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 501: return "Not Implemented";
 	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
 	default: return "Unknown";
 	}
 }
@@ -269,6 +315,20 @@ struct conn {
 	bool handshaken;
 	bool broken;		/* a fatal TLS error: close without close_notify */
 	uint64_t id;		/* the server's count of connections when it came */
+	/* Deferred answers (http_response_defer()): */
+	struct http_deferred *deferred;	/* the answer every later byte waits for */
+	struct buf stash;	/* read after the deferred request, not yet parsed */
+	bool dispatching;	/* in the handler: answers are queued, not sent */
+	bool was_deferred;	/* the request in the handler was deferred */
+	bool keep;		/* the request in the handler keeps the connection */
+	bool head;		/* the request in the handler is a HEAD */
+};
+
+struct http_deferred {
+	struct conn *conn;	/* NULL once the client is gone or was answered 504 */
+	int64_t deadline_ms;	/* the sweep answers 504 after it */
+	bool keep_alive;	/* the request keeps the connection */
+	bool head;		/* the request is a HEAD: no body goes with the answer */
 };
 
 struct http_server {
@@ -280,6 +340,7 @@ struct http_server {
 	void *arg;
 	struct conn *conns;
 	size_t n_conns;
+	size_t n_deferred;	/* connections whose answer is deferred */
 	bool holding;		/* responses wait for a release */
 	struct http_response resp;	/* reused for every request */
 	SSL_CTX *tls;		/* NULL: plain HTTP */
@@ -305,15 +366,43 @@ static void conn_close(struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->n_conns--;
+	if (c->deferred) {
+		c->deferred->conn = NULL;
+		s->n_deferred--;
+	}
 	http_reader_release(&c->reader);
 	buf_release(&c->out);
 	buf_release(&c->body);
+	buf_release(&c->stash);
 	free(c);
 }
 
 static bool pending(const struct conn *c)
 {
 	return c->out.len > c->out_off || c->body.len > c->body_off;
+}
+
+/* Queues the status line and the headers of an answer whose body has 'length' bytes. */
+static void queue_head(struct conn *c, int status, const char *content_type, size_t length,
+		       struct str headers, bool keep)
+{
+	struct buf *o = &c->out;
+
+	/* Keep the byte order: a body still waiting goes before new bytes. */
+	if (c->body.len > c->body_off) {
+		buf_add(o, c->body.p + c->body_off, c->body.len - c->body_off);
+		buf_reset(&c->body);
+		c->body_off = 0;
+	}
+	buf_addf(o, "HTTP/1.1 %d %s\r\n", status, http_reason(status));
+	if (content_type)
+		buf_addf(o, "Content-Type: %s\r\n", content_type);
+	buf_addf(o, "Content-Length: %zu\r\nServer: vpced\r\n%s",
+		 length, keep ? "" : "Connection: close\r\n");
+	buf_addstr(o, headers);
+	buf_adds(o, "\r\n");
+	if (!keep)
+		c->closing = true;
 }
 
 /*
@@ -324,19 +413,8 @@ static void queue_response(struct conn *c, struct http_response *resp, bool keep
 {
 	struct buf *o = &c->out;
 
-	/* Keep the byte order: a body still waiting goes before new bytes. */
-	if (c->body.len > c->body_off) {
-		buf_add(o, c->body.p + c->body_off, c->body.len - c->body_off);
-		buf_reset(&c->body);
-		c->body_off = 0;
-	}
-	buf_addf(o, "HTTP/1.1 %d %s\r\n", resp->status, http_reason(resp->status));
-	if (resp->content_type)
-		buf_addf(o, "Content-Type: %s\r\n", resp->content_type);
-	buf_addf(o, "Content-Length: %zu\r\nServer: vpced\r\n%s",
-		 resp->head ? resp->length : resp->body.len, keep ? "" : "Connection: close\r\n");
-	buf_add(o, resp->headers.p, resp->headers.len);
-	buf_adds(o, "\r\n");
+	queue_head(c, resp->status, resp->content_type, resp->head ? resp->length : resp->body.len,
+		   buf_str(&resp->headers), keep);
 	if (resp->head) {
 		/* Nothing after the headers. */
 	} else if (resp->body.len > HTTP_BODY_SWAP_BYTES) {
@@ -349,8 +427,6 @@ static void queue_response(struct conn *c, struct http_response *resp, bool keep
 	} else {
 		buf_add(o, resp->body.p, resp->body.len);
 	}
-	if (!keep)
-		c->closing = true;
 }
 
 /* Queues bytes of the protocol's own ("100 Continue"), after what is queued. */
@@ -521,17 +597,65 @@ static void watch(struct conn *c, uint32_t ev)
 		c->events = ev;
 }
 
-static void watch_plain(struct conn *c)
+/*
+ * While an answer is deferred nothing is read (pipelined requests wait in
+ * the socket), but the client's FIN or reset must still be seen.
+ */
+static uint32_t gone_events(const struct conn *c)
 {
-	watch(c, pending(c) ? EPOLLOUT : EPOLLIN);
+	return c->deferred ? EPOLLRDHUP : 0;
 }
 
-/* Parses and answers every complete request in 'data'. */
-static void consume(struct conn *c, const char *data, size_t len)
+/* A stash to parse wants a turn as soon as possible: the socket is writable. */
+static void watch_plain(struct conn *c)
+{
+	if (c->deferred)
+		watch(c, (pending(c) ? EPOLLOUT : 0) | EPOLLRDHUP);
+	else if (pending(c) || c->stash.len)
+		watch(c, EPOLLOUT);
+	else
+		watch(c, EPOLLIN);
+}
+
+/*
+ * Runs the handler on 'req' and queues its answer, unless it deferred it.
+ * Returns false when the connection must read no further request.
+ */
+static bool dispatch(struct conn *c, const struct http_request *req)
 {
 	struct http_server *s = c->srv;
 
-	while (len && !c->closing) {
+	s->resp.status = 200;
+	s->resp.content_type = "text/xml;charset=UTF-8";
+	s->resp.head = false;
+	s->resp.length = 0;
+	s->resp.conn = c;
+	buf_reset(&s->resp.headers);
+	buf_reset(&s->resp.body);
+	c->keep = req->keep_alive;
+	c->head = c->reader.parser.method == HTTP_HEAD;
+	c->dispatching = true;
+	c->was_deferred = false;
+	s->fn(s->arg, req, &s->resp);
+	c->dispatching = false;
+	s->resp.conn = NULL;
+	if (c->was_deferred)
+		return true;
+	if (s->resp.body.err || s->resp.headers.err) {
+		queue_error(c, 500);
+		return false;
+	}
+	queue_response(c, &s->resp, req->keep_alive);
+	return true;
+}
+
+/*
+ * Parses and answers every complete request in 'data'. After a deferred one,
+ * what is left waits in c->stash for its answer.
+ */
+static void consume(struct conn *c, const char *data, size_t len)
+{
+	while (len && !c->closing && !c->deferred) {
 		struct http_request req;
 		size_t used;
 		int ret = http_reader_feed(&c->reader, data, len, &used);
@@ -560,42 +684,48 @@ static void consume(struct conn *c, const char *data, size_t len)
 		req.peer_port = ntohs(c->peer.sin_port);
 		req.secure = c->ssl != NULL;
 		req.conn_id = c->id;
-		s->resp.status = 200;
-		s->resp.content_type = "text/xml;charset=UTF-8";
-		s->resp.head = false;
-		s->resp.length = 0;
-		buf_reset(&s->resp.headers);
-		buf_reset(&s->resp.body);
-		s->fn(s->arg, &req, &s->resp);
-		if (s->resp.body.err || s->resp.headers.err) {
-			queue_error(c, 500);
+		if (!dispatch(c, &req))
 			return;
-		}
-		queue_response(c, &s->resp, req.keep_alive);
 		http_reader_next(&c->reader);
 	}
+	if (len && c->deferred && !c->closing)
+		buf_add(&c->stash, data, len);
+}
+
+/* Parses what was read after a deferred request, once its answer is queued. */
+static void consume_stash(struct conn *c)
+{
+	struct buf rest = c->stash;
+
+	buf_init(&c->stash, READ_BYTES);
+	consume(c, rest.p, rest.len);
+	buf_release(&rest);
 }
 
 static void run_plain(struct conn *c)
 {
-	char in[65536];
+	char in[READ_BYTES];
 	ssize_t n;
 
 	if (c->held)
 		return;
-	if (pending(c)) {
+	if (pending(c) || c->deferred) {
 		if (flush(c))
 			watch_plain(c);
 		return;
 	}
-	n = recv(c->fd, in, sizeof(in), 0);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		conn_close(c);
-		return;
+	if (c->stash.len) {
+		consume_stash(c);
+	} else {
+		n = recv(c->fd, in, sizeof(in), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_close(c);
+			return;
+		}
+		if (n < 0)
+			return;
+		consume(c, in, (size_t)n);
 	}
-	if (n < 0)
-		return;
-	consume(c, in, (size_t)n);
 	if (flush(c))
 		watch_plain(c);
 }
@@ -617,7 +747,7 @@ static void tls_wait(struct conn *c, int ret)
  */
 static void run_tls(struct conn *c)
 {
-	char in[65536];
+	char in[READ_BYTES];
 
 	for (int reads = 0;; reads++) {
 		int n;
@@ -636,8 +766,16 @@ static void run_tls(struct conn *c)
 		if (pending(c) && (!flush(c) || c->held))
 			return;
 		if (pending(c)) {
-			watch(c, c->want);
+			watch(c, c->want | gone_events(c));
 			return;
+		}
+		if (c->deferred) {
+			watch(c, EPOLLRDHUP);
+			return;
+		}
+		if (c->stash.len) {
+			consume_stash(c);
+			continue;
 		}
 		if (reads >= TLS_READS_PER_EVENT && !SSL_has_pending(c->ssl)) {
 			watch(c, EPOLLIN);
@@ -664,10 +802,128 @@ static void conn_event(struct loop *l, int fd, uint32_t events, void *arg)
 		conn_close(c);
 		return;
 	}
+	/* A client that stops sending while its answer is deferred has gone (nginx's 499). */
+	if (events & EPOLLRDHUP && c->deferred) {
+		conn_close(c);
+		return;
+	}
 	if (c->ssl)
 		run_tls(c);
 	else
 		run_plain(c);
+}
+
+/*
+ * True within a handler of the server of 'c' for another connection: the
+ * server's response is taken, and the caller may be walking the connections,
+ * so 'c' must be neither answered nor closed now. A writable socket brings
+ * its next turn at once.
+ */
+static bool nested(const struct conn *c)
+{
+	return c->srv->resp.conn && c->srv->resp.conn != c;
+}
+
+/* Sends the deferred answer just queued, then goes on with the requests after it. */
+static void resume(struct conn *c)
+{
+	c->active_ms = loop_now_ms();
+	if (nested(c))
+		watch(c, EPOLLOUT);
+	else if (c->ssl)
+		run_tls(c);
+	else
+		run_plain(c);
+}
+
+/* Sends what is queued when it can, with no new request read: the connection is closing. */
+static void finish(struct conn *c)
+{
+	if (c->dispatching)
+		return;
+	if (nested(c))
+		watch(c, EPOLLOUT);
+	else if (flush(c) && !c->held)
+		watch(c, c->ssl ? c->want : EPOLLOUT);
+}
+
+/* Forgets the deferred answer of 'c'; its handle no longer reaches 'c'. */
+static struct http_deferred *undefer(struct conn *c)
+{
+	struct http_deferred *d = c->deferred;
+
+	d->conn = NULL;
+	c->deferred = NULL;
+	c->srv->n_deferred--;
+	return d;
+}
+
+struct http_deferred *http_response_defer(struct http_response *resp)
+{
+	struct conn *c = resp->conn;
+	struct http_deferred *d;
+
+	if (!c || c->was_deferred || c->srv->n_deferred >= LIMIT_HTTP_DEFERRED)
+		return NULL;
+	d = xmalloc(sizeof(*d));
+	*d = (struct http_deferred){
+		.conn = c,
+		.deadline_ms = loop_now_ms() + LIMIT_HTTP_DEFER_MS,
+		.keep_alive = c->keep,
+		.head = c->head,
+	};
+	c->deferred = d;
+	c->was_deferred = true;
+	c->srv->n_deferred++;
+	return d;
+}
+
+/*
+ * Frees 'd' (keeping what 'copy' needs of it) and returns its connection,
+ * which waits for it no more; NULL when there is none to answer.
+ */
+static struct conn *deferred_end(struct http_deferred *d, struct http_deferred *copy)
+{
+	struct conn *c = d ? d->conn : NULL;
+
+	if (d)
+		*copy = *d;
+	if (c)
+		undefer(c);
+	free(d);
+	return c;
+}
+
+void http_deferred_answer(struct http_deferred *d, int status, const char *content_type,
+			  struct str headers, struct str body)
+{
+	struct http_deferred was;
+	struct conn *c = deferred_end(d, &was);
+
+	if (!c)
+		return;
+	queue_head(c, status, content_type, body.len, headers, was.keep_alive);
+	if (!was.head)
+		buf_addstr(&c->out, body);
+	/* In the handler, consume() goes on with the next request itself. */
+	if (!c->dispatching)
+		resume(c);
+}
+
+void http_deferred_cancel(struct http_deferred *d)
+{
+	struct http_deferred was;
+	struct conn *c = deferred_end(d, &was);
+
+	if (!c)
+		return;
+	c->closing = true;
+	finish(c);
+}
+
+bool http_deferred_waiting(const struct http_deferred *d)
+{
+	return d && d->conn;
 }
 
 /* Starts TLS on 'c'; the handshake waits for the ClientHello. */
@@ -721,6 +977,7 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		http_reader_init_max(&c->reader, s->body_limit);
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
 		buf_init(&c->body, LIMIT_HTTP_RESPONSE_BYTES);
+		buf_init(&c->stash, READ_BYTES);
 		c->events = EPOLLIN;
 		if ((s->tls && !tls_start(c, s->tls)) ||
 		    loop_add(l, cfd, EPOLLIN, conn_event, c) < 0) {
@@ -822,9 +1079,18 @@ void http_server_sweep_at(struct http_server *s, int64_t now_ms)
 	while (c) {
 		struct conn *next = c->next;
 
-		if (now_ms - c->active_ms > LIMIT_HTTP_IDLE_MS ||
-		    (c->ssl && !c->handshaken && now_ms - c->accepted_ms > LIMIT_TLS_HANDSHAKE_MS))
+		if (c->deferred) {
+			if (now_ms > c->deferred->deadline_ms) {
+				/* Its handle stays the caller's; its answer, if any, goes nowhere. */
+				undefer(c);
+				queue_error(c, 504);
+				finish(c);
+			}
+		} else if (now_ms - c->active_ms > LIMIT_HTTP_IDLE_MS ||
+			   (c->ssl && !c->handshaken &&
+			    now_ms - c->accepted_ms > LIMIT_TLS_HANDSHAKE_MS)) {
 			conn_close(c);
+		}
 		c = next;
 	}
 }

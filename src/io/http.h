@@ -4,7 +4,9 @@
  * byte stream into complete, bounded requests (over the http-parser
  * library), and a server that runs readers on accepted connections in the
  * event loop and writes each response in one send with TCP_NODELAY,
- * keep-alive and pipelining intact, over plain TCP or TLS (io/tls.h).
+ * keep-alive and pipelining intact, over plain TCP or TLS (io/tls.h). A
+ * handler may also answer later (http_response_defer()): answers still go
+ * out in the order of the requests.
  */
 #ifndef IO_HTTP_H
 #define IO_HTTP_H
@@ -53,11 +55,18 @@ struct http_reader {
 	bool too_big;			/* a limit was passed */
 	bool expect_continue;		/* the headers asked for "100 Continue" */
 	bool continued;			/* and it was sent */
+	bool no_body;			/* responses to HEAD: none, whatever the headers say */
 };
 
 void http_reader_init(struct http_reader *r);
 /* The same, taking bodies of up to 'max_body' bytes (LIMIT_HTTP_BODY_BYTES by default). */
 void http_reader_init_max(struct http_reader *r, size_t max_body);
+/*
+ * Sets up 'r' to read responses (a backend's) instead, with bodies of up to
+ * 'max_body' bytes; 'no_body' when they answer HEAD. Their 'method', 'path'
+ * and 'query' are empty; http_reader_status() gives the status.
+ */
+void http_reader_init_response(struct http_reader *r, size_t max_body, bool no_body);
 void http_reader_release(struct http_reader *r);
 
 /*
@@ -71,6 +80,18 @@ int http_reader_feed(struct http_reader *r, const char *data, size_t len, size_t
 void http_reader_request(struct http_reader *r, struct http_request *req);
 /* Forgets the current request and gets ready for the next one. */
 void http_reader_next(struct http_reader *r);
+/*
+ * Tells 'r' that the stream ended. Returns 1 when that completes a message
+ * (a response whose body ends with the connection), 0 when no message had
+ * begun, -EBADMSG when one is cut short.
+ */
+int http_reader_end(struct http_reader *r);
+
+/* The status of the response read (a response reader's), once it is complete. */
+static inline int http_reader_status(const struct http_reader *r)
+{
+	return (int)r->parser.status_code;
+}
 
 /* The value of the first header called 'name' (any case), or NULL. */
 const struct str *http_header_get(const struct http_request *req, const char *name);
@@ -87,15 +108,57 @@ struct http_response {
 	 */
 	bool head;
 	size_t length;
+	/* Private to the server: the connection being answered, or NULL. */
+	void *conn;
 };
 
 /* Adds the header line "name: value" to 'resp'. */
 void http_response_header(struct http_response *resp, const char *name, const char *fmt, ...)
 	ATTR_PRINTF(3, 4);
 
-/* Answers 'req' into 'resp' (status, type and body); 'arg' as given. */
+/*
+ * Answers 'req' into 'resp' (status, type and body), or defers the answer
+ * (http_response_defer()); 'arg' as given. The views of 'req' end when it
+ * returns, deferred or not.
+ */
 typedef void http_handler_fn(void *arg, const struct http_request *req,
 			     struct http_response *resp);
+
+/*
+ * A request whose answer comes later: until it is answered the server sends
+ * nothing more on its connection and reads no further request there, so
+ * pipelined requests wait and answers keep their order. A client that closes
+ * its end (even half) while it waits is taken to have gone: its connection is
+ * closed, as nginx does, and the answer is dropped.
+ */
+struct http_deferred;
+
+/*
+ * Called by a handler: the server ignores 'resp' and answers the request
+ * being handled only when the returned handle is given to
+ * http_deferred_answer() or http_deferred_cancel(); one of them must be
+ * called on it exactly once, from any loop callback, from the handler itself
+ * or from that of another request (then its bytes go on the loop's next
+ * turn), and frees it. Returns NULL, and the handler must answer in 'resp'
+ * (503), when LIMIT_HTTP_DEFERRED requests of this server already wait, or
+ * when 'resp' is not the server's own.
+ */
+struct http_deferred *http_response_defer(struct http_response *resp);
+/*
+ * Answers the request of 'd' with 'status', the Content-Type 'content_type'
+ * (NULL: none), the header lines 'headers' ("Name: value\r\n" each, copied)
+ * and 'body' (copied; only its length for a HEAD), then frees 'd'. Nothing is
+ * sent when the client is gone or the sweep has answered 504 already.
+ */
+void http_deferred_answer(struct http_deferred *d, int status, const char *content_type,
+			  struct str headers, struct str body);
+/*
+ * Frees 'd' without an answer: its connection is closed once the answers
+ * before it are sent.
+ */
+void http_deferred_cancel(struct http_deferred *d);
+/* True while the client of 'd' still waits for the answer. */
+bool http_deferred_waiting(const struct http_deferred *d);
 
 struct http_server;
 struct tls_server;
@@ -129,7 +192,8 @@ void http_server_hold(struct http_server *s);
 void http_server_release(struct http_server *s, bool ok);
 /*
  * Closes connections that have been idle longer than LIMIT_HTTP_IDLE_MS, and
- * TLS handshakes older than LIMIT_TLS_HANDSHAKE_MS.
+ * TLS handshakes older than LIMIT_TLS_HANDSHAKE_MS; answers 504 to requests
+ * deferred LIMIT_HTTP_DEFER_MS ago, and closes their connections.
  */
 void http_server_sweep(struct http_server *s);
 /* The same at 'now_ms', on loop_now_ms()'s clock. */

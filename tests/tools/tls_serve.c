@@ -10,13 +10,12 @@
 #include "compat.h"
 
 #include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "base/str.h"
 #include "io/http.h"
 #include "io/loop.h"
 #include "io/tls.h"
+#include "../unit/net_fixture.h"
 
 #define TICK_MS 1000
 
@@ -60,21 +59,6 @@ static void tick(void *arg)
 	http_server_sweep(sv->srv);
 }
 
-static int listen_loopback(uint16_t *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
-		perror("tls_serve: listen");
-		return -1;
-	}
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
 int main(int argc, char **argv)
 {
 	struct serve sv = { .name = argc > 2 ? argv[2] : NULL };
@@ -94,7 +78,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tls_serve: %s\n", l ? e.msg : strerror(errno));
 		goto out;
 	}
-	fd = listen_loopback(&port);
+	fd = net_listen(&port);
+	if (fd < 0)
+		perror("tls_serve: listen");
 	sv.srv = fd < 0 ? NULL : http_server_new_tls(l, fd, answer, &sv, t);
 	if (!sv.srv)
 		goto out;

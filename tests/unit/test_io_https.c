@@ -23,11 +23,13 @@
 #include "base/log.h"
 #include "io/http.h"
 #include "io/tls.h"
+#include "http_client.h"
+#include "net_fixture.h"
 
 void test_io_https(void);
 
 #define BIG_BYTES (1536 * 1024)
-#define CLIENT_TIMEOUT_S 5
+#define CLIENT_TIMEOUT_S HTTP_CLIENT_TIMEOUT_S
 #define SVC_NAME "sqs.us-east-1.amazonaws.com"
 
 struct fx {
@@ -38,12 +40,6 @@ struct fx {
 	char ca[PATH_MAX];
 	atomic_int sweep;	/* 1: the client asks for a sweep; 2: done */
 	atomic_bool done;
-};
-
-struct client {
-	int fd;
-	SSL *ssl;
-	struct buf in;		/* read, not yet taken as a response */
 };
 
 static void answer(void *arg, const struct http_request *req, struct http_response *resp)
@@ -91,41 +87,6 @@ static void tick(void *arg)
 		loop_stop(f->loop);
 }
 
-static int listener(uint16_t *port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-/* A blocking TCP connection to 'port' that gives up after CLIENT_TIMEOUT_S. */
-static int dial(uint16_t port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_S };
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* A client context that trusts only the CA file, strictly. */
 static SSL_CTX *client_ctx(const struct fx *f, int max_version)
 {
@@ -154,9 +115,7 @@ static bool tls_dial(struct client *c, SSL_CTX *ctx, uint16_t port, const char *
 {
 	char canon[TLS_NAME_SIZE];
 
-	memset(c, 0, sizeof(*c));
-	buf_init(&c->in, 4 << 20);
-	c->fd = dial(port);
+	client_init(c, net_dial(port, CLIENT_TIMEOUT_S));
 	c->ssl = SSL_new(ctx);
 	if (c->fd < 0 || !c->ssl)
 		return false;
@@ -176,66 +135,12 @@ static bool tls_dial(struct client *c, SSL_CTX *ctx, uint16_t port, const char *
 	return SSL_get_verify_result(c->ssl) == X509_V_OK;
 }
 
-static void client_close(struct client *c)
-{
-	if (c->ssl)
-		SSL_free(c->ssl);
-	if (c->fd >= 0)
-		close(c->fd);
-	buf_release(&c->in);
-	c->ssl = NULL;
-	c->fd = -1;
-}
-
-static bool send_all(struct client *c, const char *p, size_t len)
-{
-	size_t done = 0;
-
-	return SSL_write_ex(c->ssl, p, len, &done) == 1 && done == len;
-}
-
 static bool get(struct client *c, const char *path, const char *host)
 {
 	char req[256];
 	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, host);
 
-	return send_all(c, req, (size_t)n);
-}
-
-/* Moves the response of 'head' and 'len' bytes out of c->in; returns its status. */
-static int take(struct client *c, size_t head, size_t len, struct buf *body)
-{
-	int status = (int)strtol(c->in.p + 9, NULL, 10);
-
-	buf_reset(body);
-	buf_add(body, c->in.p + head, len);
-	memmove(c->in.p, c->in.p + head + len, c->in.len - head - len);
-	buf_truncate(&c->in, c->in.len - head - len);
-	return status;
-}
-
-/* Reads one response: its status, and its body into 'body'. Returns the status or -1. */
-static int response(struct client *c, struct buf *body)
-{
-	char chunk[16384];
-	size_t n;
-
-	for (;;) {
-		const char *end = strstr(c->in.p, "\r\n\r\n"), *cl;
-
-		cl = end ? memmem(c->in.p, (size_t)(end - c->in.p), "Content-Length: ", 16) : NULL;
-		if (cl) {
-			size_t head = (size_t)(end + 4 - c->in.p), len = strtoul(cl + 16, NULL, 10);
-
-			if (c->in.len >= head + len)
-				return take(c, head, len, body);
-		}
-		if (SSL_read_ex(c->ssl, chunk, sizeof(chunk), &n) != 1) {
-			ERR_clear_error();
-			return -1;
-		}
-		buf_add(&c->in, chunk, n);
-	}
+	return client_send(c, req, (size_t)n);
 }
 
 static bool big_body_whole(const struct buf *b)
@@ -284,24 +189,24 @@ static SSL_SESSION *one_connection(struct fx *f, SSL_CTX *ctx)
 	CHECK(alpn_len == 8 && memcmp(alpn, "http/1.1", 8) == 0);
 	CHECK_EQ(SSL_version(c.ssl), TLS1_3_VERSION);
 	CHECK(get(&c, "/", name));
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	CHECK_STREQ(body.p, "bucket.s3.us-east-1.amazonaws.com /");
 
 	/* The server fills the socket and waits (WANT_WRITE) before this reads. */
 	CHECK(get(&c, "/big", name));
 	usleep(200 * 1000);
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	CHECK(big_body_whole(&body));
 
 	n = snprintf(two, sizeof(two), "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
 		     "GET /b HTTP/1.1\r\nHost: h\r\n\r\n");
-	CHECK(send_all(&c, two, (size_t)n));
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK(client_send(&c, two, (size_t)n));
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	CHECK_STREQ(body.p, "h /a");
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	CHECK_STREQ(body.p, "h /b");
 	CHECK(get(&c, "/held", name));
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	CHECK_STREQ(body.p, "bucket.s3.us-east-1.amazonaws.com /held");
 	sess = SSL_get1_session(c.ssl);
 
@@ -331,7 +236,7 @@ static void resumption_and_versions(struct fx *f, SSL_CTX *ctx, SSL_SESSION *ses
 	CHECK(c.ssl && SSL_version(c.ssl) == TLS1_2_VERSION);
 	CHECK(c.ssl && strncmp(SSL_get_cipher_name(c.ssl), "ECDHE-ECDSA-", 12) == 0);
 	CHECK(get(&c, "/v12", SVC_NAME));
-	CHECK_EQ(response(&c, &body), 200);
+	CHECK_EQ(client_response(&c, false, NULL, &body), 200);
 	client_close(&c);
 
 	CHECK(!tls_dial(&c, older, f->port, SVC_NAME, SVC_NAME, NULL));
@@ -372,13 +277,13 @@ static void bad_clients(struct fx *f, SSL_CTX *ctx)
 	int fd, stalled;
 
 	buf_init(&body, 1 << 20);
-	fd = dial(f->port);
+	fd = net_dial(f->port, CLIENT_TIMEOUT_S);
 	CHECK(fd >= 0 && send(fd, plain, strlen(plain), 0) == (ssize_t)strlen(plain));
 	CHECK(closed_by_server(fd));
 	close(fd);
 
 	CHECK(tls_dial(&idle, ctx, f->port, SVC_NAME, SVC_NAME, NULL));
-	stalled = dial(f->port);
+	stalled = net_dial(f->port, CLIENT_TIMEOUT_S);
 	CHECK(stalled >= 0 && send(stalled, hello_start, sizeof(hello_start), 0) == 4);
 	usleep(50 * 1000);
 	atomic_store(&f->sweep, 1);
@@ -389,7 +294,7 @@ static void bad_clients(struct fx *f, SSL_CTX *ctx)
 
 	/* The established connection, idle through the sweep, still answers. */
 	CHECK(get(&idle, "/after", SVC_NAME));
-	CHECK_EQ(response(&idle, &body), 200);
+	CHECK_EQ(client_response(&idle, false, NULL, &body), 200);
 	CHECK_STREQ(body.p, SVC_NAME " /after");
 	client_close(&idle);
 	buf_release(&body);
@@ -413,7 +318,7 @@ static void *client_main(void *arg)
 static bool serve(struct fx *f, const char *stem)
 {
 	struct err e = { 0 };
-	int fd = listener(&f->port), fd_plain = listener(&f->port_plain);
+	int fd = net_listen(&f->port), fd_plain = net_listen(&f->port_plain);
 
 	f->tls = tls_server_new(stem, default_name, NULL, &e);
 	f->tls_plain = tls_server_new(stem, NULL, NULL, &e);
