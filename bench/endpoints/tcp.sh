@@ -21,6 +21,12 @@
 #         10.250.20.100 (an address of its own there, as an endpoint's) and
 #         connecting to 10.250.21.10, one thread, with splice-request and
 #         splice-response (the peers' "haproxy-splice" settings).
+#   dnat: not a target, the floor under any endpoint made of kernel NAT:
+#         another client, router and server like kernel's, the router
+#         translating 10.250.22.100 to the server (10.250.23.10) with
+#         nftables DNAT and masquerade, so with conntrack (the peers'
+#         "nftdnat", at the kernel's own conntrack settings, as the VPC's
+#         router has them). What the endpoint costs beyond it is vpce's own.
 # Tests, as bench/dataplane/traffic.sh runs them: the load generator in the
 # client namespace pinned to CPU0 (CPU_LOAD), the servers pinned to CPU1
 # (CPU_SUT), HAProxy on CPU_PROXY (CPU_SUT by default, the peers' place for
@@ -39,7 +45,8 @@
 # be QUIET_IDLE (90) % idle. Prints one line per measurement (both CPUs' busy
 # shares over it; for conn_per_s on the endpoint the router's conntrack
 # entries), the medians per path and the medians of the rounds' ratios
-# endpoint/kernel (target 0.9) and endpoint/haproxy (target 1.0), and the
+# endpoint/kernel (target 0.9), endpoint/haproxy (target 1.0) and
+# endpoint/dnat, and the
 # machine's median idle share before the measurements. Needs root, iperf3,
 # wrk, nginx and haproxy (make bench-deps). Everything it makes is removed on
 # exit.
@@ -57,7 +64,10 @@ make --no-print-directory "$B/vpced" "$B/vpce" >&2
 KC=vbe$$k-c
 KR=vbe$$k-r
 KS=vbe$$k-s
-own_ns=("$KC" "$KR" "$KS")
+DC=vbe$$d-c
+DR=vbe$$d-r
+DS=vbe$$d-s
+own_ns=("$KC" "$KR" "$KS" "$DC" "$DR" "$DS")
 
 SVC_IP=198.18.0.65	# SQS of us-east-1: the /28 at 16 x 4, plus one (docs/addressing.md)
 NGINX_PORT=8080
@@ -85,15 +95,31 @@ ns_wait "$P$a" "$P$vpc" "$REGION_NS"
 # --- the peers: client, router, server; the router forwards, HAProxy listens there ---
 ns_routed "$KC" "$KR" "$KS" 10.250.20 10.250.21
 ip -n "$KR" addr add 10.250.20.100/32 dev c0
-for n in "$P$a" "$REGION_NS" "$KC" "$KS"; do ns_sysctls "$n"; done
+# --- the NAT floor: the same, translated by the router ---
+ns_routed "$DC" "$DR" "$DS" 10.250.22 10.250.23
+ip -n "$DR" addr add 10.250.22.100/32 dev c0
+ip netns exec "$DR" nft -f - <<EOF
+table ip natfloor {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 10.250.22.100 tcp dport { 5201, $NGINX_PORT } dnat to 10.250.23.10
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip daddr 10.250.23.10 oifname "s0" masquerade
+	}
+}
+EOF
+for n in "$P$a" "$REGION_NS" "$KC" "$KS" "$DC" "$DS"; do ns_sysctls "$n"; done
 
 # path -> client namespace, the address it connects to
-declare -A CNS=([endpoint]="$P$a" [kernel]="$KC" [haproxy]="$KC")
-declare -A DST=([endpoint]="$ENI_IP" [kernel]=10.250.21.10 [haproxy]=10.250.20.100)
+declare -A CNS=([endpoint]="$P$a" [kernel]="$KC" [haproxy]="$KC" [dnat]="$DC")
+declare -A DST=([endpoint]="$ENI_IP" [kernel]=10.250.21.10 [haproxy]=10.250.20.100 [dnat]=10.250.22.100)
 
 # --- the servers, on CPU_SUT, for the whole run ---
 servers_start endpoint "$REGION_NS" "$SVC_IP" "$NGINX_PORT"
 servers_start kernel "$KS" 10.250.21.10 "$NGINX_PORT"
+servers_start dnat "$DS" 10.250.23.10 "$NGINX_PORT"
 cat >"$tmp/haproxy.cfg" <<EOF
 global
   nbthread 1
@@ -116,7 +142,7 @@ listen http
 EOF
 ip netns exec "$KR" taskset -c "$CPU_PROXY" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
 servers+=($!)
-for path in endpoint kernel haproxy; do
+for path in endpoint kernel haproxy dnat; do
 	ok=
 	for _ in $(seq 100); do
 		reaches "${CNS[$path]}" "${DST[$path]}" "$NGINX_PORT" &&
@@ -136,20 +162,25 @@ measure() {
 	b0=$(cpu_sample "$CPU_LOAD") b1=$(cpu_sample "$CPU_SUT")
 	if [ "$2" = conn_per_s ] && [ "$1" = endpoint ]; then
 		extra+=" router_conntrack $(ip netns exec "$P$vpc" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo '?')"
+	elif [ "$2" = conn_per_s ] && [ "$1" = dnat ]; then
+		extra+=" router_conntrack $(ip netns exec "$DR" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo '?')"
 	fi
 	busy0=$(busy "$a0" "$b0") busy1=$(busy "$a1" "$b1")
 }
 
 TESTS=(tcp_gbit_s conn_per_s keepalive_req_s)
-PATHS=(endpoint kernel haproxy)
-declare -A vals cpus0 cpus1 kratios hratios this
+PEERS=(kernel haproxy dnat)
+PATHS=(endpoint "${PEERS[@]}")
+declare -A vals cpus0 cpus1 ratios this
 echo "== endpoint: $a -> $ENI_IP ($ep) -> $SVC_IP in $REGION_NS; kernel: $KC -> $KR -> $KS" \
-	"(10.250.21.10); haproxy: $KC -> 10.250.20.100 (HAProxy in $KR) -> 10.250.21.10"
+	"(10.250.21.10); haproxy: $KC -> 10.250.20.100 (HAProxy in $KR) -> 10.250.21.10;" \
+	"dnat: $DC -> 10.250.22.100 (DNAT in $DR) -> 10.250.23.10"
 echo "== $ROUNDS rounds, $DUR s per measurement; clients on CPU$CPU_LOAD, servers on CPU$CPU_SUT," \
 	"HAProxy on CPU$CPU_PROXY"
+n=${#PATHS[@]}
 for r in $(seq "$ROUNDS"); do
 	# The paths take turns going first.
-	order=("${PATHS[@]:$(((r - 1) % 3))}" "${PATHS[@]:0:$(((r - 1) % 3))}")
+	order=("${PATHS[@]:$(((r - 1) % n))}" "${PATHS[@]:0:$(((r - 1) % n))}")
 	for t in "${TESTS[@]}"; do
 		for path in "${order[@]}"; do
 			measure "$path" "$t"
@@ -161,12 +192,12 @@ for r in $(seq "$ROUNDS"); do
 				"$r" "$path" "$t" "$v" "$CPU_LOAD" "$busy0" "$CPU_SUT" "$busy1" "$idle_before" \
 				"$extra" "$quiet"
 		done
-		kratios[$t]+="$(ratio "${this[endpoint]}" "${this[kernel]}") "
-		hratios[$t]+="$(ratio "${this[endpoint]}" "${this[haproxy]}") "
+		for p in "${PEERS[@]}"; do ratios[$t,$p]+="$(ratio "${this[endpoint]}" "${this[$p]}") "; done
 	done
 done
-echo "ratios endpoint/kernel per round: $(for t in "${TESTS[@]}"; do printf '%s %s ' "$t" "${kratios[$t]% }"; done)"
-echo "ratios endpoint/haproxy per round: $(for t in "${TESTS[@]}"; do printf '%s %s ' "$t" "${hratios[$t]% }"; done)"
+for p in "${PEERS[@]}"; do
+	echo "ratios endpoint/$p per round: $(for t in "${TESTS[@]}"; do printf '%s %s ' "$t" "${ratios[$t,$p]% }"; done)"
+done
 for t in "${TESTS[@]}"; do
 	printf 'median busy_pct %s' "$t"
 	for path in "${PATHS[@]}"; do
@@ -177,7 +208,8 @@ for t in "${TESTS[@]}"; do
 done
 echo "median idle_before_pct $(med "$idles")"
 for t in "${TESTS[@]}"; do
-	echo "median $t endpoint $(med "${vals[$t,endpoint]}") kernel $(med "${vals[$t,kernel]}") haproxy" \
-		"$(med "${vals[$t,haproxy]}") ratio_endpoint_kernel $(med "${kratios[$t]}")" \
-		"ratio_endpoint_haproxy $(med "${hratios[$t]}")"
+	printf 'median %s' "$t"
+	for path in "${PATHS[@]}"; do printf ' %s %s' "$path" "$(med "${vals[$t,$path]}")"; done
+	for p in "${PEERS[@]}"; do printf ' ratio_endpoint_%s %s' "$p" "$(med "${ratios[$t,$p]}")"; done
+	echo
 done
