@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # What S3 through a gateway endpoint, with every policy check, costs against
 # the same requests sent straight to the built-in store, in the same run
-# (docs/benchmarks.md). Both paths reach the same front (vpced's region
+# (docs/benchmarks.md). All paths reach the same front (vpced's region
 # namespace, 198.18.0.1, S3 of us-east-1, plain HTTP on port 80 so that TLS,
 # the same on both, stays out) and the same store:
 #   endpoint: from instance A (10.0.1.10) of a VPC whose main route table
@@ -26,7 +26,14 @@
 # So only the network path and the policy work differ; the request, the
 # signature check, the store and the answer are the same. This is the
 # fairest "straight" there is without changing vpced: a front without its
-# policy engine does not exist to compare with.
+# policy engine does not exist to compare with. A third path, not a
+# target, tells the two apart:
+#   policies: from the region's namespace like straight, signed by the IAM
+#         user, on a third bucket whose policy has the same two statements
+#         keyed on aws:SourceIp (the region's 198.18.0.0/16) instead of
+#         aws:SourceVpce: the same identity and bucket policy work as the
+#         endpoint's, without its network path, its conntrack question and
+#         its endpoint policy.
 # Tests: PutObject then GetObject of SIZES (1024 65536) bytes, each by
 # build/bench/api_load (C, epoll, SigV4, the payload's hash signed as SDKs
 # do over HTTP) with CONNS (16) keep-alive connections, all on one key per
@@ -39,7 +46,8 @@
 # measurement after waiting (at most QUIET_MAX, 20 s) for the machine to be
 # QUIET_IDLE (90) % idle. Prints one line per measurement (requests/s,
 # latency, vpced's CPU share and its CPU time per request), the medians per
-# path and the medians of the rounds' ratios endpoint/straight (target 0.8).
+# path and the medians of the rounds' ratios endpoint/straight (target 0.8),
+# endpoint/policies and policies/straight.
 # Needs root and the aws CLI. Everything it makes is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,6 +83,7 @@ ns_wait "$P$a" "$P$vpc" "$REGION_NS"
 
 EP_BUCKET=bench-endpoint-$$
 ST_BUCKET=bench-straight-$$
+PO_BUCKET=bench-policies-$$
 iam() { aws --endpoint-url "http://127.0.0.1:$port" --output text iam "$@"; }
 iam create-user --user-name bench >/dev/null
 read -r AK SK <<<"$(iam create-access-key --user-name bench \
@@ -82,54 +91,69 @@ read -r AK SK <<<"$(iam create-access-key --user-name bench \
 cat >"$tmp/identity.json" <<EOF
 {"Version": "2012-10-17", "Statement": [
   {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
-   "Resource": "arn:aws:s3:::$EP_BUCKET/*"},
+   "Resource": ["arn:aws:s3:::$EP_BUCKET/*", "arn:aws:s3:::$PO_BUCKET/*"]},
   {"Sid": "Listing", "Effect": "Allow", "Action": "s3:ListBucket",
-   "Resource": "arn:aws:s3:::$EP_BUCKET"}]}
+   "Resource": ["arn:aws:s3:::$EP_BUCKET", "arn:aws:s3:::$PO_BUCKET"]}]}
 EOF
 iam put-user-policy --user-name bench --policy-name s3 --policy-document "file://$tmp/identity.json"
-cat >"$tmp/bucket.json" <<EOF
+# bucket_policy BUCKET MATCH NO_MATCH KEY VALUE: the bucket's two
+# statements: the IAM user may get and put where condition MATCH holds of
+# KEY and VALUE, nobody may do anything where NO_MATCH does.
+bucket_policy() {
+	cat <<EOF
 {"Version": "2012-10-17", "Statement": [
-  {"Sid": "BenchThroughOurEndpoint", "Effect": "Allow",
+  {"Sid": "BenchFromOurPlace", "Effect": "Allow",
    "Principal": {"AWS": "arn:aws:iam::$ACCOUNT:user/bench"},
-   "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::$EP_BUCKET/*",
-   "Condition": {"StringEquals": {"aws:SourceVpce": "$gw"}}},
-  {"Sid": "OnlyThroughOurEndpoint", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-   "Resource": ["arn:aws:s3:::$EP_BUCKET", "arn:aws:s3:::$EP_BUCKET/*"],
-   "Condition": {"StringNotEquals": {"aws:SourceVpce": "$gw"}}}]}
+   "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::$1/*",
+   "Condition": {"$2": {"$4": "$5"}}},
+  {"Sid": "OnlyFromOurPlace", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+   "Resource": ["arn:aws:s3:::$1", "arn:aws:s3:::$1/*"],
+   "Condition": {"$3": {"$4": "$5"}}}]}
 EOF
+}
+bucket_policy "$EP_BUCKET" StringEquals StringNotEquals aws:SourceVpce "$gw" >"$tmp/endpoint.json"
+bucket_policy "$PO_BUCKET" IpAddress NotIpAddress aws:SourceIp 198.18.0.0/16 >"$tmp/policies.json"
 # The root key, from the region: the buckets, and the one policy it may still write.
 s3root() { ip netns exec "$REGION_NS" aws --endpoint-url "http://$S3_IP" --output text s3api "$@"; }
 for _ in $(seq 50); do s3root create-bucket --bucket "$EP_BUCKET" >/dev/null 2>&1 && break; sleep 0.1; done
 s3root create-bucket --bucket "$ST_BUCKET" >/dev/null
-s3root put-bucket-policy --bucket "$EP_BUCKET" --policy "file://$tmp/bucket.json"
+s3root create-bucket --bucket "$PO_BUCKET" >/dev/null
+s3root put-bucket-policy --bucket "$EP_BUCKET" --policy "file://$tmp/endpoint.json"
+s3root put-bucket-policy --bucket "$PO_BUCKET" --policy "file://$tmp/policies.json"
 
 # path -> namespace the client runs in, its key
-declare -A CNS=([endpoint]="$P$a" [straight]="$REGION_NS")
-declare -A KEY=([endpoint]="$AK $SK" [straight]="test test")
-declare -A BKT=([endpoint]="$EP_BUCKET" [straight]="$ST_BUCKET")
-# load PATH OP SIZE DUR [WARM]: api_load's figures line, through PATH.
+declare -A CNS=([endpoint]="$P$a" [straight]="$REGION_NS" [policies]="$REGION_NS")
+declare -A KEY=([endpoint]="$AK $SK" [straight]="test test" [policies]="$AK $SK")
+declare -A BKT=([endpoint]="$EP_BUCKET" [straight]="$ST_BUCKET" [policies]="$PO_BUCKET")
+# load NS KEY OBJECT OP SIZE DUR CONNS WARM: api_load's figures line.
 load() {
 	local k s
-	read -r k s <<<"${KEY[$1]}"
-	ip netns exec "${CNS[$1]}" taskset -c "$CPU_LOAD" "$B/bench/api_load" -a "$S3_IP:80" \
-		-k "$k" -s "$s" -c "$CONNS" -d "$4" -w "${5:-1}" -z "$3" "s3$2" "${BKT[$1]}/obj-$3"
+	read -r k s <<<"$2"
+	ip netns exec "$1" taskset -c "$CPU_LOAD" "$B/bench/api_load" -a "$S3_IP:80" \
+		-k "$k" -s "$s" -c "$7" -d "$6" -w "$8" -z "$5" "s3$4" "$3"
+}
+# load_path PATH OP SIZE: CONNS connections through PATH, DUR s after 1 s of warm-up.
+load_path() { load "${CNS[$1]}" "${KEY[$1]}" "${BKT[$1]}/obj-$3" "$2" "$3" "$DUR" "$CONNS" 1; }
+# refused NS KEY BUCKET WHO: a GET from NS with KEY of the first size's
+# object in BUCKET is answered 403.
+refused() {
+	local out
+	out=$(load "$1" "$2" "$3/obj-${SIZES%% *}" get "${SIZES%% *}" 0.3 1 0 2>&1) &&
+		die "$4 read $3: $out"
+	grep -q "HTTP 403" <<<"$out" || die "expected a 403 for $4 on $3: $out"
 }
 
-# The objects, and the proof that the policies decide: the root key from the
-# region is turned away from the endpoint's bucket, the IAM user from the other.
+# The objects, and the proof that the policies decide.
 for size in $SIZES; do
-	for path in endpoint straight; do
-		out=$(load "$path" put "$size" 0.5 0 2>&1) || die "$path: PUT of $size bytes failed: $out"
+	for path in endpoint straight policies; do
+		out=$(load "${CNS[$path]}" "${KEY[$path]}" "${BKT[$path]}/obj-$size" put "$size" 0.5 1 0 2>&1) ||
+			die "$path: PUT of $size bytes failed: $out"
 	done
 done
-size=${SIZES%% *}
-out=$(ip netns exec "$REGION_NS" "$B/bench/api_load" -a "$S3_IP:80" -c 1 -d 0.3 -w 0 -z "$size" \
-	s3get "$EP_BUCKET/obj-$size" 2>&1) && die "the root key read the endpoint's bucket from the region: $out"
-grep -q "HTTP 403" <<<"$out" || die "expected a 403 for the root key from the region: $out"
-read -r k s <<<"${KEY[endpoint]}"
-out=$(ip netns exec "$P$a" "$B/bench/api_load" -a "$S3_IP:80" -k "$k" -s "$s" -c 1 -d 0.3 -w 0 -z "$size" \
-	s3get "$ST_BUCKET/obj-$size" 2>&1) && die "the IAM user read the other bucket: $out"
-grep -q "HTTP 403" <<<"$out" || die "expected a 403 for the IAM user on the other bucket: $out"
+refused "$REGION_NS" "test test" "$EP_BUCKET" "the root key from the region"
+refused "$REGION_NS" "$AK $SK" "$EP_BUCKET" "the IAM user from the region"
+refused "$P$a" "$AK $SK" "$ST_BUCKET" "the IAM user through the endpoint"
+refused "$P$a" "$AK $SK" "$PO_BUCKET" "the IAM user through the endpoint"
 
 # --- measuring ---
 clk=$(getconf CLK_TCK)
@@ -140,7 +164,7 @@ measure() {
 	local a0 a1 b0 b1 t0 t1 j0 j1 out
 	wait_quiet
 	a0=$(cpu_sample "$CPU_LOAD") a1=$(cpu_sample "$CPU_SUT") j0=$(vpced_ticks) t0=$(date +%s%N)
-	out=$(load "$1" "$2" "$3" "$DUR" 2>&1) || die "$1: $2 of $3 bytes failed: $out"
+	out=$(load_path "$1" "$2" "$3" 2>&1) || die "$1: $2 of $3 bytes failed: $out"
 	b0=$(cpu_sample "$CPU_LOAD") b1=$(cpu_sample "$CPU_SUT") j1=$(vpced_ticks) t1=$(date +%s%N)
 	v=$(sed -n 's/.* req_per_s=\([0-9.]*\).*/\1/p' <<<"$out")
 	p50=$(sed -n 's/.* p50_us=\([0-9]*\).*/\1/p' <<<"$out")
@@ -156,15 +180,19 @@ measure() {
 
 TESTS=()
 for size in $SIZES; do TESTS+=("put_$size" "get_$size"); done
-PATHS=(endpoint straight)
+PATHS=(endpoint straight policies)
 declare -A vals lat50 lat99 per ratios this
 echo "== endpoint: $a -> $S3_IP through $gw ($vpc's PrivateLink link), IAM user bench," \
-	"bucket $EP_BUCKET with its policy; straight: $REGION_NS -> $S3_IP, root key, bucket $ST_BUCKET"
+	"bucket $EP_BUCKET (policy on aws:SourceVpce); straight: $REGION_NS -> $S3_IP, root key," \
+	"bucket $ST_BUCKET (no policy); policies: $REGION_NS -> $S3_IP, IAM user bench, bucket" \
+	"$PO_BUCKET (policy on aws:SourceIp)"
 echo "== $ROUNDS rounds, $DUR s per measurement, $CONNS connections; api_load on CPU$CPU_LOAD," \
 	"vpced on CPU$CPU_SUT"
+RATIOS=(endpoint/straight endpoint/policies policies/straight)
+n=${#PATHS[@]}
 for r in $(seq "$ROUNDS"); do
-	order=("${PATHS[@]}")
-	[ $((r % 2)) = 0 ] && order=("${PATHS[1]}" "${PATHS[0]}")
+	# The paths take turns going first.
+	order=("${PATHS[@]:$(((r - 1) % n))}" "${PATHS[@]:0:$(((r - 1) % n))}")
 	for t in "${TESTS[@]}"; do
 		for path in "${order[@]}"; do
 			measure "$path" "${t%_*}" "${t#*_}"
@@ -177,14 +205,22 @@ for r in $(seq "$ROUNDS"); do
 				"$r" "$path" "$t" "$v" "$p50" "$p99" "$share" "$per_req" "$CPU_LOAD" "$busy0" \
 				"$client" "$CPU_SUT" "$busy1" "$idle_before" "$quiet"
 		done
-		ratios[$t]+="$(ratio "${this[endpoint]}" "${this[straight]}") "
+		for q in "${RATIOS[@]}"; do ratios[$t,$q]+="$(ratio "${this[${q%/*}]}" "${this[${q#*/}]}") "; done
 	done
 done
-echo "ratios endpoint/straight per round: $(for t in "${TESTS[@]}"; do printf '%s %s ' "$t" "${ratios[$t]% }"; done)"
+for q in "${RATIOS[@]}"; do
+	echo "ratios $q per round: $(for t in "${TESTS[@]}"; do printf '%s %s ' "$t" "${ratios[$t,$q]% }"; done)"
+done
 echo "median idle_before_pct $(med "$idles")"
 for t in "${TESTS[@]}"; do
-	echo "median $t endpoint $(med "${vals[$t,endpoint]}") straight $(med "${vals[$t,straight]}")" \
-		"ratio_endpoint_straight $(med "${ratios[$t]}") p50_us $(med "${lat50[$t,endpoint]}")" \
-		"$(med "${lat50[$t,straight]}") p99_us $(med "${lat99[$t,endpoint]}") $(med "${lat99[$t,straight]}")" \
-		"vpced_us_per_req $(med "${per[$t,endpoint]}") $(med "${per[$t,straight]}")"
+	printf 'median %s' "$t"
+	for path in "${PATHS[@]}"; do printf ' %s %s' "$path" "$(med "${vals[$t,$path]}")"; done
+	for q in "${RATIOS[@]}"; do printf ' ratio_%s %s' "${q/\//_}" "$(med "${ratios[$t,$q]}")"; done
+	echo
+	printf 'median %s' "$t"
+	for path in "${PATHS[@]}"; do
+		printf ' %s p50_us %s p99_us %s vpced_us_per_req %s' "$path" "$(med "${lat50[$t,$path]}")" \
+			"$(med "${lat99[$t,$path]}")" "$(med "${per[$t,$path]}")"
+	done
+	echo
 done
