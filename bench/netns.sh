@@ -148,40 +148,70 @@ EOF
 
 # servers_start NAME NS IP HTTP_PORT: iperf3 -s on IP:5201 and nginx
 # (nginx_conf NAME) on IP:HTTP_PORT in namespace NS, pinned to CPU_SUT,
-# their process IDs added to the caller's array 'servers'.
+# their process IDs added to the caller's array 'servers' and kept as
+# server_pids[NAME].
+declare -A server_pids
 servers_start() {
 	nginx_conf "$1" "$3" "$4"
 	ip netns exec "$2" taskset -c "$CPU_SUT" iperf3 -s -B "$3" -p 5201 >"$tmp/iperf3-$1.log" 2>&1 &
 	servers+=($!)
+	server_pids[$1]=$!
 	ip netns exec "$2" taskset -c "$CPU_SUT" nginx -e "$tmp/nginx-$1/error.log" \
 		-c "$tmp/nginx-$1/nginx.conf" >"$tmp/nginx-$1.log" 2>&1 &
 	servers+=($!)
+	server_pids[$1]+=" $!"
 }
 
-# traffic TEST NS IP HTTP_PORT: one measurement from NS on
-# CPU_LOAD, DUR s; sets v (the figure) and extra (its errors). TEST is
-# tcp_gbit_s (iperf3, one stream: Gbit/s received), conn_per_s (wrk -t1
-# -c50 with Connection: close: new connections/s) or keepalive_req_s (the
-# same with keep-alive: requests/s).
+# cpu_ticks PID...: the CPU time (user and system, in clock ticks) of these
+# processes, their children, and the kernel's softirq threads, which do the
+# packets' work that the senders' own contexts do not.
+cpu_ticks() {
+	local p t=0 f
+	for p in "$@" $(pgrep -d ' ' -P "$(tr ' ' , <<<"$*")") $(pgrep -d ' ' '^ksoftirqd/'); do
+		read -r f 2>/dev/null <"/proc/$p/stat" || continue
+		f=${f##*) }
+		set -- $f
+		t=$((t + ${12} + ${13}))
+	done
+	echo "$t"
+}
+
+# traffic TEST NS IP HTTP_PORT [PID...]: one measurement from NS on
+# CPU_LOAD, DUR s; sets v (the figure), extra (its errors) and cost: the CPU
+# time of the client, the PIDs (the servers and whatever else is on the
+# path) and the softirq threads, in microseconds per request (wrk) or per
+# megabyte (iperf3): a measure of the path's work that another load on
+# the machine does not change. TEST is tcp_gbit_s (iperf3, one stream:
+# Gbit/s received), conn_per_s (wrk -t1 -c50 with Connection: close: new
+# connections/s) or keepalive_req_s (the same with keep-alive: requests/s).
 traffic() {
-	local test=$1 ns=$2 ip=$3 out hdr=()
+	local test=$1 ns=$2 ip=$3 port=$4 out hdr=() t0 t1 units client
+	shift 4
+	t0=$(cpu_ticks "$@")
 	case $test in
 	tcp_gbit_s)
-		out=$(ip netns exec "$ns" taskset -c "$CPU_LOAD" iperf3 -c "$ip" -p 5201 -t "$DUR" -J) ||
-			die "iperf3 to $ip failed: $out"
-		v=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' <<<"$out")
-		extra=" retransmits $(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_sent"].get("retransmits",0))' <<<"$out")"
+		out=$(ip netns exec "$ns" taskset -c "$CPU_LOAD" iperf3 -c "$ip" -p 5201 -t "$DUR" -J &&
+			times) || die "iperf3 to $ip failed: $out"
+		v=$(python3 -c 'import json,sys; d=json.JSONDecoder().raw_decode(sys.stdin.read())[0]; print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' <<<"$out")
+		units=$(python3 -c 'import json,sys; d=json.JSONDecoder().raw_decode(sys.stdin.read())[0]; print(d["end"]["sum_received"]["bytes"] / 1e6)' <<<"$out")
+		extra=" retransmits $(python3 -c 'import json,sys; print(json.JSONDecoder().raw_decode(sys.stdin.read())[0]["end"]["sum_sent"].get("retransmits",0))' <<<"$out")"
 		;;
 	conn_per_s | keepalive_req_s)
 		[ "$test" = conn_per_s ] && hdr=(-H "Connection: close")
 		out=$(ip netns exec "$ns" taskset -c "$CPU_LOAD" wrk -t1 -c50 -d"${DUR}s" "${hdr[@]}" \
-			"http://$ip:$4/") || die "wrk to $ip failed: $out"
+			"http://$ip:$port/" && times) || die "wrk to $ip failed: $out"
 		v=$(awk '/Requests\/sec/ { printf "%d", $2 }' <<<"$out")
 		[ -n "$v" ] || die "no Requests/sec from wrk to $ip: $out"
+		units=$(awk '/ requests in / { print $1 }' <<<"$out")
 		extra=" errors $(awk '/Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } /Non-2xx/ { s += $5 } END { print s + 0 }' <<<"$out")"
 		;;
 	*) die "no test '$test'" ;;
 	esac
+	t1=$(cpu_ticks "$@")
+	# The last line of 'times': the children's user and system time, "0m1.234s 0m0.567s".
+	client=$(tail -1 <<<"$out" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60 + a[2] } print n }')
+	cost=$(awk -v c="$client" -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v u="$units" \
+		'BEGIN { printf "%.1f", (u > 0) ? (c + t / hz) * 1e6 / u : 0 }')
 }
 
 # --- CPU shares and quiet waits ---

@@ -31,8 +31,10 @@
 # is left as vpced made it. ROUNDS (5) rounds, the path that goes first
 # alternating each round, DUR (10) s per measurement, each after waiting
 # (at most QUIET_MAX, 20 s) for the machine to be QUIET_IDLE (90) % idle.
-# Prints one line per measurement (with CPU1's busy share over it, and for
-# conn_per_s the VPC router's conntrack entries), then the medians per path
+# Prints one line per measurement (with CPU1's busy share over it, the CPU
+# time of the client, the server and the softirq threads per request or MB,
+# and for conn_per_s the VPC router's conntrack entries), then the medians
+# per path
 # and the median of the rounds' ratios vpc/peer. Needs root, iperf3, wrk and
 # nginx (make bench-deps). Everything it makes is removed on exit.
 set -euo pipefail
@@ -116,7 +118,7 @@ measure() {
 	local s0 s1
 	wait_quiet
 	s0=$(cpu_sample "$CPU_SUT")
-	traffic "$2" "${CNS[$1]}" "${SIP[$1]}" 80
+	traffic "$2" "${CNS[$1]}" "${SIP[$1]}" 80 ${server_pids[$1]}
 	s1=$(cpu_sample "$CPU_SUT")
 	if [ "$2" = conn_per_s ] && [ "$1" = vpc ]; then
 		extra+=" router_conntrack $(ip netns exec "$P$vpc" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo '?')"
@@ -139,8 +141,8 @@ for r in $(seq "$ROUNDS"); do
 			this[$path]=$v
 			vals[$t,$path]+="$v "
 			cpus[$t,$path]+="$cpu1 "
-			printf 'round %d %-6s %-15s %10s  cpu%d_busy %d%%%s%s\n' \
-				"$r" "$path" "$t" "$v" "$CPU_SUT" "$cpu1" "$extra" "$quiet"
+			printf 'round %d %-6s %-15s %10s  cpu%d_busy %d%% cpu_us_per_unit %s%s%s\n' \
+				"$r" "$path" "$t" "$v" "$CPU_SUT" "$cpu1" "$cost" "$extra" "$quiet"
 		done
 		ratios[$t]+="$(ratio "${this[vpc]}" "${this[peer]}") "
 		rratios[$t]+="$(ratio "${this[vpc]}" "${this[routed]}") "

@@ -42,14 +42,15 @@
 # endpoint's servers); the VPC's router is left as vpced made it. ROUNDS (5)
 # rounds, the path that goes first rotating each round, DUR (10) s per
 # measurement, each after waiting (at most QUIET_MAX, 20 s) for the machine to
-# be QUIET_IDLE (90) % idle. Prints one line per measurement (both CPUs' busy
-# shares over it; for conn_per_s on the endpoint the router's conntrack
-# entries), the medians per path and the medians of the rounds' ratios
-# endpoint/kernel (target 0.9), endpoint/haproxy (target 1.0) and
-# endpoint/dnat, and the
-# machine's median idle share before the measurements. Needs root, iperf3,
-# wrk, nginx and haproxy (make bench-deps). Everything it makes is removed on
-# exit.
+# be QUIET_IDLE (90) % idle. Prints one line per measurement (both CPUs'
+# busy shares over it; the CPU time of the client, the servers, HAProxy and
+# the softirq threads per connection, request or MB of iperf3, which other
+# load on the machine changes less than it does the rates; for conn_per_s
+# the routers' conntrack entries), the medians per path, the medians of the
+# rounds' ratios endpoint/kernel (target 0.9), endpoint/haproxy (target
+# 1.0) and endpoint/dnat, and the machine's median idle share before the
+# measurements. Needs root, iperf3, wrk, nginx and haproxy (make
+# bench-deps). Everything it makes is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NAME=bench/endpoints/tcp
@@ -142,6 +143,9 @@ listen http
 EOF
 ip netns exec "$KR" taskset -c "$CPU_PROXY" haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 &
 servers+=($!)
+# path -> the processes on it besides the client (their CPU time counts)
+declare -A ON_PATH=([endpoint]="${server_pids[endpoint]}" [kernel]="${server_pids[kernel]}"
+	[haproxy]="${server_pids[kernel]} $!" [dnat]="${server_pids[dnat]}")
 for path in endpoint kernel haproxy dnat; do
 	ok=
 	for _ in $(seq 100); do
@@ -153,12 +157,13 @@ for path in endpoint kernel haproxy dnat; do
 done
 
 # --- measuring ---
-# measure PATH TEST: sets v (the figure), busy0 and busy1 (the CPUs' busy %) and extra.
+# measure PATH TEST: sets v (the figure), cost (CPU us a request or MB), busy0 and busy1
+# (the CPUs' busy %) and extra.
 measure() {
 	local a0 a1 b0 b1
 	wait_quiet
 	a0=$(cpu_sample "$CPU_LOAD") a1=$(cpu_sample "$CPU_SUT")
-	traffic "$2" "${CNS[$1]}" "${DST[$1]}" "$NGINX_PORT"
+	traffic "$2" "${CNS[$1]}" "${DST[$1]}" "$NGINX_PORT" ${ON_PATH[$1]}
 	b0=$(cpu_sample "$CPU_LOAD") b1=$(cpu_sample "$CPU_SUT")
 	if [ "$2" = conn_per_s ] && [ "$1" = endpoint ]; then
 		extra+=" router_conntrack $(ip netns exec "$P$vpc" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo '?')"
@@ -169,9 +174,10 @@ measure() {
 }
 
 TESTS=(tcp_gbit_s conn_per_s keepalive_req_s)
+declare -A UNIT=([tcp_gbit_s]=MB [conn_per_s]=conn [keepalive_req_s]=req)
 PEERS=(kernel haproxy dnat)
 PATHS=(endpoint "${PEERS[@]}")
-declare -A vals cpus0 cpus1 ratios this
+declare -A vals costs cpus0 cpus1 ratios this
 echo "== endpoint: $a -> $ENI_IP ($ep) -> $SVC_IP in $REGION_NS; kernel: $KC -> $KR -> $KS" \
 	"(10.250.21.10); haproxy: $KC -> 10.250.20.100 (HAProxy in $KR) -> 10.250.21.10;" \
 	"dnat: $DC -> 10.250.22.100 (DNAT in $DR) -> 10.250.23.10"
@@ -188,9 +194,10 @@ for r in $(seq "$ROUNDS"); do
 			vals[$t,$path]+="$v "
 			cpus0[$t,$path]+="$busy0 "
 			cpus1[$t,$path]+="$busy1 "
-			printf 'round %d %-8s %-15s %10s  cpu%d_busy %d%% cpu%d_busy %d%% idle_before %d%%%s%s\n' \
-				"$r" "$path" "$t" "$v" "$CPU_LOAD" "$busy0" "$CPU_SUT" "$busy1" "$idle_before" \
-				"$extra" "$quiet"
+			costs[$t,$path]+="$cost "
+			printf 'round %d %-8s %-15s %10s  cpu_us_per_%s %6s  cpu%d_busy %d%% cpu%d_busy %d%% idle_before %d%%%s%s\n' \
+				"$r" "$path" "$t" "$v" "${UNIT[$t]}" "$cost" "$CPU_LOAD" "$busy0" "$CPU_SUT" "$busy1" \
+				"$idle_before" "$extra" "$quiet"
 		done
 		for p in "${PEERS[@]}"; do ratios[$t,$p]+="$(ratio "${this[endpoint]}" "${this[$p]}") "; done
 	done
@@ -211,5 +218,8 @@ for t in "${TESTS[@]}"; do
 	printf 'median %s' "$t"
 	for path in "${PATHS[@]}"; do printf ' %s %s' "$path" "$(med "${vals[$t,$path]}")"; done
 	for p in "${PEERS[@]}"; do printf ' ratio_endpoint_%s %s' "$p" "$(med "${ratios[$t,$p]}")"; done
+	echo
+	printf 'median cpu_us_per_%s %s' "${UNIT[$t]}" "$t"
+	for path in "${PATHS[@]}"; do printf ' %s %s' "$path" "$(med "${costs[$t,$path]}")"; done
 	echo
 done
