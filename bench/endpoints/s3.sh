@@ -42,10 +42,11 @@
 # (CPU_LOAD), vpced to CPU1 (CPU_SUT). Each PUT is an SQLite transaction
 # with synchronous=FULL, so PUTs wait for the disk: the state is in a
 # temporary folder, or STATE_DIR (a tmpfs takes the disk out).
-# ROUNDS (5) rounds, the path that goes first alternating each round, each
+# ROUNDS (5) rounds, the path that goes first rotating each round, each
 # measurement after waiting (at most QUIET_MAX, 20 s) for the machine to be
 # QUIET_IDLE (90) % idle. Prints one line per measurement (requests/s,
-# latency, vpced's CPU share and its CPU time per request), the medians per
+# latency, vpced's CPU share and its CPU time per request, which other load
+# on the machine changes less than it does the rates), the medians per
 # path and the medians of the rounds' ratios endpoint/straight (target 0.8),
 # endpoint/policies and policies/straight.
 # Needs root and the aws CLI. Everything it makes is removed on exit.

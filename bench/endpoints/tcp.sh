@@ -96,6 +96,7 @@ ns_wait "$P$a" "$P$vpc" "$REGION_NS"
 # --- the peers: client, router, server; the router forwards, HAProxy listens there ---
 ns_routed "$KC" "$KR" "$KS" 10.250.20 10.250.21
 ip -n "$KR" addr add 10.250.20.100/32 dev c0
+
 # --- the NAT floor: the same, translated by the router ---
 ns_routed "$DC" "$DR" "$DS" 10.250.22 10.250.23
 ip -n "$DR" addr add 10.250.22.100/32 dev c0
