@@ -116,7 +116,7 @@ $(B)/bench/bench_policy: $(call obj,bench/policy/bench_policy.c) $(PURE_OBJ)
 deps:
 	@scripts/deps.sh
 
-# The benchmarks' peers (iperf3, nginx, dnsperf, NSD) as well.
+# The benchmarks' peers (iperf3, nginx, dnsperf, NSD, HAProxy) as well.
 bench-deps:
 	@scripts/deps.sh --bench
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * api_load: a load client for the EC2 Query API (vpced, moto_server). One
- * thread drives CONNS keep-alive connections through epoll and signs with
- * SigV4. A request counts only when its answer is HTTP 200 with the root
- * element its Action names ("<DescribeVpcEndpointsResponse"); the rest are
- * errors, never throughput.
+ * api_load: a load client for the EC2 Query API (vpced, moto_server) and for
+ * S3's GetObject and PutObject (the region's front). One thread drives CONNS
+ * keep-alive connections through epoll and signs with SigV4. An EC2 request
+ * counts only when its answer is HTTP 200 with the root element its Action
+ * names ("<DescribeVpcEndpointsResponse"), an S3 one when it is HTTP 200 (and
+ * for a GET, the object's exact bytes); the rest are errors, never throughput.
  */
 #include "compat.h"
 
@@ -32,12 +33,13 @@
 #define STALL_MS 60000		/* batch and call give up after this much silence */
 #define ERRORS_SHOWN 3
 
-enum mode { MODE_CALL, MODE_BATCH, MODE_FIXED, MODE_PAIRS };
+enum mode { MODE_CALL, MODE_BATCH, MODE_FIXED, MODE_PAIRS, MODE_S3GET, MODE_S3PUT };
 enum kind { K_FIXED, K_CREATE, K_DELETE, K_BATCH };
 enum cstate { C_IDLE, C_CONNECTING, C_WRITING, C_READING };
 
 struct signer {
 	const char *access_key, *secret, *region;
+	const char *service;	/* the credential scope's: "ec2", "s3" */
 	char host[64];		/* the Host header, "127.0.0.1:PORT" */
 	time_t at;		/* the second 'amz_date' names */
 	char amz_date[17];	/* YYYYMMDDTHHMMSSZ */
@@ -74,6 +76,9 @@ struct run {
 	const char *count_tag;		/* fixed: each answer holds 'count_want' <tag> */
 	size_t count_want;
 	const char *body;		/* fixed, pairs (the create body), call */
+	const char *object;		/* s3get, s3put: "BUCKET/KEY" */
+	char *data;			/* s3get, s3put: the object's bytes */
+	size_t data_len;
 	char **lines;			/* batch */
 	size_t n_lines, next_line, lines_done;
 	char *fixed_req;		/* fixed: presigned once (again each RESIGN_SECONDS) */
@@ -181,8 +186,32 @@ static void signer_refresh(struct signer *s, time_t now)
 		die("secret key too long");
 	hmac(secret, strlen(secret), s->day, s->key);
 	hmac(s->key, 32, s->region, s->key);
-	hmac(s->key, 32, "ec2", s->key);
+	hmac(s->key, 32, s->service, s->key);
 	hmac(s->key, 32, "aws4_request", s->key);
+}
+
+/*
+ * Signs the canonical request 'creq' (made at the signer's date), whose
+ * signed headers are 'signed': fills the X-Amz-Date and Authorization values.
+ */
+static void finish_sig(struct signer *s, const char *creq, const char *signed_headers,
+		       char date[static 17], char auth[static 512])
+{
+	char creq_hash[65], sig[65];
+	unsigned char mac[32];
+	char *sts;
+
+	sha256_hex(creq, strlen(creq), creq_hash);
+	sts = xasprintf(NULL, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s",
+			s->amz_date, s->day, s->region, s->service, creq_hash);
+	hmac(s->key, 32, sts, mac);
+	str_hex_encode(mac, 32, sig);
+	memcpy(date, s->amz_date, 17);
+	if ((size_t)snprintf(auth, 512, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, "
+			     "SignedHeaders=%s, Signature=%s", s->access_key, s->day, s->region,
+			     s->service, signed_headers, sig) >= 512)
+		die("access key too long");
+	free(sts);
 }
 
 /*
@@ -193,27 +222,16 @@ static void signer_refresh(struct signer *s, time_t now)
 static void sign(struct signer *s, const char *body, char date[static 17],
 		 char auth[static 512])
 {
-	char payload[65], creq_hash[65], sig[65];
-	unsigned char mac[32];
-	char *creq, *sts;
+	char payload[65];
+	char *creq;
 
 	signer_refresh(s, time(NULL));
 	sha256_hex(body, strlen(body), payload);
 	creq = xasprintf(NULL, "POST\n/\n\ncontent-type:%s\nhost:%s\nx-amz-date:%s\n\n"
 			 "content-type;host;x-amz-date\n%s",
 			 CONTENT_TYPE, s->host, s->amz_date, payload);
-	sha256_hex(creq, strlen(creq), creq_hash);
-	sts = xasprintf(NULL, "AWS4-HMAC-SHA256\n%s\n%s/%s/ec2/aws4_request\n%s",
-			s->amz_date, s->day, s->region, creq_hash);
-	hmac(s->key, 32, sts, mac);
-	str_hex_encode(mac, 32, sig);
-	memcpy(date, s->amz_date, 17);
-	if ((size_t)snprintf(auth, 512, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/ec2/aws4_request, "
-			     "SignedHeaders=content-type;host;x-amz-date, Signature=%s",
-			     s->access_key, s->day, s->region, sig) >= 512)
-		die("access key too long");
+	finish_sig(s, creq, "content-type;host;x-amz-date", date, auth);
 	free(creq);
-	free(sts);
 }
 
 /* Returns a whole HTTP request (heap, caller frees) that POSTs 'body', signed now. */
@@ -225,6 +243,56 @@ static char *request_new(struct signer *s, const char *body, size_t *len)
 	return xasprintf(len, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\n"
 			 "X-Amz-Date: %s\r\nAuthorization: %s\r\nContent-Length: %zu\r\n\r\n%s",
 			 s->host, CONTENT_TYPE, date, auth, strlen(body), body);
+}
+
+/*
+ * Returns a whole S3 request (heap, caller frees), signed now over host,
+ * x-amz-content-sha256 and x-amz-date with the payload's own hash, as SDKs
+ * sign over plain HTTP: a GET of 'object' ("BUCKET/KEY", path style) when
+ * 'data' is NULL, else a PUT of its 'len' bytes.
+ */
+static char *s3_request_new(struct signer *s, const char *object, const char *data, size_t len,
+			    size_t *out_len)
+{
+	const char *method = data ? "PUT" : "GET";
+	char payload[65], date[17], auth[512];
+	char *creq, *head, *req;
+	size_t head_len;
+
+	signer_refresh(s, time(NULL));
+	sha256_hex(data ? data : "", data ? len : 0, payload);
+	creq = xasprintf(NULL, "%s\n/%s\n\nhost:%s\nx-amz-content-sha256:%s\nx-amz-date:%s\n\n"
+			 "host;x-amz-content-sha256;x-amz-date\n%s",
+			 method, object, s->host, payload, s->amz_date, payload);
+	finish_sig(s, creq, "host;x-amz-content-sha256;x-amz-date", date, auth);
+	free(creq);
+	head = xasprintf(&head_len, "%s /%s HTTP/1.1\r\nHost: %s\r\nX-Amz-Content-Sha256: %s\r\n"
+			 "X-Amz-Date: %s\r\nAuthorization: %s\r\nContent-Length: %zu\r\n\r\n",
+			 method, object, s->host, payload, date, auth, data ? len : 0);
+	if (!data) {
+		*out_len = head_len;
+		return head;
+	}
+	req = xmalloc(head_len + len + 1);
+	memcpy(req, head, head_len);
+	memcpy(req + head_len, data, len);
+	req[head_len + len] = '\0';
+	*out_len = head_len + len;
+	free(head);
+	return req;
+}
+
+/* The request a fixed run repeats: its EC2 body, or its S3 object's GET or PUT. */
+static char *fixed_new(struct run *r, size_t *len)
+{
+	switch (r->mode) {
+	case MODE_S3GET:
+		return s3_request_new(&r->sg, r->object, NULL, 0, len);
+	case MODE_S3PUT:
+		return s3_request_new(&r->sg, r->object, r->data, r->data_len, len);
+	default:
+		return request_new(&r->sg, r->body, len);
+	}
 }
 
 /*
@@ -374,10 +442,12 @@ static bool request_pick(struct run *r, struct conn *c)
 
 	switch (r->mode) {
 	case MODE_FIXED:
+	case MODE_S3GET:
+	case MODE_S3PUT:
 		if (time(NULL) - r->fixed_at >= RESIGN_SECONDS) {
 			ALLOC_GROW(r->retired, r->n_retired + 1, r->alloc_retired);
 			r->retired[r->n_retired++] = r->fixed_req;
-			r->fixed_req = request_new(&r->sg, r->body, &r->fixed_len);
+			r->fixed_req = fixed_new(r, &r->fixed_len);
 			r->fixed_at = time(NULL);
 		}
 		c->kind = K_FIXED;
@@ -467,12 +537,24 @@ static void show_error(struct run *r, const struct conn *c, const char *why)
 
 	if (r->errors_all++ >= ERRORS_SHOWN)
 		return;
-	fprintf(stderr, "api_load: %s: HTTP %d, expected <%s>: %.*s\n", why, c->status,
-		c->root, (int)MIN(len, 400), body);
+	if (r->data)
+		fprintf(stderr, "api_load: %s: HTTP %d (%zu bytes), expected 200: %.*s\n", why,
+			c->status, len, (int)MIN(len, 400), body);
+	else
+		fprintf(stderr, "api_load: %s: HTTP %d, expected <%s>: %.*s\n", why, c->status,
+			c->root, (int)MIN(len, 400), body);
 }
 
 static bool answer_ok(struct run *r, struct conn *c, const char *body, size_t len)
 {
+	if (r->data) {
+		if (c->status != 200 || (r->mode == MODE_S3GET &&
+					 (len != r->data_len || memcmp(body, r->data, len)))) {
+			show_error(r, c, "bad answer");
+			return false;
+		}
+		return true;
+	}
 	if (c->status != 200 || !root_is(body, len, c->root)) {
 		show_error(r, c, "bad answer");
 		return false;
@@ -698,10 +780,16 @@ static bool all_idle(const struct run *r)
 	return true;
 }
 
+/* Runs for a duration, not through a list. */
+static bool timed_mode(enum mode m)
+{
+	return m == MODE_FIXED || m == MODE_PAIRS || m == MODE_S3GET || m == MODE_S3PUT;
+}
+
 static void loop(struct run *r)
 {
 	struct epoll_event evs[64];
-	bool timed = r->mode == MODE_FIXED || r->mode == MODE_PAIRS;
+	bool timed = timed_mode(r->mode);
 
 	for (;;) {
 		int64_t t = now_us();
@@ -727,11 +815,15 @@ static void loop(struct run *r)
 
 static void report(struct run *r, double secs, int64_t cpu)
 {
+	static const char *const names[] = { [MODE_CALL] = "call", [MODE_BATCH] = "batch",
+					     [MODE_FIXED] = "fixed", [MODE_PAIRS] = "pairs",
+					     [MODE_S3GET] = "s3get", [MODE_S3PUT] = "s3put" };
+
 	qsort(r->lat, r->n_lat, sizeof(*r->lat), cmp_u32);
 	printf("mode=%s conns=%u secs=%.3f requests=%" PRIu64 " req_per_s=%.1f ops=%" PRIu64
 	       " ops_per_s=%.1f p50_us=%u p99_us=%u max_us=%u errors=%" PRIu64
 	       " reconnects=%" PRIu64 " client_cpu_pct=%.0f bytes_per_answer=%.0f\n",
-	       r->mode == MODE_FIXED ? "fixed" : r->mode == MODE_PAIRS ? "pairs" : "batch",
+	       names[r->mode],
 	       r->n_conns, secs, r->ok, (double)r->ok / secs, r->ops,
 	       (double)r->ops / secs, percentile(r->lat, r->n_lat, 50),
 	       percentile(r->lat, r->n_lat, 99), r->n_lat ? r->lat[r->n_lat - 1] : 0,
@@ -770,13 +862,18 @@ static void usage(FILE *f)
 		"       api_load [options] pairs BODY      CreateVpcEndpoint BODY, then\n"
 		"                                          DeleteVpcEndpoints of its ID, repeated\n"
 		"       api_load [options] sign BODY       print a wrk script that POSTs BODY signed\n"
-		"BODY is a form-encoded EC2 Query body (Action=...&Version=2016-11-15&...).\n"
+		"       api_load [options] s3put OBJECT    S3 PutObject of -z bytes, for the duration\n"
+		"       api_load [options] s3get OBJECT    S3 GetObject, for the duration; the answer\n"
+		"                                          must be the bytes s3put writes\n"
+		"BODY is a form-encoded EC2 Query body (Action=...&Version=2016-11-15&...);\n"
+		"OBJECT is BUCKET/KEY, asked for in path style with the payload's hash signed.\n"
 		"  -a HOST:PORT   server (default 127.0.0.1:8723)\n"
 		"  -c CONNS       connections (default 16; call uses 1)\n"
-		"  -d SECONDS     measured duration of fixed and pairs (default 10)\n"
+		"  -d SECONDS     measured duration of fixed, pairs, s3get, s3put (default 10)\n"
 		"  -w SECONDS     warm-up before it, not counted (default 1)\n"
 		"  -n TAG=COUNT   fixed: each answer must hold COUNT <TAG> elements\n"
 		"  -k KEY -s SECRET -r REGION   credentials (default test, test, us-east-1)\n"
+		"  -z BYTES       s3get, s3put: the object's size (default 0)\n"
 		"Prints one line of key=value figures (not for call); exits 1 on any error.\n");
 }
 
@@ -821,7 +918,8 @@ static void parse_args(struct run *r, int argc, char **argv)
 	r->sg.access_key = "test";
 	r->sg.secret = "test";
 	r->sg.region = "us-east-1";
-	while ((opt = getopt(argc, argv, "+a:c:d:w:n:k:s:r:h")) != -1) {
+	r->sg.service = "ec2";
+	while ((opt = getopt(argc, argv, "+a:c:d:w:n:k:s:r:z:h")) != -1) {
 		switch (opt) {
 		case 'a': addr = optarg; break;
 		case 'c':
@@ -842,6 +940,11 @@ static void parse_args(struct run *r, int argc, char **argv)
 		case 'k': r->sg.access_key = optarg; break;
 		case 's': r->sg.secret = optarg; break;
 		case 'r': r->sg.region = optarg; break;
+		case 'z':
+			if (str_to_u64(str_c(optarg), MAX_RESPONSE_BYTES / 2, &v) < 0)
+				die("-z takes 0 to %zu", MAX_RESPONSE_BYTES / 2);
+			r->data_len = (size_t)v;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -873,6 +976,16 @@ static void parse_args(struct run *r, int argc, char **argv)
 	} else if (!strcmp(cmd, "pairs")) {
 		r->mode = MODE_PAIRS;
 		r->body = argv[optind + 1];
+	} else if (!strcmp(cmd, "s3get") || !strcmp(cmd, "s3put")) {
+		r->mode = cmd[2] == 'g' ? MODE_S3GET : MODE_S3PUT;
+		r->object = argv[optind + 1];
+		if (!strchr(r->object, '/') || strpbrk(r->object, " ?#%\r\n"))
+			die("%s: OBJECT is BUCKET/KEY, without spaces, '?', '#' or '%%'", cmd);
+		r->sg.service = "s3";
+		/* Bytes that show where a misplaced piece came from. */
+		r->data = xmalloc(r->data_len + 1);
+		for (size_t i = 0; i < r->data_len; i++)
+			r->data[i] = (char)('a' + (i / 26 + i) % 26);
 	} else {
 		usage(stderr);
 		exit(2);
@@ -889,15 +1002,15 @@ int main(int argc, char **argv)
 	r.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (r.ep < 0)
 		die("epoll_create1: %s", strerror(errno));
-	if (r.mode == MODE_FIXED) {
-		r.fixed_req = request_new(&r.sg, r.body, &r.fixed_len);
+	if (r.mode == MODE_FIXED || r.mode == MODE_S3GET || r.mode == MODE_S3PUT) {
+		r.fixed_req = fixed_new(&r, &r.fixed_len);
 		r.fixed_at = time(NULL);
 	}
 	r.conns = xcalloc(r.n_conns, sizeof(*r.conns));
 	t0 = now_us();
 	r.start_us = t0;
 	r.end_us = INT64_MAX;
-	if (r.mode == MODE_FIXED || r.mode == MODE_PAIRS) {
+	if (timed_mode(r.mode)) {
 		r.start_us = t0 + (int64_t)(r.warmup * 1e6);
 		r.end_us = r.start_us + (int64_t)(r.duration * 1e6);
 	}
@@ -936,6 +1049,7 @@ int main(int argc, char **argv)
 	free(r.retired);
 	free(r.fixed_req);
 	free(r.lines);
+	free(r.data);
 	free(r.conns);
 	free(r.lat);
 	close(r.ep);

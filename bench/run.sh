@@ -6,9 +6,13 @@
 # its top) and, as root, bench/dataplane/run.sh (reconcile times),
 # bench/dataplane/dns.sh (the VPC resolver against Unbound and NSD) and
 # bench/dataplane/traffic.sh (TCP across the VPC router against a veth pair
-# and a stateful router).
+# and a stateful router), and bench/endpoints/tcp.sh (TCP through an
+# interface endpoint against kernel forwarding and HAProxy) and
+# bench/endpoints/s3.sh (S3 through a gateway endpoint with its policies
+# against the same requests straight to the store);
 # bench/reach/run.sh (the analyzer at account scale).
-# BENCH=api, BENCH=policy, BENCH=dataplane or BENCH=reach runs one.
+# BENCH=api, BENCH=policy, BENCH=dataplane, BENCH=endpoints or BENCH=reach
+# runs one.
 set -eu
 cd "$(dirname "$0")/.."
 B=${B:-build}
@@ -30,4 +34,11 @@ all|dataplane)
 		B=$B bench/dataplane/dns.sh
 		B=$B bench/dataplane/traffic.sh
 	else echo "bench/dataplane: skipped (needs root)"; fi ;;
+esac
+case ${BENCH:-all} in
+all|endpoints)
+	if [ "$(id -u)" = 0 ]; then
+		B=$B bench/endpoints/tcp.sh
+		B=$B bench/endpoints/s3.sh
+	else echo "bench/endpoints: skipped (needs root)"; fi ;;
 esac
