@@ -573,7 +573,7 @@ static void gen_world(struct gen *g, uint64_t seed)
  * and a public destination, a NAT gateway sends again from its own subnet, a
  * virtual private gateway leaves for on-premises. Security groups are
  * stateful allow lists: egress at the source, ingress where the packet lands.
- * Endpoints and service addresses take TCP 443 (S3 and DynamoDB also 80).
+ * Endpoints and service addresses take TCP 443 and 80 (the fronts' HTTPS and HTTP).
  */
 
 /* What a verdict can be; CLS_OTHER is any layer this test never provokes. */
@@ -913,15 +913,11 @@ static const struct eni *receiver(const struct world *w, const struct path *p, u
 	return NULL;
 }
 
-/* Endpoint interfaces take HTTPS only; the gateway services' addresses also HTTP. */
+/* Endpoint interfaces and services' addresses take HTTPS and HTTP: the fronts answer both. */
 static bool protocol_refused(const struct region *rg, const struct eni *e, const struct probe *q)
 {
-	const struct service *s = service_at(rg, q->dst);
-
-	if (e && e->type == ENI_VPC_ENDPOINT)
-		return q->proto != 6 || q->port != 443;
-	if (s)
-		return q->proto != 6 || (q->port != 443 && !(s->gateway && q->port == 80));
+	if ((e && e->type == ENI_VPC_ENDPOINT) || service_at(rg, q->dst))
+		return q->proto != 6 || (q->port != 443 && q->port != 80);
 	return false;
 }
 
