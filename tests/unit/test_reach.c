@@ -35,16 +35,22 @@ static struct subnet *mk_subnet(struct net *n, const char *cidr, const char *az)
 	return s;
 }
 
-static struct instance *launch(struct net *n, struct subnet *s)
+static struct instance *launch_with(struct net *n, struct subnet *s, int public_ip)
 {
 	size_t first = 0;
 
 	CHECK_EQ(instance_launch(&n->f.w, &n->f.cx,
 				 &(struct instance_launch_req){ .image_id = "ami-0123456789abcdef0",
 								.min_count = 1, .max_count = 1,
-								.subnet_id = s->res.id, .public_ip = 0 },
+								.subnet_id = s->res.id,
+								.public_ip = public_ip },
 				 &first, &n->f.e), 0);
 	return AS_INSTANCE(n->f.w.items[RES_INSTANCE][first]);
+}
+
+static struct instance *launch(struct net *n, struct subnet *s)
+{
+	return launch_with(n, s, 0);
 }
 
 static void allow_port(struct net *n, struct sg *g, int port, const char *cidr)
@@ -262,6 +268,71 @@ static void test_walks(void)
 	fixture_release(&n.f);
 }
 
+static void route(struct net *n, bool add, const char *rtb_id, const char *cidr, const char *gw)
+{
+	struct route_req req = { .rtb_id = rtb_id, .dest_cidr = cidr, .gateway_id = gw };
+
+	CHECK_EQ((add ? route_create : route_delete)(&n->f.w, &n->f.cx, &req, &n->f.e), 0);
+}
+
+/*
+ * Answers leave by the route table of the receiver's subnet: a connection
+ * needs it to send them back the way the request came (tests/netns/118
+ * found explain saying reachable where the answers went elsewhere).
+ */
+static void test_answers(void)
+{
+	struct reach_result res;
+	struct instance *src, *dst;
+	struct subnet *c;
+	struct igw *igw;
+	struct vgw *vgw;
+	const char *main_id;
+	struct sg *def;
+	char ip[IP4_STRLEN], ep_ip[IP4_STRLEN];
+	struct net n;
+
+	build(&n);
+	main_id = n.vpc->main_rtb_id;
+	def = AS_SG(world_get(&n.f.w, n.vpc->default_sg_id, RES_SG));
+	allow_443(&n, def, "0.0.0.0/0");
+	CHECK_EQ(igw_create(&n.f.w, &n.f.cx, &igw, &n.f.e), 0);
+	CHECK_EQ(igw_attach(&n.f.w, &n.f.cx, igw->res.id, n.vpc->res.id, &n.f.e), 0);
+	route(&n, true, n.priv->res.id, "0.0.0.0/0", igw->res.id);
+	c = mk_subnet(&n, "10.0.3.0/24", "us-east-1c");	/* on the main table */
+	src = launch_with(&n, n.a, 1);
+	dst = launch_with(&n, c, 1);
+	/* From the internet to a public address: the answers need the internet gateway. */
+	ip4_fmt(AS_ENI(world_get(&n.f.w, dst->eni_id, RES_ENI))->public_ip, ip);
+	CHECK_EQ(ask(&n, src->res.id, ip, 0, &res), REACH_ROUTE);
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, main_id));
+	CHECK(strstr(res.fix, "--gateway-id igw-"));
+	route(&n, true, main_id, "0.0.0.0/0", igw->res.id);
+	CHECK_EQ(ask(&n, src->res.id, ip, 0, &res), REACH_NONE);
+	/* From on premises: the answers need the virtual private gateway. */
+	CHECK_EQ(vgw_create(&n.f.w, &n.f.cx, &(struct vgw_create_req){ .type = "ipsec.1", .asn = -1 },
+			    &vgw, &n.f.e), 0);
+	CHECK_EQ(vgw_attach(&n.f.w, &n.f.cx, vgw->res.id, n.vpc->res.id, &n.f.e), 0);
+	route(&n, true, n.priv->res.id, "172.16.0.0/12", vgw->res.id);
+	ip4_fmt(dst->private_ip, ip);
+	CHECK_EQ(ask(&n, "172.16.0.1", ip, 0, &res), REACH_ROUTE);	/* main: to the igw */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, main_id));
+	route(&n, true, main_id, "172.16.0.0/12", vgw->res.id);
+	CHECK_EQ(ask(&n, "172.16.0.1", ip, 0, &res), REACH_NONE);
+	/* ... an interface endpoint's too, by the table of its ENI's subnet. */
+	add_sqs(&n);
+	allow_443(&n, n.ep_sg, "172.16.0.0/12");
+	ip4_fmt(AS_ENI(world_get(&n.f.w, n.sqs->nets[0].eni_id, RES_ENI))->private_ip, ep_ip);
+	CHECK_EQ(ask(&n, "172.16.0.1", ep_ip, 0, &res), REACH_NONE);
+	route(&n, false, n.priv->res.id, "172.16.0.0/12", NULL);
+	CHECK_EQ(ask(&n, "172.16.0.1", ep_ip, 0, &res), REACH_ROUTE);
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.priv->res.id));
+	/* Between subnets the answers take the local route back. */
+	ip4_fmt(src->private_ip, ip);
+	CHECK_EQ(ask(&n, dst->res.id, ip, 0, &res), REACH_NONE);
+	fixture_release(&n.f);
+}
+
 static void test_bad_questions(void)
 {
 	static const struct {
@@ -454,6 +525,7 @@ void test_reach(void)
 {
 	test_views();
 	test_walks();
+	test_answers();
 	test_bad_questions();
 	test_forms();
 	test_lint();
