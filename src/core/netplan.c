@@ -835,10 +835,13 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
 /*
  * The region's public network: the public resolver's address, and every
  * catalogue service's block in every region, local (any address in it
- * answers), where the responders and the service fronts listen.
+ * answers), where the responders and the service fronts listen. It forwards,
+ * as the internet does: one public address reaches another through their
+ * VPCs' internet gateways (its own VPC's too, out and back in).
  */
 static void add_region(struct npc *c, size_t ns)
 {
+	c->p->ns[ns].forwarding = true;
 	add_addr(c, ns, "lo", NP_PUBLIC_DNS_IP, 32);
 	for (size_t i = 0; i < region_count(); i++) {
 		for (size_t k = 0; k < catalog_count(); k++) {
