@@ -584,11 +584,51 @@ static bool igw_usable(struct walk *wk, const char *igw_id, int depth)
 	return true;
 }
 
+/* The local route's end: the ENI at the destination, from 'src' in 'subnet'. */
+static bool to_local(struct walk *wk, const struct subnet *subnet, uint32_t src)
+{
+	const struct eni *dst = netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip);
+	char a[IP4_STRLEN];
+
+	if (dst->type == ENI_VPC_ENDPOINT)
+		return through_interface_endpoint(wk, dst);
+	if (dst->type != ENI_NAT_GATEWAY && !sg_ingress(wk, dst, src))
+		return false;
+	/* Within a subnet the answers are not routed. */
+	if (strcmp(dst->subnet_id, subnet->res.id) &&
+	    !answer_route(wk, dst, src, TARGET_LOCAL, NULL))
+		return false;
+	hop(wk, "destination", dst->owner_res_id[0] ? dst->owner_res_id : dst->res.id,
+	    "%s %s in %s", dst->res.id, ipstr(dst->private_ip, a), dst->subnet_id);
+	return true;
+}
+
+/*
+ * An address of the sender's own subnet: nothing is routed within a subnet,
+ * so the route table does not apply (a more specific route of it, to a
+ * middlebox, takes traffic from other subnets only).
+ */
+static bool within_subnet(struct walk *wk, const struct subnet *s)
+{
+	char a[IP4_STRLEN], c[CIDR4_STRLEN];
+
+	hop(wk, "route", s->res.id, "%s is in %s (%s): delivered within the subnet, whatever its route table says",
+	    ipstr(wk->dst_ip, a), s->res.id, cidr4_fmt(&s->cidr, c));
+	if (!netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip)) {
+		hop(wk, "route", wk->vpc->res.id, "no network interface of %s has %s",
+		    wk->vpc->res.id, a);
+		return block(wk, REACH_ROUTE, NULL);
+	}
+	if (!sg_egress(wk, wk->dst_ip, a))
+		return false;
+	return to_local(wk, s, wk->cur_src);
+}
+
 /* A packet from 'subnet' (the sender at wk->cur_src), at 'depth' NAT gateways along. */
 static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 {
 	uint32_t src = wk->cur_src;
-	const struct np_rule *rule = table_hop(wk, subnet);
+	const struct np_rule *rule;
 	const struct np_route *k;
 	const struct route *rt;
 	const struct region *drg = NULL;
@@ -596,6 +636,9 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 	char d[80], a[IP4_STRLEN], c[CIDR4_STRLEN];
 	struct res *x;
 
+	if (depth == 0 && wk->eni && cidr4_contains_ip(&subnet->cidr, wk->dst_ip))
+		return within_subnet(wk, subnet);
+	rule = table_hop(wk, subnet);
 	if (!rule)
 		return false;
 	k = reach_lookup(wk->rx, rule, wk->dst_ip);
@@ -653,21 +696,8 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 			return false;
 	}
 	switch (rt->target) {
-	case TARGET_LOCAL: {
-		const struct eni *dst = netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip);
-
-		if (dst->type == ENI_VPC_ENDPOINT)
-			return through_interface_endpoint(wk, dst);
-		if (dst->type != ENI_NAT_GATEWAY && !sg_ingress(wk, dst, src))
-			return false;
-		/* Within a subnet the answers are not routed. */
-		if (strcmp(dst->subnet_id, subnet->res.id) &&
-		    !answer_route(wk, dst, src, TARGET_LOCAL, NULL))
-			return false;
-		hop(wk, "destination", dst->owner_res_id[0] ? dst->owner_res_id : dst->res.id,
-		    "%s %s in %s", dst->res.id, ipstr(dst->private_ip, a), dst->subnet_id);
-		return true;
-	}
+	case TARGET_LOCAL:
+		return to_local(wk, subnet, src);
 	case TARGET_VPCE:
 		x = world_get(wk->rx->w, rt->target_id, RES_VPCE);
 		return through_gateway_endpoint(wk, AS_VPCE(x));

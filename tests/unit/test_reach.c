@@ -333,6 +333,35 @@ static void test_answers(void)
 	fixture_release(&n.f);
 }
 
+/*
+ * A more specific route that sends a subnet's block to a middlebox takes
+ * other subnets' traffic there, and their answers; within the subnet
+ * nothing is routed (tests/netns/118 found explain sending an instance's
+ * packets to its own subnet's neighbour through the middlebox).
+ */
+static void test_middlebox(void)
+{
+	struct reach_result res;
+	struct instance *a2;
+	char ip[IP4_STRLEN];
+	struct net n;
+
+	build(&n);
+	a2 = launch(&n, n.a);
+	CHECK_EQ(route_create(&n.f.w, &n.f.cx,
+			      &(struct route_req){ .rtb_id = n.priv->res.id, .dest_cidr = "10.0.1.0/24",
+						   .instance_id = n.ib->res.id },
+			      &n.f.e), 0);
+	ip4_fmt(n.ia->private_ip, ip);
+	CHECK_EQ(ask(&n, a2->res.id, ip, 0, &res), REACH_NONE);
+	CHECK_EQ(ask(&n, n.ib->res.id, ip, 0, &res), REACH_ROUTE);	/* to the middlebox */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.ib->res.id));
+	ip4_fmt(n.ib->private_ip, ip);
+	CHECK_EQ(ask(&n, n.ia->res.id, ip, 0, &res), REACH_ROUTE);	/* the answers go there */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.priv->res.id));
+	fixture_release(&n.f);
+}
+
 static void test_bad_questions(void)
 {
 	static const struct {
@@ -526,6 +555,7 @@ void test_reach(void)
 	test_views();
 	test_walks();
 	test_answers();
+	test_middlebox();
 	test_bad_questions();
 	test_forms();
 	test_lint();
