@@ -209,6 +209,34 @@ static const char *ni_key(char key[static 64], unsigned n, const char *field)
 	return key;
 }
 
+/*
+ * NetworkInterface.1.PrivateIpAddresses.M: where the aws CLI puts
+ * --private-ip-address, as the primary address, when --associate-public-ip-
+ * address makes it describe the interface. vpce gives an interface one
+ * address, its primary one.
+ */
+static int read_private_addresses(struct call *c, unsigned ni, struct instance_launch_req *req)
+{
+	char list[64], key[96];
+	unsigned idx[2];
+	bool primary;
+	size_t n;
+	int ret = query_indices(&c->q, ni_key(list, ni, "PrivateIpAddresses"), idx, ARRAY_SIZE(idx),
+				&n, &c->err);
+
+	if (ret < 0 || n == 0)
+		return ret;
+	snprintf(key, sizeof(key), "%s.%u.Primary", list, idx[0]);
+	if ((ret = query_bool(&c->q, key, true, &primary, &c->err)) < 0)
+		return ret;
+	if (n > 1 || !primary || req->private_ip)
+		return err_fail(&c->err, "UnsupportedOperation",
+				"vpce gives a network interface one private address, its primary one.");
+	snprintf(key, sizeof(key), "%s.%u.PrivateIpAddress", list, idx[0]);
+	req->private_ip = param(c, key);
+	return 0;
+}
+
 /* NetworkInterface.1, the one interface vpce launches an instance with. */
 static int read_interface(struct call *c, struct instance_launch_req *req)
 {
@@ -241,6 +269,8 @@ static int read_interface(struct call *c, struct instance_launch_req *req)
 				"device index 0, created with the instance.");
 	req->subnet_id = param(c, ni_key(key, idx[0], "SubnetId"));
 	req->private_ip = param(c, ni_key(key, idx[0], "PrivateIpAddress"));
+	if ((ret = read_private_addresses(c, idx[0], req)) < 0)
+		return ret;
 	req->description = param(c, ni_key(key, idx[0], "Description"));
 	if (param(c, ni_key(key, idx[0], "AssociatePublicIpAddress"))) {
 		ret = query_bool(&c->q, key, false, &public, &c->err);

@@ -406,6 +406,32 @@ static uint32_t target_ip(const struct world *w, const struct route *rt)
 	}
 }
 
+/*
+ * Whether 't' has a static route other than route 'except' to exactly
+ * 'block': AWS prefers it to a prefix list's route to the same prefix, and
+ * to the local route's for a subnet's block (a "more specific route", to a
+ * middlebox), and a kernel table holds one route per prefix.
+ */
+static bool static_route_to(const struct rtb *t, const struct cidr4 *block, size_t except)
+{
+	for (size_t i = 0; i < t->n_routes; i++)
+		if (i != except && !t->routes[i].to_prefix_list &&
+		    cidr4_eq(&t->routes[i].dest, block))
+			return true;
+	return false;
+}
+
+/* Whether some subnet of the VPC is exactly 'block'. */
+static bool subnet_is(const struct vpc_members *m, const struct cidr4 *block)
+{
+	struct res *r;
+
+	VPC_FOR_EACH(m, RES_SUBNET, r)
+		if (cidr4_eq(&AS_SUBNET(r)->cidr, block))
+			return true;
+	return false;
+}
+
 /* One kernel route of AWS route 'i' of table 't'. */
 static void table_route(struct npc *c, size_t ns, const struct vpc_members *m,
 			const struct rtb *t, uint32_t table, size_t i, struct cidr4 dst)
@@ -423,11 +449,19 @@ static void table_route(struct npc *c, size_t ns, const struct vpc_members *m,
 	}
 	switch (rt->target) {
 	case TARGET_LOCAL:
-		/* The VPC's block: each subnet on its bridge, the rest nowhere. */
-		k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
-		k->rtb = t;
-		k->route = i;
+		/*
+		 * The VPC's block: each subnet on its bridge, the rest nowhere
+		 * (a subnet may be the whole block), unless a static route to
+		 * exactly a subnet's block takes it.
+		 */
+		if (!subnet_is(m, &dst)) {
+			k = add_route(c, ns, table, dst, NP_HOP_BLACKHOLE, 0, NULL);
+			k->rtb = t;
+			k->route = i;
+		}
 		VPC_FOR_EACH(m, RES_SUBNET, r) {
+			if (static_route_to(t, &AS_SUBNET(r)->cidr, i))
+				continue;
 			bridge_name(r->id, dev);
 			k = add_route(c, ns, table, AS_SUBNET(r)->cidr, NP_HOP_DEV, 0, dev);
 			k->rtb = t;
@@ -459,18 +493,6 @@ static void table_route(struct npc *c, size_t ns, const struct vpc_members *m,
 	k->route = i;
 }
 
-/*
- * Whether 't' has a static route to exactly 'block': AWS prefers it to a
- * prefix list's route to the same prefix, and a kernel table holds one.
- */
-static bool static_route_to(const struct rtb *t, const struct cidr4 *block)
-{
-	for (size_t i = 0; i < t->n_routes; i++)
-		if (!t->routes[i].to_prefix_list && cidr4_eq(&t->routes[i].dest, block))
-			return true;
-	return false;
-}
-
 /* The kernel routes of AWS route 'i': one per block of a prefix list. */
 static void add_table_route(struct npc *c, size_t ns, const struct vpc_members *m,
 			    const struct rtb *t, uint32_t table, size_t i)
@@ -484,7 +506,7 @@ static void add_table_route(struct npc *c, size_t ns, const struct vpc_members *
 	if (rt->to_prefix_list)
 		n = svcnet_pl_blocks(c->w, c->region, rt->pl_id, &one, &blocks, &svc);
 	for (size_t k = 0; k < n; k++)
-		if (!rt->to_prefix_list || !static_route_to(t, &blocks[k]))
+		if (!rt->to_prefix_list || !static_route_to(t, &blocks[k], i))
 			table_route(c, ns, m, t, table, i, blocks[k]);
 }
 
@@ -814,10 +836,13 @@ static int add_vpc(struct npc *c, size_t region_ns, const struct vpc_members *m)
  * The region's public network: the public resolver's address, and every
  * catalogue service's block in every region, local (any address in it
  * answers), where the service fronts listen; the blocks of the services
- * that also speak plain HTTP noted for the ruleset.
+ * that also speak plain HTTP noted for the ruleset. It forwards, as the
+ * internet does: one public address reaches another through their VPCs'
+ * internet gateways (its own VPC's too, out and back in).
  */
 static void add_region(struct npc *c, size_t ns)
 {
+	c->p->ns[ns].forwarding = true;
 	add_addr(c, ns, "lo", NP_PUBLIC_DNS_IP, 32);
 	for (size_t i = 0; i < region_count(); i++) {
 		for (size_t k = 0; k < catalog_count(); k++) {

@@ -486,6 +486,44 @@ static const struct np_rule *table_hop(struct walk *wk, const struct subnet *s)
 	return rule;
 }
 
+/*
+ * The answers of a connection that reached 'dst' from 'peer' leave by the
+ * route table of dst's subnet, as every packet an ENI sends does (an
+ * interface endpoint's too): that table must send 'peer' back the way the
+ * request came, over the local route ('back' TARGET_LOCAL), or to the
+ * internet or virtual private gateway 'back_id'. Otherwise the request
+ * arrives and its answer goes elsewhere, and no connection is made.
+ */
+static bool answer_route(struct walk *wk, const struct eni *dst, uint32_t peer,
+			 enum route_target back, const char *back_id)
+{
+	struct res *s = world_get(wk->rx->w, dst->subnet_id, RES_SUBNET);
+	const struct np_rule *rule = s ? reach_rule(wk->rx, AS_SUBNET(s)) : NULL;
+	const struct np_route *k = rule && rule->rtb ? reach_lookup(wk->rx, rule, peer) : NULL;
+	const struct route *rt = k ? &k->rtb->routes[k->route] : NULL;
+	const char *id = rule && rule->rtb ? rule->rtb->res.id : dst->subnet_id;
+	char a[IP4_STRLEN], d[80], c[CIDR4_STRLEN];
+
+	if (rt && k->hop != NP_HOP_BLACKHOLE && rt->target == back &&
+	    (back == TARGET_LOCAL || !strcmp(rt->target_id, back_id)))
+		return true;
+	if (rt) {
+		route_dest(rt, d, sizeof(d));
+		hop(wk, "route", id, "the answers from %s to %s leave by %s (the table of %s): %s (%s) → %s%s, not back %s%s",
+		    dst->res.id, ipstr(peer, a), id, dst->subnet_id, d, cidr4_fmt(&k->dst, c),
+		    rt->target_id, k->hop == NP_HOP_BLACKHOLE ? " (blackhole)" : "",
+		    back == TARGET_LOCAL ? "over the local route" : "through ",
+		    back == TARGET_LOCAL ? "" : back_id);
+	} else {
+		hop(wk, "route", id, "the answers from %s to %s leave by %s (the table of %s), which has no route to %s",
+		    dst->res.id, ipstr(peer, a), id, dst->subnet_id, a);
+	}
+	if (back == TARGET_LOCAL)
+		return block(wk, REACH_ROUTE, NULL);
+	return block(wk, REACH_ROUTE, "aws ec2 create-route --route-table-id %s --destination-cidr-block %s/32 --gateway-id %s",
+		     id, a, back_id);
+}
+
 /* Whether a route table holds a gateway endpoint's route for 'svc'. */
 static const struct vpce *gateway_endpoint_in(const struct walk *wk, const struct rtb *t,
 					      const struct service *svc)
@@ -546,11 +584,51 @@ static bool igw_usable(struct walk *wk, const char *igw_id, int depth)
 	return true;
 }
 
+/* The local route's end: the ENI at the destination, from 'src' in 'subnet'. */
+static bool to_local(struct walk *wk, const struct subnet *subnet, uint32_t src)
+{
+	const struct eni *dst = netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip);
+	char a[IP4_STRLEN];
+
+	if (dst->type == ENI_VPC_ENDPOINT)
+		return through_interface_endpoint(wk, dst);
+	if (dst->type != ENI_NAT_GATEWAY && !sg_ingress(wk, dst, src))
+		return false;
+	/* Within a subnet the answers are not routed. */
+	if (strcmp(dst->subnet_id, subnet->res.id) &&
+	    !answer_route(wk, dst, src, TARGET_LOCAL, NULL))
+		return false;
+	hop(wk, "destination", dst->owner_res_id[0] ? dst->owner_res_id : dst->res.id,
+	    "%s %s in %s", dst->res.id, ipstr(dst->private_ip, a), dst->subnet_id);
+	return true;
+}
+
+/*
+ * An address of the sender's own subnet: nothing is routed within a subnet,
+ * so the route table does not apply (a more specific route of it, to a
+ * middlebox, takes traffic from other subnets only).
+ */
+static bool within_subnet(struct walk *wk, const struct subnet *s)
+{
+	char a[IP4_STRLEN], c[CIDR4_STRLEN];
+
+	hop(wk, "route", s->res.id, "%s is in %s (%s): delivered within the subnet, whatever its route table says",
+	    ipstr(wk->dst_ip, a), s->res.id, cidr4_fmt(&s->cidr, c));
+	if (!netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip)) {
+		hop(wk, "route", wk->vpc->res.id, "no network interface of %s has %s",
+		    wk->vpc->res.id, a);
+		return block(wk, REACH_ROUTE, NULL);
+	}
+	if (!sg_egress(wk, wk->dst_ip, a))
+		return false;
+	return to_local(wk, s, wk->cur_src);
+}
+
 /* A packet from 'subnet' (the sender at wk->cur_src), at 'depth' NAT gateways along. */
 static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 {
 	uint32_t src = wk->cur_src;
-	const struct np_rule *rule = table_hop(wk, subnet);
+	const struct np_rule *rule;
 	const struct np_route *k;
 	const struct route *rt;
 	const struct region *drg = NULL;
@@ -558,6 +636,9 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 	char d[80], a[IP4_STRLEN], c[CIDR4_STRLEN];
 	struct res *x;
 
+	if (depth == 0 && wk->eni && cidr4_contains_ip(&subnet->cidr, wk->dst_ip))
+		return within_subnet(wk, subnet);
+	rule = table_hop(wk, subnet);
 	if (!rule)
 		return false;
 	k = reach_lookup(wk->rx, rule, wk->dst_ip);
@@ -615,17 +696,8 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 			return false;
 	}
 	switch (rt->target) {
-	case TARGET_LOCAL: {
-		const struct eni *dst = netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip);
-
-		if (dst->type == ENI_VPC_ENDPOINT)
-			return through_interface_endpoint(wk, dst);
-		if (dst->type != ENI_NAT_GATEWAY && !sg_ingress(wk, dst, src))
-			return false;
-		hop(wk, "destination", dst->owner_res_id[0] ? dst->owner_res_id : dst->res.id,
-		    "%s %s in %s", dst->res.id, ipstr(dst->private_ip, a), dst->subnet_id);
-		return true;
-	}
+	case TARGET_LOCAL:
+		return to_local(wk, subnet, src);
 	case TARGET_VPCE:
 		x = world_get(wk->rx->w, rt->target_id, RES_VPCE);
 		return through_gateway_endpoint(wk, AS_VPCE(x));
@@ -679,7 +751,11 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 
 /* --- the service side --- */
 
-/* Services answer TCP only, on 443 (and 80 for S3 and DynamoDB). */
+/*
+ * Services answer TCP only, HTTPS on 443 and HTTP on 80: the region's fronts
+ * listen on both at every service's addresses, whichever way the connection
+ * came (docs/dataplane.md).
+ */
 static bool service_port(struct walk *wk, const struct service *svc, const char *id,
 			 const char *where)
 {
@@ -688,9 +764,9 @@ static bool service_port(struct walk *wk, const struct service *svc, const char 
 		    proto_name(wk->proto));
 		return block(wk, REACH_PROTOCOL, "use TCP");
 	}
-	if (wk->port != HTTPS_PORT && !(svc && svc->gateway && wk->port == HTTP_PORT)) {
-		hop(wk, "protocol", id, "%s answers on TCP 443%s only, not %d", svc ? svc->short_name : where,
-		    svc && svc->gateway ? " and 80" : "", wk->port);
+	if (wk->port != HTTPS_PORT && wk->port != HTTP_PORT) {
+		hop(wk, "protocol", id, "%s answers on TCP 443 and 80 only, not %d",
+		    svc ? svc->short_name : where, wk->port);
 		return block(wk, REACH_PROTOCOL, "connect to port 443");
 	}
 	return true;
@@ -715,6 +791,9 @@ static bool through_interface_endpoint(struct walk *wk, const struct eni *ep_eni
 	if (!service_port(wk, svc, v->res.id, "an interface endpoint"))
 		return false;
 	if (!sg_ingress(wk, ep_eni, wk->public_ip ? wk->public_ip : wk->src_ip))
+		return false;
+	if (!answer_route(wk, ep_eni, wk->src_ip, wk->vgw ? TARGET_VGW : TARGET_LOCAL,
+			  wk->vgw ? wk->vgw->res.id : NULL))
 		return false;
 	hop(wk, "endpoint", v->res.id, "%s (Interface) at %s carries the connection to %s through PrivateLink",
 	    v->res.id, ipstr(ep_eni->private_ip, a), v->service);
@@ -767,7 +846,7 @@ static bool to_public_address(struct walk *wk, const struct eni *e, uint32_t pub
 	    m->igw->res.id, ipstr(wk->dst_ip, a), ipstr(e->private_ip, b), e->res.id);
 	if (e->type == ENI_VPC_ENDPOINT)
 		return through_interface_endpoint(wk, e);
-	if (!sg_ingress(wk, e, public_ip))
+	if (!sg_ingress(wk, e, public_ip) || !answer_route(wk, e, public_ip, TARGET_IGW, m->igw->res.id))
 		return false;
 	hop(wk, "destination", e->owner_res_id[0] ? e->owner_res_id : e->res.id, "%s %s in %s",
 	    e->res.id, ipstr(e->private_ip, a), e->subnet_id);
@@ -845,7 +924,9 @@ static bool from_onprem(struct walk *wk)
 	}
 	if (dst->type == ENI_VPC_ENDPOINT)
 		return through_interface_endpoint(wk, dst);
-	if (dst->type != ENI_NAT_GATEWAY && !sg_ingress(wk, dst, wk->src_ip))
+	if (dst->type != ENI_NAT_GATEWAY &&
+	    (!sg_ingress(wk, dst, wk->src_ip) ||
+	     !answer_route(wk, dst, wk->src_ip, TARGET_VGW, wk->vgw->res.id)))
 		return false;
 	hop(wk, "destination", dst->owner_res_id[0] ? dst->owner_res_id : dst->res.id, "%s %s",
 	    dst->res.id, ipstr(dst->private_ip, a));

@@ -282,6 +282,16 @@ expect_error InvalidInstanceID.NotFound ec2 describe-instances --instance-ids "$
 eq "$(count --filters Name=instance-id,Values="$I1")" 0 "an expired instance"
 state_has "$I1" && fail "the expired instance is still stored"
 
+# With --associate-public-ip-address the aws CLI describes the interface, and
+# sends --private-ip-address inside it (PrivateIpAddresses.1, primary): the
+# address is still the one asked for (tests/netns/118 found it ignored).
+run=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --private-ip-address 10.0.1.77 \
+	--associate-public-ip-address)
+jq_eq "$run" .Instances[0].PrivateIpAddress 10.0.1.77
+jq_eq "$run" '.Instances[0].PublicIpAddress | startswith("198.19.")' true
+expect_error UnsupportedOperation ec2 run-instances --image-id "$AMI" --network-interfaces \
+	'DeviceIndex=0,SubnetId='"$S1"',PrivateIpAddresses=[{PrivateIpAddress=10.0.1.78,Primary=true},{PrivateIpAddress=10.0.1.79,Primary=false}]'
+
 # Tear down: a subnet with instances cannot go; once they are terminated it can.
 expect_error DependencyViolation ec2 delete-subnet --subnet-id "$SMALL"
 ec2 terminate-instances --instance-ids $(ec2 describe-instances \

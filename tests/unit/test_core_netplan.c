@@ -235,6 +235,59 @@ static void test_deleted_target(struct net *n)
 	netplan_release(&p);
 }
 
+/* True when no two routes of one kernel table have the same prefix: the kernel holds one. */
+static bool one_route_per_prefix(const struct np_plan *p)
+{
+	for (size_t i = 0; i < p->n_routes; i++)
+		for (size_t k = i + 1; k < p->n_routes; k++)
+			if (p->routes[i].ns == p->routes[k].ns &&
+			    p->routes[i].table == p->routes[k].table &&
+			    cidr4_eq(&p->routes[i].dst, &p->routes[k].dst))
+				return false;
+	return true;
+}
+
+/*
+ * A static route to exactly a subnet's block (AWS's more specific routes,
+ * to a middlebox) takes it from the local route, and a subnet may be its
+ * VPC's whole block: either way one kernel route per prefix (tests/netns/118
+ * found the data plane retrying "File exists" each second).
+ */
+static void test_more_specific(struct net *n)
+{
+	struct vpc *small;
+	struct np_plan p;
+	const struct np_rule *rq;
+	const struct np_route *r;
+
+	CHECK_EQ(route_create(&n->f.w, &n->f.cx,
+			      &(struct route_req){ .rtb_id = n->vpc->main_rtb_id,
+						   .dest_cidr = "10.0.1.0/24",
+						   .instance_id = n->b->res.id },
+			      &n->f.e), 0);
+	CHECK_EQ(vpc_create(&n->f.w, &n->f.cx, &(struct vpc_create_req){ .cidr = "10.9.0.0/24" },
+			    &small, &n->f.e), 0);
+	CHECK(fixture_subnet(&n->f, small->res.id, "10.9.0.0/24", "us-east-1a") != NULL);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &p), 0);
+	CHECK(one_route_per_prefix(&p));
+	rq = rule_for(&p, n->priv, NP_RULE_LOOKUP_PRIO);
+	r = rq ? find_route(&p, rq->table, "10.0.1.0/24") : NULL;
+	CHECK(r && r->hop == NP_HOP_VIA && r->via == n->b->private_ip);
+	r = rq ? find_route(&p, rq->table, "10.0.2.0/24") : NULL;
+	CHECK(r && r->hop == NP_HOP_DEV);
+	r = NULL;
+	for (size_t i = 0; i < p.n_routes; i++)
+		if (p.routes[i].ns == (size_t)netplan_ns_find(&p, small->res.id) &&
+		    p.routes[i].dst.addr == 0x0A090000u)
+			r = &p.routes[i];
+	CHECK(r && r->hop == NP_HOP_DEV && r->dst.len == 24);
+	netplan_release(&p);
+	CHECK_EQ(route_delete(&n->f.w, &n->f.cx,
+			      &(struct route_req){ .rtb_id = n->vpc->main_rtb_id,
+						   .dest_cidr = "10.0.1.0/24" },
+			      &n->f.e), 0);
+}
+
 /* The same world gives the same plan. */
 static void test_deterministic(struct net *n, const struct np_plan *p)
 {
@@ -313,6 +366,12 @@ static void test_region_onprem(struct net *n)
 	for (size_t i = 0; i < p.n_addrs; i++)
 		dns |= p.addrs[i].ns == 0 && p.addrs[i].ip == NP_PUBLIC_DNS_IP;
 	CHECK(dns);
+	/*
+	 * It carries public addresses to each other, through the VPCs' internet
+	 * gateways (tests/netns/118 found an instance's public address
+	 * unreachable from another's).
+	 */
+	CHECK(p.ns[0].kind == NP_NS_REGION && p.ns[0].forwarding);
 	/* No route to the vgw yet: on premises sends from its link's address. */
 	onprem = netplan_ns_find(&p, n->vgw->res.id);
 	CHECK(onprem > 0);
@@ -449,7 +508,9 @@ void test_core_netplan(void)
 	test_filters(&n, &p);
 	test_nft(&n, &p);
 	test_deterministic(&n, &p);
+	CHECK(one_route_per_prefix(&p));
 	netplan_release(&p);
+	test_more_specific(&n);
 	test_region_onprem(&n);
 	test_endpoints(&n);
 	test_deleted_target(&n);

@@ -35,28 +35,39 @@ static struct subnet *mk_subnet(struct net *n, const char *cidr, const char *az)
 	return s;
 }
 
-static struct instance *launch(struct net *n, struct subnet *s)
+static struct instance *launch_with(struct net *n, struct subnet *s, int public_ip)
 {
 	size_t first = 0;
 
 	CHECK_EQ(instance_launch(&n->f.w, &n->f.cx,
 				 &(struct instance_launch_req){ .image_id = "ami-0123456789abcdef0",
 								.min_count = 1, .max_count = 1,
-								.subnet_id = s->res.id, .public_ip = 0 },
+								.subnet_id = s->res.id,
+								.public_ip = public_ip },
 				 &first, &n->f.e), 0);
 	return AS_INSTANCE(n->f.w.items[RES_INSTANCE][first]);
 }
 
-static void allow_443(struct net *n, struct sg *g, const char *cidr)
+static struct instance *launch(struct net *n, struct subnet *s)
+{
+	return launch_with(n, s, 0);
+}
+
+static void allow_port(struct net *n, struct sg *g, int port, const char *cidr)
 {
 	struct sg_peer_spec peer = { .kind = PEER_CIDR, .value = cidr };
 	struct sg_perm_spec perm = { .protocol = "tcp", .has_from = true, .has_to = true,
-				     .from = 443, .to = 443, .peers = &peer, .n_peers = 1 };
+				     .from = port, .to = port, .peers = &peer, .n_peers = 1 };
 	struct sg *out;
 	size_t first;
 
 	CHECK_EQ(sg_authorize(&n->f.w, &n->f.cx, g->res.id, false, &perm, 1, &out, &first,
 			      &n->f.e), 0);
+}
+
+static void allow_443(struct net *n, struct sg *g, const char *cidr)
+{
+	allow_port(n, g, 443, cidr);
 }
 
 /* A VPC with two private subnets (zones a and b) sharing a table, an instance in each. */
@@ -108,9 +119,9 @@ static void add_s3(struct net *n)
 			     &n->s3, &n->f.e), 0);
 }
 
-/* Explains one question; returns the blocking point (REACH_NONE: reachable). */
-static enum reach_block ask(struct net *n, const char *from, const char *to, int proto,
-			    struct reach_result *res)
+/* Explains one question on 'port'; returns the blocking point (REACH_NONE: reachable). */
+static enum reach_block ask_port(struct net *n, const char *from, const char *to, int port,
+				 int proto, struct reach_result *res)
 {
 	struct reach *rx = NULL;
 	struct err e = { 0 };
@@ -118,13 +129,20 @@ static enum reach_block ask(struct net *n, const char *from, const char *to, int
 
 	CHECK_EQ(reach_new(&(struct reach_input){ .w = &n->f.w, .region = n->f.cx.region }, &rx,
 			   &e), 0);
-	ret = reach_explain(rx, &(struct reach_query){ .from = from, .to = to, .proto = proto },
+	ret = reach_explain(rx, &(struct reach_query){ .from = from, .to = to, .port = port,
+						       .proto = proto },
 			    res, &e);
 	CHECK_EQ(ret, 0);
 	if (ret < 0)
 		fprintf(stderr, "reach_explain %s -> %s: %s\n", from, to, e.msg);
 	reach_free(rx);
 	return res->blocked_at;
+}
+
+static enum reach_block ask(struct net *n, const char *from, const char *to, int proto,
+			    struct reach_result *res)
+{
+	return ask_port(n, from, to, 0, proto, res);
 }
 
 static const struct reach_hop *blocking(const struct reach_result *res)
@@ -228,6 +246,14 @@ static void test_walks(void)
 	CHECK_EQ(res.how, DNS_PRIVATE_ZONE);
 	CHECK_EQ(res.addr >> 8, 0x0A000200u >> 8);	/* its own zone's ENI */
 	CHECK_EQ(ask(&n, n.ia->res.id, "sqs.us-east-1.amazonaws.com", 17, &res), REACH_PROTOCOL);
+	/*
+	 * The fronts answer HTTP on 80 too, at every service (tests/netns/118
+	 * found explain refusing SQS on 80 while the packets got its answer).
+	 */
+	allow_port(&n, n.ep_sg, 80, "10.0.0.0/16");
+	CHECK_EQ(ask_port(&n, n.ib->res.id, "sqs.us-east-1.amazonaws.com", 80, 6, &res), REACH_NONE);
+	CHECK_EQ(ask_port(&n, n.ib->res.id, "sqs.us-east-1.amazonaws.com", 8080, 6, &res),
+		 REACH_PROTOCOL);
 	n.ep_sg->n_rules = 0;	/* its rules are gone: no ingress at all */
 	CHECK_EQ(ask(&n, n.ia->res.id, "sqs.us-east-1.amazonaws.com", 0, &res), REACH_SG_INGRESS);
 	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.ep_sg->res.id));
@@ -239,6 +265,100 @@ static void test_walks(void)
 	CHECK_EQ(ask(&n, n.ia->res.id, "10.0.2.200", 0, &res), REACH_ROUTE);
 	CHECK_EQ(ask(&n, n.ia->res.id, "10.0.77.1", 0, &res), REACH_ROUTE);
 	CHECK_EQ(ask(&n, n.ia->res.id, "192.0.2.1", 0, &res), REACH_ROUTE);
+	fixture_release(&n.f);
+}
+
+static void route(struct net *n, bool add, const char *rtb_id, const char *cidr, const char *gw)
+{
+	struct route_req req = { .rtb_id = rtb_id, .dest_cidr = cidr, .gateway_id = gw };
+
+	CHECK_EQ((add ? route_create : route_delete)(&n->f.w, &n->f.cx, &req, &n->f.e), 0);
+}
+
+/*
+ * Answers leave by the route table of the receiver's subnet: a connection
+ * needs it to send them back the way the request came (tests/netns/118
+ * found explain saying reachable where the answers went elsewhere).
+ */
+static void test_answers(void)
+{
+	struct reach_result res;
+	struct instance *src, *dst;
+	struct subnet *c;
+	struct igw *igw;
+	struct vgw *vgw;
+	const char *main_id;
+	struct sg *def;
+	char ip[IP4_STRLEN], ep_ip[IP4_STRLEN];
+	struct net n;
+
+	build(&n);
+	main_id = n.vpc->main_rtb_id;
+	def = AS_SG(world_get(&n.f.w, n.vpc->default_sg_id, RES_SG));
+	allow_443(&n, def, "0.0.0.0/0");
+	CHECK_EQ(igw_create(&n.f.w, &n.f.cx, &igw, &n.f.e), 0);
+	CHECK_EQ(igw_attach(&n.f.w, &n.f.cx, igw->res.id, n.vpc->res.id, &n.f.e), 0);
+	route(&n, true, n.priv->res.id, "0.0.0.0/0", igw->res.id);
+	c = mk_subnet(&n, "10.0.3.0/24", "us-east-1c");	/* on the main table */
+	src = launch_with(&n, n.a, 1);
+	dst = launch_with(&n, c, 1);
+	/* From the internet to a public address: the answers need the internet gateway. */
+	ip4_fmt(AS_ENI(world_get(&n.f.w, dst->eni_id, RES_ENI))->public_ip, ip);
+	CHECK_EQ(ask(&n, src->res.id, ip, 0, &res), REACH_ROUTE);
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, main_id));
+	CHECK(strstr(res.fix, "--gateway-id igw-"));
+	route(&n, true, main_id, "0.0.0.0/0", igw->res.id);
+	CHECK_EQ(ask(&n, src->res.id, ip, 0, &res), REACH_NONE);
+	/* From on premises: the answers need the virtual private gateway. */
+	CHECK_EQ(vgw_create(&n.f.w, &n.f.cx, &(struct vgw_create_req){ .type = "ipsec.1", .asn = -1 },
+			    &vgw, &n.f.e), 0);
+	CHECK_EQ(vgw_attach(&n.f.w, &n.f.cx, vgw->res.id, n.vpc->res.id, &n.f.e), 0);
+	route(&n, true, n.priv->res.id, "172.16.0.0/12", vgw->res.id);
+	ip4_fmt(dst->private_ip, ip);
+	CHECK_EQ(ask(&n, "172.16.0.1", ip, 0, &res), REACH_ROUTE);	/* main: to the igw */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, main_id));
+	route(&n, true, main_id, "172.16.0.0/12", vgw->res.id);
+	CHECK_EQ(ask(&n, "172.16.0.1", ip, 0, &res), REACH_NONE);
+	/* ... an interface endpoint's too, by the table of its ENI's subnet. */
+	add_sqs(&n);
+	allow_443(&n, n.ep_sg, "172.16.0.0/12");
+	ip4_fmt(AS_ENI(world_get(&n.f.w, n.sqs->nets[0].eni_id, RES_ENI))->private_ip, ep_ip);
+	CHECK_EQ(ask(&n, "172.16.0.1", ep_ip, 0, &res), REACH_NONE);
+	route(&n, false, n.priv->res.id, "172.16.0.0/12", NULL);
+	CHECK_EQ(ask(&n, "172.16.0.1", ep_ip, 0, &res), REACH_ROUTE);
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.priv->res.id));
+	/* Between subnets the answers take the local route back. */
+	ip4_fmt(src->private_ip, ip);
+	CHECK_EQ(ask(&n, dst->res.id, ip, 0, &res), REACH_NONE);
+	fixture_release(&n.f);
+}
+
+/*
+ * A more specific route that sends a subnet's block to a middlebox takes
+ * other subnets' traffic there, and their answers; within the subnet
+ * nothing is routed (tests/netns/118 found explain sending an instance's
+ * packets to its own subnet's neighbour through the middlebox).
+ */
+static void test_middlebox(void)
+{
+	struct reach_result res;
+	struct instance *a2;
+	char ip[IP4_STRLEN];
+	struct net n;
+
+	build(&n);
+	a2 = launch(&n, n.a);
+	CHECK_EQ(route_create(&n.f.w, &n.f.cx,
+			      &(struct route_req){ .rtb_id = n.priv->res.id, .dest_cidr = "10.0.1.0/24",
+						   .instance_id = n.ib->res.id },
+			      &n.f.e), 0);
+	ip4_fmt(n.ia->private_ip, ip);
+	CHECK_EQ(ask(&n, a2->res.id, ip, 0, &res), REACH_NONE);
+	CHECK_EQ(ask(&n, n.ib->res.id, ip, 0, &res), REACH_ROUTE);	/* to the middlebox */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.ib->res.id));
+	ip4_fmt(n.ib->private_ip, ip);
+	CHECK_EQ(ask(&n, n.ia->res.id, ip, 0, &res), REACH_ROUTE);	/* the answers go there */
+	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.priv->res.id));
 	fixture_release(&n.f);
 }
 
@@ -434,6 +554,8 @@ void test_reach(void)
 {
 	test_views();
 	test_walks();
+	test_answers();
+	test_middlebox();
 	test_bad_questions();
 	test_forms();
 	test_lint();

@@ -573,7 +573,7 @@ static void gen_world(struct gen *g, uint64_t seed)
  * and a public destination, a NAT gateway sends again from its own subnet, a
  * virtual private gateway leaves for on-premises. Security groups are
  * stateful allow lists: egress at the source, ingress where the packet lands.
- * Endpoints and service addresses take TCP 443 (S3 and DynamoDB also 80).
+ * Endpoints and service addresses take TCP 443 and 80 (the fronts' HTTPS and HTTP).
  */
 
 /* What a verdict can be; CLS_OTHER is any layer this test never provokes. */
@@ -587,12 +587,18 @@ static const char *const cls_names[CLS_N] = {
 /*
  * The checks in the order a verdict names them: the source's route table,
  * its egress rules, the tables after a NAT gateway, the destination's
- * ingress rules, the protocol. The first that fails is the verdict.
+ * ingress rules, the route its answers take, the protocol (for an endpoint
+ * the protocol first). The first that fails is the verdict.
  */
-enum stage { ST_ROUTE, ST_EGRESS, ST_ROUTE_LATER, ST_INGRESS, ST_PROTOCOL, ST_N };
+enum stage { ST_ROUTE, ST_EGRESS, ST_ROUTE_LATER, ST_INGRESS, ST_ANSWER, ST_PROTOCOL, ST_N };
 
 static const enum cls stage_cls[ST_N] = {
-	CLS_ROUTE, CLS_EGRESS, CLS_ROUTE, CLS_INGRESS, CLS_PROTOCOL,
+	CLS_ROUTE, CLS_EGRESS, CLS_ROUTE, CLS_INGRESS, CLS_ROUTE, CLS_PROTOCOL,
+};
+
+static const enum stage order[2][ST_N] = {
+	{ ST_ROUTE, ST_EGRESS, ST_ROUTE_LATER, ST_INGRESS, ST_ANSWER, ST_PROTOCOL },
+	{ ST_ROUTE, ST_EGRESS, ST_ROUTE_LATER, ST_PROTOCOL, ST_INGRESS, ST_ANSWER },	/* endpoint */
 };
 
 struct probe {
@@ -630,6 +636,7 @@ struct path {
 	enum path_end end;
 	int blocked_hop;		/* -1; 0: the source's table; n: the n'th NAT's */
 	uint32_t peer;			/* the source address the destination sees */
+	const struct subnet *from;	/* the last sender's subnet */
 	const struct eni *eni;		/* END_LOCAL: the interface holding the address */
 	int nat_hops;			/* NAT gateways passed */
 	enum stop stop;
@@ -810,6 +817,7 @@ static bool walk(const struct world *w, const struct region *rg, struct sender s
 		if (!target_alive(w, t, rt))
 			return path_block(p, hop, STOP_BLACKHOLE, rt);
 		p->peer = s.private_ip;
+		p->from = s.subnet;
 		switch (rt->target) {
 		case TARGET_LOCAL:
 			p->eni = eni_at(w, t->vpc_id, dst, false);
@@ -913,15 +921,31 @@ static const struct eni *receiver(const struct world *w, const struct path *p, u
 	return NULL;
 }
 
-/* Endpoint interfaces take HTTPS only; the gateway services' addresses also HTTP. */
+/*
+ * The answers leave the receiver by its subnet's route table, which must
+ * send them back the way the request came: to the internet gateway, or over
+ * the local route (within a subnet nothing is routed, but an endpoint's
+ * answers come from PrivateLink and are).
+ */
+static bool answer_lost(const struct world *w, const struct region *rg, const struct path *p,
+			const struct eni *de, uint32_t peer)
+{
+	struct res *sub = world_get(w, de->subnet_id, RES_SUBNET);
+	const struct rtb *t = sub ? table_of(w, AS_SUBNET(sub)) : NULL;
+	const struct route *rt = t ? lpm(rg, t, peer) : NULL;
+	enum route_target back = p->end == END_INTERNET ? TARGET_IGW : TARGET_LOCAL;
+
+	if (back == TARGET_LOCAL && de->type != ENI_VPC_ENDPOINT && sub &&
+	    AS_SUBNET(sub) == p->from)
+		return false;
+	return !rt || rt->target != back || !target_alive(w, t, rt);
+}
+
+/* Endpoint interfaces and services' addresses take HTTPS and HTTP: the fronts answer both. */
 static bool protocol_refused(const struct region *rg, const struct eni *e, const struct probe *q)
 {
-	const struct service *s = service_at(rg, q->dst);
-
-	if (e && e->type == ENI_VPC_ENDPOINT)
-		return q->proto != 6 || q->port != 443;
-	if (s)
-		return q->proto != 6 || (q->port != 443 && !(s->gateway && q->port == 80));
+	if ((e && e->type == ENI_VPC_ENDPOINT) || service_at(rg, q->dst))
+		return q->proto != 6 || (q->port != 443 && q->port != 80);
 	return false;
 }
 
@@ -961,13 +985,14 @@ static void reference(const struct world *w, const struct region *rg, const stru
 			snprintf(out->why, sizeof(out->why), "nobody holds public address %08x", q->dst);
 		}
 		out->failed[ST_INGRESS] = de && !sg_allows(w, rg, de, false, q, peer);
+		out->failed[ST_ANSWER] = de && answer_lost(w, rg, &p, de, peer);
 		out->failed[ST_PROTOCOL] = protocol_refused(rg, de, q);
 		/* An endpoint takes TCP only whatever its groups admit: that is named first. */
 		endpoint = de && de->type == ENI_VPC_ENDPOINT;
 	}
 	out->verdict = CLS_OK;
 	for (int i = ST_N - 1; i >= 0; i--) {
-		int st = !endpoint ? i : i == ST_INGRESS ? ST_PROTOCOL : i == ST_PROTOCOL ? ST_INGRESS : i;
+		enum stage st = order[endpoint][i];
 
 		if (out->failed[st]) {
 			out->verdict = stage_cls[st];
