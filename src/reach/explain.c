@@ -751,11 +751,7 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 
 /* --- the service side --- */
 
-/*
- * Services answer TCP only, HTTPS on 443 and HTTP on 80: the region's fronts
- * listen on both at every service's addresses, whichever way the connection
- * came (docs/dataplane.md).
- */
+/* Services answer TCP only, on 443 (and 80 for S3 and DynamoDB). */
 static bool service_port(struct walk *wk, const struct service *svc, const char *id,
 			 const char *where)
 {
@@ -764,9 +760,9 @@ static bool service_port(struct walk *wk, const struct service *svc, const char 
 		    proto_name(wk->proto));
 		return block(wk, REACH_PROTOCOL, "use TCP");
 	}
-	if (wk->port != HTTPS_PORT && wk->port != HTTP_PORT) {
-		hop(wk, "protocol", id, "%s answers on TCP 443 and 80 only, not %d",
-		    svc ? svc->short_name : where, wk->port);
+	if (wk->port != HTTPS_PORT && !(svc && svc->gateway && wk->port == HTTP_PORT)) {
+		hop(wk, "protocol", id, "%s answers on TCP 443%s only, not %d", svc ? svc->short_name : where,
+		    svc && svc->gateway ? " and 80" : "", wk->port);
 		return block(wk, REACH_PROTOCOL, "connect to port 443");
 	}
 	return true;

@@ -941,12 +941,21 @@ static bool answer_lost(const struct world *w, const struct region *rg, const st
 	return !rt || rt->target != back || !target_alive(w, t, rt);
 }
 
-/* Endpoint interfaces and services' addresses take HTTPS and HTTP: the fronts answer both. */
-static bool protocol_refused(const struct region *rg, const struct eni *e, const struct probe *q)
+/* Services take HTTPS, and S3 and DynamoDB HTTP too, whether by an endpoint or their addresses. */
+static bool protocol_refused(const struct world *w, const struct region *rg, const struct eni *e,
+			     const struct probe *q)
 {
-	if ((e && e->type == ENI_VPC_ENDPOINT) || service_at(rg, q->dst))
-		return q->proto != 6 || (q->port != 443 && q->port != 80);
-	return false;
+	const struct service *s = service_at(rg, q->dst);
+
+	if (e && e->type == ENI_VPC_ENDPOINT) {
+		struct res *v = world_get(w, e->owner_res_id, RES_VPCE);
+		const struct region *vr;
+
+		s = v ? catalog_parse_name(AS_VPCE(v)->service, &vr) : NULL;
+	} else if (!s) {
+		return false;
+	}
+	return q->proto != 6 || (q->port != 443 && !(s && s->gateway && q->port == 80));
 }
 
 /* Fills 'out' with every problem of 'q' and the verdict they make. */
@@ -986,7 +995,7 @@ static void reference(const struct world *w, const struct region *rg, const stru
 		}
 		out->failed[ST_INGRESS] = de && !sg_allows(w, rg, de, false, q, peer);
 		out->failed[ST_ANSWER] = de && answer_lost(w, rg, &p, de, peer);
-		out->failed[ST_PROTOCOL] = protocol_refused(rg, de, q);
+		out->failed[ST_PROTOCOL] = protocol_refused(w, rg, de, q);
 		/* An endpoint takes TCP only whatever its groups admit: that is named first. */
 		endpoint = de && de->type == ENI_VPC_ENDPOINT;
 	}
