@@ -328,6 +328,39 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	buf_adds(b, "\t}\n}\n");
 }
 
+/*
+ * The region: plain HTTP only where S3 and DynamoDB answer; at every other
+ * service's addresses port 80 is refused, as a closed port is. (Other
+ * addresses of the namespace, its links', are left alone.)
+ */
+static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool first = true;
+
+	table_start(b, "inet vpce-region");
+	buf_adds(b, "\tchain input {\n"
+		    "\t\ttype filter hook input priority filter; policy accept;\n");
+	for (size_t i = 0; i < p->n_routes; i++) {
+		const struct np_route *r = &p->routes[i];
+
+		if (r->ns != ns || r->table != NP_TABLE_LOCAL || r->hop != NP_HOP_LOCAL)
+			continue;
+		buf_adds(b, first ? "\t\ttcp dport 80 ip daddr { " : ", ");
+		add_block(b, &r->dst);
+		first = false;
+	}
+	if (!first) {
+		buf_adds(b, " }");
+		for (size_t i = 0; i < p->n_http_blocks; i++) {
+			buf_adds(b, i ? ", " : " ip daddr != { ");
+			add_block(b, &p->http_blocks[i]);
+		}
+		buf_adds(b, p->n_http_blocks ? " } reject with tcp reset\n" :
+					       " reject with tcp reset\n");
+	}
+	buf_adds(b, "\t}\n}\n");
+}
+
 int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out)
 {
 	if (ns >= p->n_ns)
@@ -337,16 +370,7 @@ int netplan_nft(const struct np_plan *p, size_t ns, struct buf *out)
 		vpc_ruleset(p, ns, out);
 		break;
 	case NP_NS_REGION:
-		/* Port 80 only where S3 and DynamoDB answer; elsewhere refused, as a closed port is. */
-		table_start(out, "inet vpce-region");
-		buf_adds(out, "\tchain input {\n"
-			      "\t\ttype filter hook input priority filter; policy accept;\n");
-		for (size_t i = 0; i < p->n_http_blocks; i++) {
-			buf_adds(out, i ? ", " : "\t\ttcp dport 80 ip daddr != { ");
-			add_block(out, &p->http_blocks[i]);
-		}
-		buf_adds(out, p->n_http_blocks ? " } reject with tcp reset\n\t}\n}\n" :
-						 "\t\ttcp dport 80 reject with tcp reset\n\t}\n}\n");
+		region_ruleset(p, ns, out);
 		break;
 	case NP_NS_NAT:
 		/* Everything it forwards leaves with its own address. */

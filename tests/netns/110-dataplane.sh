@@ -107,14 +107,15 @@ D=$(ec2 run-instances --image-id "$AMI" --subnet-id "$S1" --security-group-ids "
 MAIN=$(ec2 describe-route-tables --filters Name=vpc-id,Values="$VPC" Name=association.main,Values=true \
 	--query 'RouteTables[0].RouteTableId' --output text)
 for _ in $(seq 40); do ip netns list | grep -q "^$P$D" && break; sleep 0.05; done
-serve region 169.254.0.2
+# (ports 8080 and 8081 there: the region's fronts hold 80 and 443)
+tcp_serve "${P}region" 169.254.0.2 8080 8081
 REGION_SERVER=$!
 sleep 0.3
-expect "$D" 169.254.0.2 80 blocked "no route to the internet gateway yet"
+expect "$D" 169.254.0.2 8080 blocked "no route to the internet gateway yet"
 ec2 create-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW" >/dev/null
-for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 80)" = ok ] && break; sleep 0.05; done
-expect "$D" 169.254.0.2 80 ok "through the internet gateway, translated"
-expect "$A" 169.254.0.2 80 blocked "no public address: nothing through the gateway"
+for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 8080)" = ok ] && break; sleep 0.05; done
+expect "$D" 169.254.0.2 8080 ok "through the internet gateway, translated"
+expect "$A" 169.254.0.2 8080 blocked "no public address: nothing through the gateway"
 
 # A NAT gateway in the public subnet: the private subnet's table sends its
 # traffic there; it leaves with the gateway's Elastic IP.
@@ -124,18 +125,18 @@ NAT=$(ec2 create-nat-gateway --subnet-id "$S1" --allocation-id "$ALLOC" \
 RT2=$(ec2 create-route-table --vpc-id "$VPC" --query RouteTable.RouteTableId --output text)
 ASSOC2=$(ec2 associate-route-table --route-table-id "$RT2" --subnet-id "$S2" \
 	--query AssociationId --output text)
-expect "$C" 169.254.0.2 80 blocked "the private subnet without a route out"
+expect "$C" 169.254.0.2 8080 blocked "the private subnet without a route out"
 ec2 create-route --route-table-id "$RT2" --destination-cidr-block 0.0.0.0/0 --nat-gateway-id "$NAT" >/dev/null
-for _ in $(seq 40); do [ "$(connect "$C" 169.254.0.2 80)" = ok ] && break; sleep 0.05; done
-expect "$C" 169.254.0.2 80 ok "through the NAT gateway and the internet gateway"
+for _ in $(seq 40); do [ "$(connect "$C" 169.254.0.2 8080)" = ok ] && break; sleep 0.05; done
+expect "$C" 169.254.0.2 8080 ok "through the NAT gateway and the internet gateway"
 ip netns list | grep -q "^$P$NAT" || fail "no namespace for $NAT"
 ec2 disassociate-route-table --association-id "$ASSOC2" >/dev/null
 ec2 delete-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 >/dev/null
-for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 80)" = blocked ] && break; sleep 0.05; done
-expect "$D" 169.254.0.2 80 blocked "the route deleted"
+for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 8080)" = blocked ] && break; sleep 0.05; done
+expect "$D" 169.254.0.2 8080 blocked "the route deleted"
 ec2 create-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 --gateway-id "$IGW" >/dev/null
-for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 80)" = ok ] && break; sleep 0.05; done
-expect "$D" 169.254.0.2 80 ok "the route restored, within two seconds"
+for _ in $(seq 40); do [ "$(connect "$D" 169.254.0.2 8080)" = ok ] && break; sleep 0.05; done
+expect "$D" 169.254.0.2 8080 ok "the route restored, within two seconds"
 ec2 delete-route --route-table-id "$MAIN" --destination-cidr-block 0.0.0.0/0 >/dev/null
 kill "$REGION_SERVER" 2>/dev/null || true
 

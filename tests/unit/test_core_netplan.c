@@ -339,8 +339,10 @@ static void test_nft(struct net *n, const struct np_plan *p)
 	buf_reset(&b);
 	/* The region: plain HTTP only at S3's and DynamoDB's blocks, of every region. */
 	CHECK_EQ(netplan_nft(p, 0, &b), 0);
-	CHECK(strstr(b.p, "tcp dport 80 ip daddr != { 198.18.0.0/28, 198.18.0.16/28, 198.18.2.0/28") != NULL);
-	CHECK(strstr(b.p, "198.18.0.64/28") == NULL);	/* SQS's */
+	CHECK(strstr(b.p, "tcp dport 80 ip daddr { 198.18.0.0/28, 198.18.0.16/28, ") != NULL);
+	CHECK(strstr(b.p, " } ip daddr != { 198.18.0.0/28, 198.18.0.16/28, 198.18.2.0/28") != NULL);
+	CHECK(strstr(b.p, "198.18.0.64/28") != NULL);	/* SQS's: in the first set only */
+	CHECK(strstr(strstr(b.p, " } ip daddr != {"), "198.18.0.64/28") == NULL);
 	CHECK_EQ(p->n_http_blocks, 2 * region_count());
 	CHECK_EQ(netplan_nft(p, p->n_ns, &b), -EINVAL);
 	buf_release(&b);
