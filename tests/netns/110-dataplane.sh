@@ -151,9 +151,14 @@ ip -n "$P$VPC" -4 addr show dev vgw0 | grep -q "169.254.0.5/30" || fail "no vgw0
 
 # A restart finds everything in place: nothing added, nothing removed.
 stop_vpced
+before=$(grep -c "data plane: applied" "$TMP/vpced.log")
 start_vpced
-for _ in $(seq 40); do grep -q "data plane: applied" "$TMP/vpced.log" && break; sleep 0.05; done
-last=$(grep "data plane: applied" "$TMP/vpced.log" | tail -1)
+# The log goes on from the last run: wait for the new daemon's own first apply.
+for _ in $(seq 100); do
+	[ "$(grep -c "data plane: applied" "$TMP/vpced.log")" -gt "$before" ] && break
+	sleep 0.05
+done
+last=$(grep "data plane: applied" "$TMP/vpced.log" | sed -n "$((before + 1))p")
 grep -q "namespaces +0 -0, links +0 -0, addresses +0 -0, routes +0 -0, rules +0 -0" <<<"$last" ||
 	fail "the restart changed the kernel: $last"
 expect "$B" 10.0.1.10 80 ok "after the restart"
