@@ -679,7 +679,56 @@ static void add_answer_rule(struct npc *c, size_t ns, uint32_t table)
 	r->fwmark = table;
 }
 
-static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpce *e, const struct vpce_net *net,
+/*
+ * Whether table 't' sends 'ip', an address of subnet block 'home', away from
+ * the subnet: a static route inside the VPC as specific as the subnet's
+ * block or more (AWS's more specific routes, to a middlebox) wins there over
+ * the local route.
+ */
+static bool detoured(const struct rtb *t, uint32_t ip, const struct cidr4 *home)
+{
+	for (size_t i = 0; i < t->n_routes; i++) {
+		const struct route *rt = &t->routes[i];
+
+		if (!rt->to_prefix_list && rt->target != TARGET_LOCAL && rt->dest.len >= home->len &&
+		    cidr4_contains_ip(&rt->dest, ip))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The other subnets of 'm' whose tables send connections to endpoint ENI
+ * 'ep' away from its subnet 'home': their blocks, in the plan's arena.
+ */
+static int endpoint_detours(struct npc *c, const struct vpc_members *m, struct np_endpoint *ep,
+			    const struct subnet *home)
+{
+	size_t n = 0;
+	struct res *r;
+
+	for (int pass = 0; pass < 2; pass++) {
+		VPC_FOR_EACH(m, RES_SUBNET, r) {
+			const struct rtb *t = netindex_rtb_for_subnet(c->ix, AS_SUBNET(r));
+
+			if (AS_SUBNET(r) == home || !t || !detoured(t, ep->ip, &home->cidr))
+				continue;
+			if (pass)
+				ep->detours[ep->n_detours++] = AS_SUBNET(r)->cidr;
+			else
+				n++;
+		}
+		if (pass || !n)
+			break;
+		ep->detours = arena_alloc(&c->p->arena, n * sizeof(*ep->detours));
+		if (!ep->detours)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpc_members *m,
+			    const struct vpce *e, const struct vpce_net *net,
 			    const struct tables *tables)
 {
 	struct res *eni = world_get(c->w, net->eni_id, RES_ENI);
@@ -699,7 +748,7 @@ static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpce *e, cons
 		.service_ip = svc_ip, .table = t ? table_of(tables, t) : 0 };
 	if (t)
 		add_answer_rule(c, ns, table_of(tables, t));
-	return 0;
+	return sub ? endpoint_detours(c, m, &p->endpoints[p->n_endpoints - 1], AS_SUBNET(sub)) : 0;
 }
 
 /*
@@ -738,7 +787,7 @@ static int add_endpoints(struct npc *c, size_t ns, size_t region_ns, const struc
 		if (e->type != VPCE_INTERFACE)
 			continue;
 		for (size_t i = 0; i < e->n_nets; i++)
-			if (add_endpoint_eni(c, ns, e, &e->nets[i], tables) < 0)
+			if (add_endpoint_eni(c, ns, m, e, &e->nets[i], tables) < 0)
 				return -ENOMEM;
 	}
 	return 0;

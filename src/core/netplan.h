@@ -184,6 +184,13 @@ struct np_endpoint {
 	uint32_t ip;			/* the ENI's address */
 	uint32_t service_ip;		/* where the service answers in the region */
 	uint32_t table;			/* its subnet's route table: answers go by it; 0: none */
+	/*
+	 * Blocks of the other subnets whose route table sends the ENI's
+	 * address elsewhere (a more specific route, to a middlebox): their
+	 * connections do not reach it. In the plan's arena.
+	 */
+	struct cidr4 *detours;
+	size_t n_detours;
 };
 
 /* Address translation on the way through an internet gateway. */

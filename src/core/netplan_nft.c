@@ -209,6 +209,22 @@ static void endpoint_chains(const struct np_plan *p, size_t ns, struct buf *b)
 	buf_adds(b, " jump to_endpoint\n\t}\n"
 		    "\tchain to_endpoint {\n"
 		    "\t\tmeta l4proto != tcp drop\n");
+	/*
+	 * Their subnets' tables send these senders' packets to a middlebox,
+	 * which forwards nothing here (its port checks sources): they never
+	 * arrive, as AWS would not deliver them to the endpoint either.
+	 */
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		const struct np_endpoint *e = &p->endpoints[i];
+
+		for (size_t k = 0; e->ns == ns && k < e->n_detours; k++) {
+			buf_adds(b, "\t\tip saddr ");
+			add_block(b, &e->detours[k]);
+			buf_adds(b, " ip daddr ");
+			add_ip(b, e->ip);
+			buf_adds(b, " drop\n");
+		}
+	}
 	buf_addf(b, "\t\tmeta mark set 0x%x\n", NP_MARK_ENDPOINT);
 	buf_adds(b, "\t\tct state established,related accept\n"
 		    "\t\tct state invalid drop\n");

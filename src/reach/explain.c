@@ -507,6 +507,10 @@ static bool answer_route(struct walk *wk, const struct eni *dst, uint32_t peer,
 	if (rt && k->hop != NP_HOP_BLACKHOLE && rt->target == back &&
 	    (back == TARGET_LOCAL || !strcmp(rt->target_id, back_id)))
 		return true;
+	/* A route to the peer itself (its instance or ENI as the target) takes them there too. */
+	if (rt && back == TARGET_LOCAL && k->hop == NP_HOP_VIA && k->via == peer &&
+	    (rt->target == TARGET_ENI || rt->target == TARGET_INSTANCE))
+		return true;
 	if (rt) {
 		route_dest(rt, d, sizeof(d));
 		hop(wk, "route", id, "the answers from %s to %s leave by %s (the table of %s): %s (%s) → %s%s, not back %s%s",
@@ -740,6 +744,9 @@ static bool route_from(struct walk *wk, const struct subnet *subnet, int depth)
 		return true;
 	case TARGET_ENI:
 	case TARGET_INSTANCE:
+		/* A route to the destination itself delivers the packet there. */
+		if (k->via == wk->dst_ip && netindex_eni_at(&wk->rx->ix, wk->vpc->res.id, wk->dst_ip))
+			return to_local(wk, subnet, src);
 		hop(wk, "route", rt->target_id,
 		    "the packet goes to %s, a middlebox; vpce does not follow traffic through instances",
 		    rt->target_id);

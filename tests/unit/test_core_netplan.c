@@ -59,6 +59,14 @@ static void route(struct net *n, const char *rtb, const char *dest, const char *
 			      &n->f.e), 0);
 }
 
+/* Adds (or deletes) the route to 'dest' through instance 'id' (a middlebox) in table 'rtb'. */
+static void route_mb(struct net *n, const char *rtb, const char *dest, const char *id, bool add)
+{
+	struct route_req req = { .rtb_id = rtb, .dest_cidr = dest, .instance_id = id };
+
+	CHECK_EQ((add ? route_create : route_delete)(&n->f.w, &n->f.cx, &req, &n->f.e), 0);
+}
+
 static void build(struct net *n)
 {
 	struct world *w = &n->f.w;
@@ -260,11 +268,7 @@ static void test_more_specific(struct net *n)
 	const struct np_rule *rq;
 	const struct np_route *r;
 
-	CHECK_EQ(route_create(&n->f.w, &n->f.cx,
-			      &(struct route_req){ .rtb_id = n->vpc->main_rtb_id,
-						   .dest_cidr = "10.0.1.0/24",
-						   .instance_id = n->b->res.id },
-			      &n->f.e), 0);
+	route_mb(n, n->vpc->main_rtb_id, "10.0.1.0/24", n->b->res.id, true);
 	CHECK_EQ(vpc_create(&n->f.w, &n->f.cx, &(struct vpc_create_req){ .cidr = "10.9.0.0/24" },
 			    &small, &n->f.e), 0);
 	CHECK(fixture_subnet(&n->f, small->res.id, "10.9.0.0/24", "us-east-1a") != NULL);
@@ -282,10 +286,7 @@ static void test_more_specific(struct net *n)
 			r = &p.routes[i];
 	CHECK(r && r->hop == NP_HOP_DEV && r->dst.len == 24);
 	netplan_release(&p);
-	CHECK_EQ(route_delete(&n->f.w, &n->f.cx,
-			      &(struct route_req){ .rtb_id = n->vpc->main_rtb_id,
-						   .dest_cidr = "10.0.1.0/24" },
-			      &n->f.e), 0);
+	route_mb(n, n->vpc->main_rtb_id, "10.0.1.0/24", NULL, false);
 }
 
 /* The same world gives the same plan. */
@@ -480,6 +481,27 @@ static void test_endpoints(struct net *n)
 	CHECK(strstr(b.p, want) != NULL);
 	CHECK(strstr(b.p, "\t\tmeta mark 0x1 accept\n") != NULL);
 	buf_release(&b);
+
+	/*
+	 * A more specific route in the private subnet's table sends the public
+	 * subnet's block, and so its ENI, to a middlebox: connections from the
+	 * private subnet do not reach that ENI (tests/netns/118 found them
+	 * marked for the endpoint whatever the table said).
+	 */
+	CHECK_EQ(p.endpoints[0].n_detours + p.endpoints[1].n_detours, 0);
+	route_mb(n, n->vpc->main_rtb_id, "10.0.1.0/24", n->b->res.id, true);
+	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &q), 0);
+	CHECK(q.n_endpoints == 2 && q.endpoints[0].n_detours == 1 && q.endpoints[1].n_detours == 0);
+	if (q.n_endpoints == 2 && q.endpoints[0].n_detours == 1)
+		CHECK(cidr4_eq(&q.endpoints[0].detours[0], &n->priv->cidr));
+	buf_init(&b, 1 << 20);
+	CHECK_EQ(netplan_nft(&q, (size_t)vpc, &b), 0);
+	snprintf(want, sizeof(want), "\t\tip saddr 10.0.2.0/24 ip daddr %s drop\n",
+		 ip4_fmt(q.endpoints[0].ip, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	buf_release(&b);
+	netplan_release(&q);
+	route_mb(n, n->vpc->main_rtb_id, "10.0.1.0/24", NULL, false);
 
 	/* The same world, the same address; gone with the last endpoint. */
 	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &q), 0);

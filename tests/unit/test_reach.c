@@ -359,6 +359,20 @@ static void test_middlebox(void)
 	ip4_fmt(n.ib->private_ip, ip);
 	CHECK_EQ(ask(&n, n.ia->res.id, ip, 0, &res), REACH_ROUTE);	/* the answers go there */
 	CHECK(blocking(&res) && !strcmp(blocking(&res)->id, n.priv->res.id));
+	/*
+	 * A route whose target is the destination itself delivers there, both
+	 * ways (tests/netns/118, SEED=105: the answers' "middlebox" was the
+	 * instance they were for).
+	 */
+	route(&n, false, n.priv->res.id, "10.0.1.0/24", NULL);
+	CHECK_EQ(route_create(&n.f.w, &n.f.cx,
+			      &(struct route_req){ .rtb_id = n.priv->res.id, .dest_cidr = "10.0.1.0/24",
+						   .instance_id = n.ia->res.id },
+			      &n.f.e), 0);
+	CHECK_EQ(ask(&n, n.ia->res.id, ip, 0, &res), REACH_NONE);
+	ip4_fmt(n.ia->private_ip, ip);
+	CHECK_EQ(ask(&n, n.ib->res.id, ip, 0, &res), REACH_NONE);
+	CHECK_EQ(ask(&n, n.ib->res.id, "10.0.1.200", 0, &res), REACH_ROUTE);	/* others: a middlebox */
 	fixture_release(&n.f);
 }
 
