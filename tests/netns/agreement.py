@@ -199,18 +199,32 @@ def endpoint_permission(rng, vpc):
     return {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
 
 
+def single_peers(perm):
+    """The permission as one permission per peer: EC2 finds duplicates peer by peer."""
+    base = {k: v for k, v in perm.items() if k not in ("IpRanges", "UserIdGroupPairs", "PrefixListIds")}
+    for field in ("IpRanges", "UserIdGroupPairs", "PrefixListIds"):
+        for peer in perm.get(field, []):
+            yield dict(base, **{field: [peer]})
+
+
 def authorize(direction, group, perms, have, vpc):
     """Authorizes the permissions 'have' (what the group holds) lacks: EC2 refuses duplicates."""
     if direction == "ingress":
         vpc["ingress"].setdefault(group, []).extend(perms)
     fresh = []
-    for perm in perms:
+    for perm in (one for p in perms for one in single_peers(p)):
         key = (direction, group, json.dumps(perm, sort_keys=True))
         if key not in have:
             have.add(key)
             fresh.append(perm)
     if fresh:
         ec2("authorize-security-group-" + direction, "--group-id", group, "--ip-permissions", json.dumps(fresh))
+
+
+def mapped_public(vpc):
+    """Whether an interface of the VPC has a public address: EC2 then refuses to detach its gateway."""
+    enis = ec2("describe-network-interfaces", "--filters", "Name=vpc-id,Values=" + vpc["id"])
+    return any(e.get("Association", {}).get("PublicIp") for e in enis["NetworkInterfaces"])
 
 
 def make_groups(rng, vpc, other_cidrs):
@@ -378,7 +392,7 @@ def make_overrides(rng, w, vpc):
             rng.choice(blocks), "--instance-id", rng.choice(mine)["id"])
     if vpc["nat"] and rng.random() < 0.15:
         ec2("delete-nat-gateway", "--nat-gateway-id", vpc["nat"])	# its routes: blackholes
-    if vpc["igw"] and rng.random() < 0.1:
+    if vpc["igw"] and rng.random() < 0.1 and not mapped_public(vpc):
         ec2("detach-internet-gateway", "--internet-gateway-id", vpc["igw"], "--vpc-id", vpc["id"])
 
 
