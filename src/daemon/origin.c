@@ -29,6 +29,7 @@ void origins_sync(struct origins *o, const struct np_plan *p)
 	o->vpcs = NULL;
 	o->n_vpcs = o->a_vpcs = 0;
 	o->n_eps = 0;
+	o->n_seen = o->next_seen = 0;	/* endpoints may have changed: ask again */
 	for (size_t i = 0; i < p->n_ns; i++) {
 		const struct np_ns *x = &p->ns[i];
 		struct origin_vpc *v;
@@ -61,9 +62,48 @@ void origins_sync(struct origins *o, const struct np_plan *p)
 	}
 }
 
+static struct origin_seen *seen_find(struct origins *o, const struct http_request *req)
+{
+	for (size_t i = 0; i < o->n_seen; i++) {
+		struct origin_seen *x = &o->seen[i];
+
+		if (x->conn_id == req->conn_id && x->peer_ip == req->peer_ip &&
+		    x->peer_port == req->peer_port && x->local_port == req->local_port)
+			return x;
+	}
+	return NULL;
+}
+
+static void seen_add(struct origins *o, const struct http_request *req, const struct svc_origin *so)
+{
+	struct origin_seen *x = &o->seen[o->next_seen];
+
+	*x = (struct origin_seen){ .conn_id = req->conn_id, .peer_ip = req->peer_ip,
+				   .peer_port = req->peer_port, .local_port = req->local_port, .o = *so };
+	o->next_seen = (o->next_seen + 1) % ORIGINS_SEEN;
+	if (o->n_seen < ORIGINS_SEEN)
+		o->n_seen++;
+}
+
+static void resolve(struct origins *o, const struct http_request *req, struct svc_origin *out);
+
+/* A connection's later requests reuse what its first one learnt: one conntrack question each. */
 void origins_resolve(void *arg, const struct http_request *req, struct svc_origin *out)
 {
 	struct origins *o = arg;
+	struct origin_seen *x = seen_find(o, req);
+
+	if (x) {
+		*out = x->o;
+		return;
+	}
+	resolve(o, req, out);
+	if (out->vpc_id[0])
+		seen_add(o, req, out);
+}
+
+static void resolve(struct origins *o, const struct http_request *req, struct svc_origin *out)
+{
 	struct origin_vpc *v = vpc_at(o, req->peer_ip);
 	struct nl_tuple reply = { .src = req->local_ip, .dst = req->peer_ip,
 				  .sport = req->local_port, .dport = req->peer_port };

@@ -32,6 +32,16 @@ struct origin_endpoint {
 	char vpce_id[ID_SIZE];
 };
 
+/* What a connection's first request learnt, for its next ones. */
+struct origin_seen {
+	uint64_t conn_id;
+	uint32_t peer_ip;
+	uint16_t peer_port, local_port;
+	struct svc_origin o;
+};
+
+#define ORIGINS_SEEN 256	/* connections remembered, the oldest forgotten first */
+
 struct origins {
 	const struct world *w;
 	const struct region *region;
@@ -39,6 +49,8 @@ struct origins {
 	size_t n_vpcs, a_vpcs;
 	struct origin_endpoint *eps;
 	size_t n_eps, a_eps;
+	struct origin_seen seen[ORIGINS_SEEN];
+	size_t n_seen, next_seen;
 };
 
 void origins_init(struct origins *o, const struct world *w, const struct region *r);
