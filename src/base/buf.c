@@ -107,8 +107,19 @@ void buf_addjsonn(struct buf *b, const char *s, size_t len)
 			buf_addc(b, (char)c);
 		} else if (c < 0x20) {
 			buf_addf(b, "\\u%04x", c);
-		} else {
+		} else if (c < 0x80) {
 			buf_addc(b, (char)c);
+		} else {
+			/* JSON is UTF-8: a byte that does not start a valid sequence is U+FFFD. */
+			uint32_t cp;
+			size_t n = str_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+
+			if (n) {
+				buf_add(b, s + i, n);
+				i += n - 1;
+			} else {
+				buf_adds(b, "\xef\xbf\xbd");
+			}
 		}
 	}
 	buf_addc(b, '"');

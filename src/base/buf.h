@@ -37,7 +37,10 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addstr(struct buf *b, struct str s);
 void buf_addf(struct buf *b, const char *fmt, ...) ATTR_PRINTF(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap) ATTR_PRINTF(2, 0);
-/* Appends 's' as a JSON string, quotes included ('"', '\\' and controls escaped). */
+/*
+ * Appends 's' as a JSON string, quotes included: '"', '\\' and controls
+ * escaped, each byte of invalid UTF-8 as U+FFFD.
+ */
 void buf_addjson(struct buf *b, const char *s);
 /* The same for the 'len' bytes at 's' (NULs escaped too). */
 void buf_addjsonn(struct buf *b, const char *s, size_t len);

@@ -2,6 +2,8 @@
 #include "compat.h"
 #include "base/str.h"
 
+#include "limits.h"
+
 #include <stdarg.h>
 
 static int lower(int c)
@@ -141,4 +143,108 @@ void str_hex_encode(const unsigned char *p, size_t n, char *out)
 		out[2 * i + 1] = digits[p[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+int str_pct_decode(struct str in, bool plus, char *out, size_t size, size_t *len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in.len; i++) {
+		int c = (unsigned char)in.p[i];
+
+		if (c == '%') {
+			int hi = i + 2 < in.len ? str_hex_digit(in.p[i + 1]) : -1;
+			int lo = hi >= 0 ? str_hex_digit(in.p[i + 2]) : -1;
+
+			if (lo < 0)
+				return -EINVAL;
+			c = hi << 4 | lo;
+			i += 2;
+		} else if (c == '+' && plus) {
+			c = ' ';
+		}
+		if (c == 0)
+			return -EINVAL;
+		if (n + 1 >= size)
+			return -ENOSPC;
+		out[n++] = (char)c;
+	}
+	if (!size)
+		return -ENOSPC;
+	out[n] = '\0';
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int str_form_get(struct str query, const char *name, char *out, size_t size)
+{
+	struct str q = query, pair, want = str_c(name);
+	size_t guard = 0;
+
+	while (q.len && guard++ < LIMIT_QUERY_PARAMS) {
+		struct str k, v;
+		char kbuf[64];
+		size_t klen;
+
+		if (!str_cut(&q, '&', &pair)) {
+			pair = q;
+			q = STR_EMPTY;
+		}
+		v = pair;
+		if (!str_cut(&v, '=', &k)) {
+			k = pair;
+			v = STR_EMPTY;
+		}
+		if (str_pct_decode(k, true, kbuf, sizeof(kbuf), &klen) < 0 ||
+		    !str_eq(str_from(kbuf, klen), want))
+			continue;
+		return str_pct_decode(v, true, out, size, NULL) < 0 ? -EINVAL : 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the length of the valid UTF-8 sequence at the start of 'p' (with
+ * 'left' bytes) and stores its code point in '*cp', or returns 0.
+ */
+size_t str_utf8_decode(const unsigned char *p, size_t left, uint32_t *cp)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* past U+10FFFF */
+	} else {
+		return 0;
+	}
+	if (left < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if (i > 1 && (p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	*cp = c;
+	return len;
 }

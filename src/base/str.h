@@ -103,4 +103,25 @@ size_t str_lcpy(char *dst, const char *src, size_t size);
 /* Writes the 'n' bytes at 'p' as 2 * n lowercase hex digits and a NUL. */
 void str_hex_encode(const unsigned char *p, size_t n, char *out);
 
+/*
+ * Decodes %XX escapes of 'in' (and '+' as a space when 'plus') into 'out'
+ * of 'size' bytes, terminated, and sets '*len'. Returns 0, -EINVAL for a
+ * bad escape or a NUL byte, -ENOSPC when it does not fit.
+ */
+int str_pct_decode(struct str in, bool plus, char *out, size_t size, size_t *len);
+
+/*
+ * Finds the parameter 'name' in 'query', a raw query string or form body
+ * ("a=1&b=%2F"), and decodes its value into 'out' ('size' bytes). Returns 1
+ * when found, 0 when absent, -EINVAL or -ENOSPC as str_pct_decode().
+ */
+int str_form_get(struct str query, const char *name, char *out, size_t size);
+
+/*
+ * Returns the length of the valid UTF-8 sequence (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF) at the start of 'p', which
+ * has 'left' > 0 bytes, and stores its code point in '*cp'; or returns 0.
+ */
+size_t str_utf8_decode(const unsigned char *p, size_t left, uint32_t *cp);
+
 #endif

@@ -9,51 +9,6 @@
 
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
 
-/*
- * Returns the length of the valid UTF-8 sequence at the start of 'p' (with
- * 'left' bytes) and stores its code point in '*cp', or returns 0.
- */
-static size_t utf8_decode(const unsigned char *p, size_t left, uint32_t *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-		if (p[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-		if (p[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (left < len || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if (i > 1 && (p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return len;
-}
-
 /* XML 1.0 Char, less what xml_escape() writes as a reference anyway. */
 static bool xml_char(uint32_t c)
 {
@@ -113,7 +68,7 @@ void xml_escape(struct buf *b, struct str s)
 		if (i == s.len)
 			break;
 		ent = entity(p[i]);
-		len = ent ? 1 : utf8_decode(p + i, s.len - i, &cp);
+		len = ent ? 1 : str_utf8_decode(p + i, s.len - i, &cp);
 		if (!ent && len && xml_char(cp)) {
 			i += len;
 			continue;

@@ -285,10 +285,10 @@ static int list_buckets(struct s3_ctx *x)
 	uint64_t n;
 	int ret;
 
-	if (s3_query_get(q, "prefix", prefix, sizeof(prefix)) < 0 ||
-	    s3_query_get(q, "bucket-region", region, sizeof(region)) < 0 ||
-	    s3_query_get(q, "max-buckets", max, sizeof(max)) < 0 ||
-	    s3_query_get(q, "continuation-token", token, sizeof(token)) < 0)
+	if (str_form_get(q, "prefix", prefix, sizeof(prefix)) < 0 ||
+	    str_form_get(q, "bucket-region", region, sizeof(region)) < 0 ||
+	    str_form_get(q, "max-buckets", max, sizeof(max)) < 0 ||
+	    str_form_get(q, "continuation-token", token, sizeof(token)) < 0)
 		return s3_fail(x, 400, "InvalidArgument", "Invalid Argument", NULL);
 	if (max[0] && (str_to_u64(str_c(max), LIMIT_S3_BUCKETS, &n) < 0 || n == 0)) {
 		const char *f[] = { "ArgumentName", "max-buckets", "ArgumentValue", max, NULL };

@@ -203,7 +203,7 @@ static int set_key(struct s3_call *c, struct str raw, struct err *e)
 {
 	char tmp[3 * LIMIT_S3_KEY_BYTES + 1];
 	size_t len;
-	int ret = s3_pct_decode(raw, false, tmp, sizeof(tmp), &len);
+	int ret = str_pct_decode(raw, false, tmp, sizeof(tmp), &len);
 
 	if (ret == -ENOSPC || (!ret && len > LIMIT_S3_KEY_BYTES))
 		return err_fail(e, "KeyTooLongError", "Your key is too long");
@@ -233,7 +233,7 @@ static int parse_path(const struct http_request *req, struct s3_call *c, enum ta
 			*t = T_SERVICE;
 			return path.len ? err_fail(e, "InvalidURI", "Couldn't parse the specified URI.") : 0;
 		}
-		if (s3_pct_decode(raw_bucket, false, c->bucket, sizeof(c->bucket), &len) < 0) {
+		if (str_pct_decode(raw_bucket, false, c->bucket, sizeof(c->bucket), &len) < 0) {
 			c->bucket[0] = '\0';
 			return err_fail(e, "InvalidBucketName", "The specified bucket is not valid.");
 		}
@@ -250,7 +250,7 @@ static int find_subresource(struct str query, const char **sub, struct err *e)
 	*sub = "";
 	for (size_t i = 0; i < ARRAY_SIZE(subresources); i++) {
 		char v[8];
-		int ret = s3_query_get(query, subresources[i], v, sizeof(v));
+		int ret = str_form_get(query, subresources[i], v, sizeof(v));
 
 		if (ret == 0)
 			continue;
@@ -307,7 +307,7 @@ static int invalid_arg(struct err *e, const char *msg, const char *name, const c
 static int list_param(const struct http_request *req, const char *name, char *out, size_t size,
 		      struct err *e)
 {
-	int ret = s3_query_get(req->query, name, out, size);
+	int ret = str_form_get(req->query, name, out, size);
 
 	if (ret == -ENOSPC)
 		return invalid_arg(e, "The value is too long", name, "");

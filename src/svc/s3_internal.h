@@ -20,20 +20,6 @@
 #define S3_MALFORMED_XML "The XML you provided was not well-formed or did not validate " \
 	"against our published schema"
 
-/*
- * Decodes %XX escapes of 'in' (and '+' as a space when 'plus') into 'out'
- * of 'size' bytes, terminated, and sets '*len'. Returns 0, -EINVAL for a
- * bad escape or a NUL byte, -ENOSPC when it does not fit.
- */
-int s3_pct_decode(struct str in, bool plus, char *out, size_t size, size_t *len);
-
-/*
- * Finds the parameter 'name' in the raw query string 'query' and decodes
- * its value into 'out' ('size' bytes). Returns 1 when found, 0 when absent,
- * -EINVAL or -ENOSPC as s3_pct_decode().
- */
-int s3_query_get(struct str query, const char *name, char *out, size_t size);
-
 /* True when 'name' follows S3's rules for general purpose bucket names. */
 bool s3_bucket_name_valid(const char *name);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The S3 engine's small parsers: %-escapes, query parameters, bucket
- * names, request documents (over expat, without DTDs), base64 and dates.
+ * The S3 engine's small parsers: bucket names, request documents (over
+ * expat, without DTDs), base64 and dates.
  */
 #include "compat.h"
 #include "svc/s3_internal.h"
@@ -9,65 +9,6 @@
 #include <expat.h>
 #include <openssl/evp.h>
 #include <time.h>
-
-int s3_pct_decode(struct str in, bool plus, char *out, size_t size, size_t *len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < in.len; i++) {
-		int c = (unsigned char)in.p[i];
-
-		if (c == '%') {
-			int hi = i + 2 < in.len ? str_hex_digit(in.p[i + 1]) : -1;
-			int lo = hi >= 0 ? str_hex_digit(in.p[i + 2]) : -1;
-
-			if (lo < 0)
-				return -EINVAL;
-			c = hi << 4 | lo;
-			i += 2;
-		} else if (c == '+' && plus) {
-			c = ' ';
-		}
-		if (c == 0)
-			return -EINVAL;
-		if (n + 1 >= size)
-			return -ENOSPC;
-		out[n++] = (char)c;
-	}
-	if (!size)
-		return -ENOSPC;
-	out[n] = '\0';
-	if (len)
-		*len = n;
-	return 0;
-}
-
-int s3_query_get(struct str query, const char *name, char *out, size_t size)
-{
-	struct str q = query, pair, want = str_c(name);
-	size_t guard = 0;
-
-	while (q.len && guard++ < LIMIT_QUERY_PARAMS) {
-		struct str k, v;
-		char kbuf[64];
-		size_t klen;
-
-		if (!str_cut(&q, '&', &pair)) {
-			pair = q;
-			q = STR_EMPTY;
-		}
-		v = pair;
-		if (!str_cut(&v, '=', &k)) {
-			k = pair;
-			v = STR_EMPTY;
-		}
-		if (s3_pct_decode(k, true, kbuf, sizeof(kbuf), &klen) < 0 ||
-		    !str_eq(str_from(kbuf, klen), want))
-			continue;
-		return s3_pct_decode(v, true, out, size, NULL) < 0 ? -EINVAL : 1;
-	}
-	return 0;
-}
 
 static bool is_ipv4(const char *s)
 {

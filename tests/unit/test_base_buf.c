@@ -44,4 +44,9 @@ void test_base_buf(void)
 	buf_addjson(&b, "a\"b\\c\n\x01\x7f\xc3\xa9");
 	CHECK_STREQ(b.p, "\"a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9\"");
 	buf_release(&b);
+	/* Invalid UTF-8, byte by byte: U+FFFD each (a lone continuation, an overlong form, a cut one). */
+	buf_init(&b, 64);
+	buf_addjson(&b, "x\x80y\xc0\xafz\xe2\x82");
+	CHECK_STREQ(b.p, "\"x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\"");
+	buf_release(&b);
 }
