@@ -151,6 +151,7 @@
 
 /* The region's fronts (svc/front.h) */
 #define LIMIT_FRONT_POLICIES 4096		/* compiled policies kept; all dropped past it */
+#define LIMIT_SVC_BACKENDS 64			/* --service-backend flags */
 /* A request body: an object and its aws-chunked framing (a signature per 8 KiB at worst). */
 #define LIMIT_FRONT_BODY_BYTES (LIMIT_S3_OBJECT_BYTES + LIMIT_S3_OBJECT_BYTES / 64 + 65536)
 /* The built-in DynamoDB (svc/ddb*.c); DynamoDB's own limits where it has them. */

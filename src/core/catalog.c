@@ -115,6 +115,32 @@ const struct service *catalog_find(const char *short_name)
 	return short_name ? find_str(str_c(short_name)) : NULL;
 }
 
+/* Services whose signing name or IAM prefix is not their short name. */
+static const struct {
+	const char *short_name, *signing, *iam;
+} names[] = {
+	{ "ecr.api", "ecr", "ecr" },
+	{ "ecr.dkr", "ecr", "ecr" },
+	{ "monitoring", "monitoring", "cloudwatch" },
+	{ "kinesis-streams", "kinesis", "kinesis" },
+};
+
+const char *catalog_signing_name(const struct service *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s->short_name, names[i].short_name))
+			return names[i].signing;
+	return s->short_name;
+}
+
+const char *catalog_iam_prefix(const struct service *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s->short_name, names[i].short_name))
+			return names[i].iam;
+	return s->short_name;
+}
+
 const struct service *catalog_at(size_t i)
 {
 	return i < ARRAY_SIZE(services) ? &services[i] : NULL;

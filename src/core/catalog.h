@@ -80,6 +80,16 @@ const struct service *catalog_parse_name(const char *full, const struct region *
 void catalog_full_name(const struct service *s, const struct region *r,
 		       char dst[static SERVICE_NAME_SIZE]);
 
+/*
+ * The name SigV4 scopes a request to 's' with ("sqs"; "monitoring" for
+ * CloudWatch, "kinesis" for Kinesis Data Streams, "ecr" for both ECR
+ * services) and the prefix of its IAM actions ("sqs:SendMessage";
+ * "cloudwatch:" for CloudWatch). Both are the services' own, from
+ * botocore's models and the Service Authorization Reference.
+ */
+const char *catalog_signing_name(const struct service *s);
+const char *catalog_iam_prefix(const struct service *s);
+
 /* The /28 at which 's' answers in 'r': its public addresses. */
 struct cidr4 catalog_service_cidr(const struct service *s, const struct region *r);
 

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
+#include "core/cidr.h"
 #include "dataplane/netns.h"
 #include "svc/responder.h"
 
@@ -109,16 +111,79 @@ static void forget_gone(void *arg, const char *key)
 		dns_server_forget(f->ls->dns, key);
 }
 
+/* --- the services' backends --- */
+
+/* A request on its way to a backend; its answer is deferred until it comes back. */
+struct pending {
+	struct http_deferred *d;
+	struct svc_forward fw;		/* its views are not used after the forward */
+};
+
+/* Answers with the service's error for the backend's failure 'err'. */
+static void answer_failed(struct http_deferred *d, const struct svc_forward *fw, int err)
+{
+	struct http_response r = { .status = 502 };
+
+	buf_init(&r.body, 1 << 16);
+	buf_init(&r.headers, 1 << 12);
+	svc_forward_failed(fw, err, &r);
+	http_deferred_answer(d, r.status, r.content_type, buf_str(&r.headers), buf_str(&r.body));
+	buf_release(&r.body);
+	buf_release(&r.headers);
+}
+
+static void forwarded(void *arg, int status, struct str headers, struct str body)
+{
+	struct pending *p = arg;
+
+	if (status < 0) {
+		char ip[IP4_STRLEN];
+
+		log_warn("the backend of %s at %s:%u: %s", p->fw.svc->short_name,
+			 ip4_fmt(p->fw.backend->ip, ip), p->fw.backend->port, strerror(-status));
+		answer_failed(p->d, &p->fw, status);
+	} else {
+		http_deferred_answer(p->d, status, NULL, headers, body);
+	}
+	free(p);
+}
+
+/* The front's svc_forward_fn: the request goes on over the forwarder. */
+static void forward(void *arg, const struct svc_forward *fw, const struct http_request *req,
+		    struct http_response *resp)
+{
+	struct listeners *ls = arg;
+	struct pending *p;
+	int ret;
+
+	p = xcalloc(1, sizeof(*p));
+	p->fw = *fw;
+	p->fw.extra_headers = STR_EMPTY;
+	p->d = http_response_defer(resp);
+	if (!p->d) {
+		svc_forward_failed(fw, -ENOMEM, resp);
+		free(p);
+		return;
+	}
+	ret = proxy_forward(ls->proxy, fw->backend->ip, fw->backend->port, req, fw->extra_headers,
+			    forwarded, p);
+	if (ret < 0) {
+		answer_failed(p->d, &p->fw, ret);
+		free(p);
+	}
+}
+
 int listeners_init(struct listeners *ls, struct loop *l, const struct world *w,
 		   const struct region *r, const struct listeners_config *cfg)
 {
 	*ls = (struct listeners){ .loop = l, .w = w, .dns = dns_server_new(l, w, r),
-				  .tls = cfg->tls };
+				  .tls = cfg->tls, .proxy = proxy_new(l) };
 	origins_init(&ls->origins, w, r);
 	ls->front = (struct svc_front){
 		.w = w, .kv = cfg->kv, .auth = cfg->auth, .auth_arg = cfg->auth_arg,
 		.origin = origins_resolve, .origin_arg = &ls->origins, .clock_ms = cfg->clock_ms,
 		.responder = { .w = w, .origin = origins_resolve, .origin_arg = &ls->origins },
+		.backends = cfg->backends, .forward = forward, .forward_arg = ls,
 	};
 	return svc_front_init(&ls->front);
 }
@@ -183,10 +248,13 @@ void listeners_sweep(struct listeners *ls)
 		http_server_sweep(ls->https);
 	if (ls->http)
 		http_server_sweep(ls->http);
+	proxy_sweep(ls->proxy);
 }
 
 void listeners_release(struct listeners *ls)
 {
+	/* Its exchanges end with answers to the fronts' clients: before the fronts go. */
+	proxy_free(ls->proxy);
 	http_server_free(ls->https);
 	http_server_free(ls->http);
 	svc_front_release(&ls->front);

@@ -4,8 +4,9 @@
  * with each applied plan: the VPC resolver (UDP and TCP on port 53 of base+2
  * and 169.254.169.253 in each VPC with enableDnsSupport), the region's
  * public resolver (198.18.255.53), each on-premises network's own resolver
- * (127.0.0.53, answering the public view), and the region's responders on
- * port 443. A socket made inside a namespace stays there; namespaces that
+ * (127.0.0.53, answering the public view), and the region's fronts on ports
+ * 443 and 80, with the forwarder that takes their requests to the services'
+ * backends. A socket made inside a namespace stays there; namespaces that
  * go, or VPCs that lose DNS support, lose theirs.
  */
 #ifndef DAEMON_LISTENERS_H
@@ -19,6 +20,7 @@
 #include "io/loop.h"
 #include "daemon/origin.h"
 #include "io/tls.h"
+#include "proxy/forward.h"
 #include "svc/front.h"
 #include "svc/responder.h"
 
@@ -26,6 +28,7 @@
 struct listeners_config {
 	struct kv *kv;			/* the built-in services' data */
 	struct tls_server *tls;		/* certificates for port 443 */
+	const struct svc_backends *backends;	/* services served elsewhere; NULL: none */
 	svc_auth_fn *auth;		/* who signed a request */
 	void *auth_arg;
 	int64_t (*clock_ms)(void);
@@ -40,6 +43,7 @@ struct listeners {
 	struct svc_front front;		/* what they answer with */
 	struct tls_server *tls;
 	struct origins origins;		/* where their clients came from */
+	struct proxy *proxy;		/* to the services' backends */
 };
 
 /* 'cfg' is copied; what it points to is borrowed and must outlive 'ls'. */

@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "base/xalloc.h"
+#include "core/catalog.h"
 #include "core/region.h"
 #include "daemon/analyze.h"
 #include "daemon/listeners.h"
@@ -45,6 +46,7 @@ struct options {
 	enum dp_mode dataplane;
 	const char *prefix;		/* NULL: reconcile_prefix() of the state file */
 	bool teardown;
+	struct svc_backends backends;	/* --service-backend */
 };
 
 static void usage(FILE *f)
@@ -52,7 +54,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: vpced [--listen ADDR:PORT] [--state FILE] [--region NAME]\n"
 		"             [--identities FILE | --account ID] [--dataplane | --no-dataplane]\n"
-		"             [--prefix P]\n"
+		"             [--prefix P] [--service-backend SERVICE=ADDR:PORT ...]\n"
 		"       vpced --teardown [--state FILE | --prefix P]\n"
 		"\n"
 		"  --listen ADDR:PORT  where to serve the EC2 API (default %s)\n"
@@ -66,6 +68,11 @@ static void usage(FILE *f)
 		"  --no-dataplane      control plane only\n"
 		"  --prefix P          the data plane's namespace prefix (default: vpce,\n"
 		"                      four hex digits of the state file's path, '-')\n"
+		"  --service-backend com.amazonaws.REGION.SERVICE=ADDR:PORT\n"
+		"                      where the region's front sends that service's\n"
+		"                      requests once authenticated and allowed (moto_server,\n"
+		"                      LocalStack; S3 and DynamoDB instead of the built-in\n"
+		"                      ones); repeatable. STS defaults to vpced's own API\n"
 		"  --teardown          remove every namespace of the prefix, then exit\n",
 		DEFAULT_LISTEN, DEFAULT_STATE, DEFAULT_REGION, DEFAULT_ACCOUNT);
 }
@@ -266,6 +273,39 @@ static void batch_end(void *arg)
 }
 
 /* Whether to run the data plane: asked for, or by default as root. */
+/* One --service-backend: false (said on stderr) when it is not one. */
+static bool add_backend(struct svc_backends *b, const char *spec)
+{
+	struct svc_backend x;
+	struct err e = { 0 };
+
+	if (svc_backend_parse(spec, &x, &e) < 0) {
+		fprintf(stderr, "vpced: --service-backend %s: %s\n", spec, e.msg);
+		return false;
+	}
+	if (svc_backends_add(b, &x) < 0) {
+		fprintf(stderr, "vpced: more than %d --service-backend flags\n", LIMIT_SVC_BACKENDS);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * STS of the daemon's region, unless a flag named another backend: vpced's
+ * own API, which answers STS (on 127.0.0.1 when it listens on every address).
+ */
+static void default_backends(struct svc_backends *b, const struct region *r,
+			     const struct sockaddr_in *api)
+{
+	struct svc_backend sts = { .svc = catalog_find("sts"), .region = r,
+				   .ip = ntohl(api->sin_addr.s_addr), .port = ntohs(api->sin_port) };
+
+	if (!sts.ip)
+		sts.ip = INADDR_LOOPBACK;
+	if (!svc_backends_find(b, sts.svc, r))
+		svc_backends_add(b, &sts);
+}
+
 static bool dataplane_wanted(const struct options *o)
 {
 	if (o->dataplane == DP_OFF)
@@ -296,6 +336,7 @@ static int serve(const struct options *o)
 	struct reconcile rec;
 	struct listeners listeners;
 	struct services services = { 0 };
+	struct svc_backends backends;
 	struct analyze analyze;
 	bool use_dp = false;
 	uint64_t seed;
@@ -373,7 +414,10 @@ static int serve(const struct options *o)
 			close(fd);
 			goto out;
 		}
+		backends = o->backends;
+		default_backends(&backends, cfg.region, &sa);
 		lc = (struct listeners_config){ .kv = services.kv, .tls = services.tls,
+						.backends = &backends,
 						.auth = services_auth, .auth_arg = &services,
 						.clock_ms = services_clock_ms };
 		if (listeners_init(&listeners, l, &w, cfg.region, &lc) < 0) {
@@ -460,6 +504,7 @@ int main(int argc, char **argv)
 		{ "no-dataplane", no_argument, NULL, 'N' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "teardown", no_argument, NULL, 'T' },
+		{ "service-backend", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -479,6 +524,10 @@ int main(int argc, char **argv)
 		case 'N': o.dataplane = DP_OFF; break;
 		case 'p': o.prefix = optarg; break;
 		case 'T': o.teardown = true; break;
+		case 'B':
+			if (!add_backend(&o.backends, optarg))
+				return 2;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

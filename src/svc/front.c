@@ -249,6 +249,55 @@ static int decide(struct ask *a, const char *action, const char *resource, struc
 	return policy_decide(&set, &req, scratch, out) < 0 ? -EIO : 0;
 }
 
+/* --- backends --- */
+
+/* The header lines a backend learns the origin from. */
+static void origin_headers(const struct svc_origin *o, char *out, size_t size)
+{
+	char ip[IP4_STRLEN];
+	int n = snprintf(out, size, "X-Forwarded-For: %s\r\n", ip4_fmt(o->source_ip, ip));
+
+	if (o->vpce_id[0] && n > 0 && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, "x-amzn-vpce-id: %s\r\n", o->vpce_id);
+}
+
+/* Hands an allowed request to 'b' (the front's forward callback answers it). */
+static void forward(struct svc_front *f, const struct svc_backend *b, const struct http_request *req,
+		    const struct svc_origin *o, enum svc_form form, enum svc_proto proto,
+		    const char *request_id, struct http_response *resp)
+{
+	char extra[160];
+	struct svc_forward fw = { .backend = b, .svc = b->svc, .region = b->region, .form = form,
+				  .proto = proto };
+
+	origin_headers(o, extra, sizeof(extra));
+	fw.extra_headers = str_c(extra);
+	str_lcpy(fw.request_id, request_id, sizeof(fw.request_id));
+	f->forward(f->forward_arg, &fw, req, resp);
+}
+
+void svc_forward_failed(const struct svc_forward *fw, int err, struct http_response *resp)
+{
+	char name[SERVICE_NAME_SIZE], ip[IP4_STRLEN], msg[SERVICE_NAME_SIZE + 160];
+	int status = err == -ETIMEDOUT ? 504 : 502;
+
+	catalog_full_name(fw->svc, fw->region, name);
+	snprintf(msg, sizeof(msg), "vpce: the backend of %s at %s:%u did not answer: %s", name,
+		 ip4_fmt(fw->backend->ip, ip), fw->backend->port, strerror(-err));
+	switch (fw->form) {
+	case SVC_FORM_S3:
+		s3_error(resp, NULL, status, "ServiceUnavailable", msg, fw->request_id);
+		break;
+	case SVC_FORM_DYNAMODB:
+		ddb_error(resp, status, "ServiceUnavailable", msg, fw->request_id);
+		break;
+	default:
+		svc_proto_error(resp, fw->svc, fw->proto, SVC_FAIL_BACKEND, status, msg,
+				fw->request_id);
+		break;
+	}
+}
+
 /* --- S3 --- */
 
 struct s3_front {
@@ -345,8 +394,24 @@ static void s3_auth_error(struct http_response *resp, const struct s3_call *c, e
 	}
 }
 
+/*
+ * DeleteObjects for a backend: every key is decided here, and the request
+ * goes on only when all are allowed (the backend deletes them all).
+ */
+static bool s3_all_allowed(struct s3_front *s, const struct http_request *req)
+{
+	struct err e;
+	int ret = s3_delete_allowed(req->body, s->call->bucket, s3_each, s, &e);
+
+	if (ret < 0)
+		s3_error_err(s->resp, s->call, &e, s->request_id);
+	else if (ret == 0)
+		s3_error(s->resp, s->call, 403, "AccessDenied", "Access Denied", s->request_id);
+	return ret > 0;
+}
+
 static void s3_front(struct svc_front *f, const struct http_request *req, const struct region *rg,
-		     struct s3_front *s)
+		     const struct svc_backend *backend, struct s3_front *s)
 {
 	struct http_response *resp = s->resp;
 	char owner[ACCOUNT_SIZE] = "", bucket_region[S3_REGION_SIZE] = "";
@@ -377,15 +442,20 @@ static void s3_front(struct svc_front *f, const struct http_request *req, const 
 	s->ask.n_extra = s->call->n_context;
 	s->call->verify_sig = s->ask.who->verify_sig;
 	s->call->verify_sig_arg = s->ask.who->verify_sig_arg;
-	if (s->call->authorize_each) {
+	if (s->call->authorize_each && !backend) {
 		s->call->authorize = s3_each;
 		s->call->authorize_arg = s;
-	} else if (!s3_allowed(s, s->call->action, s->call->resource, true)) {
+	} else if (s->call->authorize_each ? !s3_all_allowed(s, req) :
+					     !s3_allowed(s, s->call->action, s->call->resource, true)) {
 		buf_release(&policy);
 		return;
 	}
-	s3_handle(f->kv, s->call, req, s->ask.anonymous ? "" : s->ask.who->account, rg->name,
-		  s->ask.now_ms, s->request_id, resp);
+	if (backend)
+		forward(f, backend, req, s->ask.origin, SVC_FORM_S3, SVC_PROTO_QUERY, s->request_id,
+			resp);
+	else
+		s3_handle(f->kv, s->call, req, s->ask.anonymous ? "" : s->ask.who->account,
+			  rg->name, s->ask.now_ms, s->request_id, resp);
 	buf_release(&policy);
 }
 
@@ -427,7 +497,8 @@ static void ddb_auth_error(struct http_response *resp, enum svc_auth a, const st
 }
 
 static void ddb_front(struct svc_front *f, const struct http_request *req, const struct region *rg,
-		      struct ask *ask, const char *request_id, struct http_response *resp)
+		      const struct svc_backend *backend, struct ask *ask, const char *request_id,
+		      struct http_response *resp)
 {
 	const struct str *target = http_header_get(req, "X-Amz-Target");
 	char reason[160], msg[2048];
@@ -460,11 +531,133 @@ static void ddb_front(struct svc_front *f, const struct http_request *req, const
 		snprintf(msg, sizeof(msg), "User: %s is not authorized to perform: %s on resource: %s %s",
 			 ask->who->arn, call.action, call.resource, reason);
 		ddb_error(resp, 400, "AccessDeniedException", msg, request_id);
+	} else if (backend) {
+		forward(f, backend, req, ask->origin, SVC_FORM_DYNAMODB, SVC_PROTO_JSON, request_id,
+			resp);
 	} else {
 		ddb_handle(f->kv, &call, req->body, rg->name, ask->who->account, ask->now_ms / 1000,
 			   request_id, resp);
 	}
 	arena_release(&scratch);
+}
+
+/* --- services with a backend only --- */
+
+static enum svc_fail auth_fail(enum svc_auth a)
+{
+	switch (a) {
+	case SVC_AUTH_ANONYMOUS:
+		return SVC_FAIL_NO_AUTH;
+	case SVC_AUTH_UNKNOWN_KEY:
+	case SVC_AUTH_BAD_TOKEN:
+		return SVC_FAIL_UNKNOWN_KEY;
+	case SVC_AUTH_EXPIRED_TOKEN:
+		return SVC_FAIL_EXPIRED_TOKEN;
+	case SVC_AUTH_MALFORMED:
+		return SVC_FAIL_MALFORMED;
+	default:
+		return SVC_FAIL_SIGNATURE;
+	}
+}
+
+static const char *auth_words(enum svc_auth a, const struct svc_caller *who)
+{
+	switch (a) {
+	case SVC_AUTH_ANONYMOUS:
+		return "Request is missing Authentication Token";
+	case SVC_AUTH_UNKNOWN_KEY:
+	case SVC_AUTH_BAD_TOKEN:
+		return "The security token included in the request is invalid.";
+	case SVC_AUTH_EXPIRED_TOKEN:
+		return "The security token included in the request is expired";
+	case SVC_AUTH_SKEWED:
+	case SVC_AUTH_EXPIRED:
+		return "Signature expired";
+	case SVC_AUTH_MALFORMED:
+		return who->detail[0] ? who->detail : "The request signature is malformed.";
+	default:
+		return "The request signature we calculated does not match the signature you "
+		       "provided. Check your AWS Secret Access Key and signing method. Consult "
+		       "the service documentation for details.";
+	}
+}
+
+/*
+ * A service that vpce does not run: authenticated, read (svc/proto.h) and
+ * decided here on the caller's identity policies and the endpoint's
+ * policy, then handed to 'b'. What cannot be read is denied.
+ */
+static void proto_front(struct svc_front *f, const struct http_request *req,
+			const struct service *svc, const struct region *rg,
+			const struct svc_backend *b, enum svc_auth a, struct ask *ask,
+			const char *request_id, struct http_response *resp)
+{
+	enum svc_proto proto = svc_proto_of(req);
+	char words[SVC_ACTION_SIZE], reason[160];
+	char msg[2048];
+	struct svc_call call;
+	struct arena scratch;
+	struct pol_result r;
+	struct err e;
+
+	if (a != SVC_AUTH_OK) {
+		svc_proto_error(resp, svc, proto, auth_fail(a), 0, auth_words(a, ask->who),
+				request_id);
+		return;
+	}
+	if (strcmp(ask->who->service, catalog_signing_name(svc))) {
+		snprintf(msg, sizeof(msg), "Credential should be scoped to correct service: '%s'. ",
+			 catalog_signing_name(svc));
+		svc_proto_error(resp, svc, proto, SVC_FAIL_SIGNATURE, 0, msg, request_id);
+		return;
+	}
+	if (strcmp(ask->who->region, rg->name)) {
+		svc_proto_error(resp, svc, proto, SVC_FAIL_SIGNATURE, 0,
+				"Credential should be scoped to a valid region. ", request_id);
+		return;
+	}
+	if (svc_classify(svc, rg->name, ask->who->account, req, &call, &e) < 0) {
+		snprintf(msg, sizeof(msg), "%s; vpce denies what it cannot classify", e.msg);
+		svc_proto_error(resp, svc, proto, SVC_FAIL_DENIED, 0, msg, request_id);
+		return;
+	}
+	/*
+	 * The resource's own policy (a queue's) is the backend's, as is the
+	 * resource: vpce decides as if it were the caller's, on the identity
+	 * and endpoint policies, and the backend decides the rest.
+	 */
+	ask->resource_account = ask->who->account;
+	arena_init(&scratch, 1 << 20);
+	if (decide(ask, call.action, call.resource, &scratch, &r) < 0) {
+		svc_proto_error(resp, svc, proto, SVC_FAIL_INTERNAL, 0, "internal error", request_id);
+	} else if (r.decision != POL_ALLOW) {
+		svc_action_words(svc, call.action, words, sizeof(words));
+		svc_denial_reason(&r, words, reason, sizeof(reason));
+		snprintf(msg, sizeof(msg), "User: %s is not authorized to perform: %s on resource: %s %s",
+			 ask->who->arn, words, call.resource, reason);
+		svc_proto_error(resp, svc, proto, SVC_FAIL_DENIED, 0, msg, request_id);
+	} else {
+		forward(f, b, req, ask->origin, SVC_FORM_PROTO, proto, request_id, resp);
+	}
+	arena_release(&scratch);
+}
+
+/* A service with neither an engine nor a backend. */
+static void no_backend(struct svc_front *f, const struct http_request *req,
+		       const struct service *svc, const struct region *rg, const char *request_id,
+		       struct http_response *resp)
+{
+	char name[SERVICE_NAME_SIZE], msg[3 * SERVICE_NAME_SIZE + 160];
+
+	if (!http_header_get(req, "Authorization") &&
+	    str_form_get(req->query, "X-Amz-Signature", msg, sizeof(msg)) <= 0) {
+		responder_answer(&f->responder, req, resp);
+		return;
+	}
+	catalog_full_name(svc, rg, name);
+	snprintf(msg, sizeof(msg), "vpce does not run %s itself and has no backend for it: start "
+		 "vpced with --service-backend %s=HOST:PORT (moto_server, LocalStack)", name, name);
+	svc_proto_error(resp, svc, svc_proto_of(req), SVC_FAIL_NO_BACKEND, 0, msg, request_id);
 }
 
 /* --- the handler --- */
@@ -490,53 +683,73 @@ static const struct vpce *endpoint_of(const struct world *w, const struct svc_or
 	return r ? AS_VPCE(r) : NULL;
 }
 
+/* The IDs of services other than S3 and DynamoDB: a UUID's form. */
+static void uuid_request_id(struct svc_front *f, char *out, size_t size)
+{
+	uint64_t h = fnv((const char *)&f->requests, sizeof(f->requests)) ^ (uint64_t)f->clock_ms();
+	uint64_t g = h * 6364136223846793005ull + 1442695040888963407ull;
+
+	snprintf(out, size, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(h >> 32),
+		 (unsigned)(h >> 16) & 0xffff, (unsigned)h & 0xfff,
+		 0x8000 | ((unsigned)(g >> 48) & 0x3fff),
+		 (unsigned long long)(g & 0xffffffffffffull));
+}
+
 void svc_front_answer(void *arg, const struct http_request *req, struct http_response *resp)
 {
 	struct svc_front *f = arg;
 	const struct region *rg = NULL;
 	const struct service *svc = svcnet_service_at(f->w, req->local_ip, &rg);
+	const struct svc_backend *backend = svc ? svc_backends_find(f->backends, svc, rg) : NULL;
 	struct svc_origin o = { .source_ip = req->peer_ip };
 	struct svc_caller who = { .type = NULL };
 	char request_id[64];
 	enum svc_auth a;
-
 	bool s3 = svc && !strcmp(svc->short_name, "s3");
+	bool ddb = svc && !strcmp(svc->short_name, "dynamodb");
 
-	if (!svc || (!s3 && strcmp(svc->short_name, "dynamodb") != 0)) {
+	if (!svc) {
 		responder_answer(&f->responder, req, resp);
 		return;
 	}
 	f->requests++;
-	snprintf(request_id, sizeof(request_id), "%016llX",
-		 (unsigned long long)(fnv((const char *)&f->requests, sizeof(f->requests)) ^
-				      (uint64_t)f->clock_ms()));
+	if (s3)
+		snprintf(request_id, sizeof(request_id), "%016llX",
+			 (unsigned long long)(fnv((const char *)&f->requests, sizeof(f->requests)) ^
+					      (uint64_t)f->clock_ms()));
+	else if (ddb)
+		ddb_request_id(f, request_id, sizeof(request_id));
+	else
+		uuid_request_id(f, request_id, sizeof(request_id));
+	if (!s3 && !ddb && (!backend || !f->forward)) {
+		no_backend(f, req, svc, rg, request_id, resp);
+		return;
+	}
+	if (!f->forward)
+		backend = NULL;
 	if (f->origin)
 		f->origin(f->origin_arg, req, &o);
-	a = f->auth(f->auth_arg, req, svc->short_name, &who);
-	if (!s3) {
-		struct ask ask = { .f = f, .who = &who, .origin = &o, .endpoint = endpoint_of(f->w, &o),
-				   .secure = req->secure, .now_ms = f->clock_ms() };
+	a = f->auth(f->auth_arg, req, catalog_signing_name(svc), &who);
+	struct ask ask = { .f = f, .who = &who, .anonymous = s3 && a == SVC_AUTH_ANONYMOUS,
+			   .origin = &o, .endpoint = endpoint_of(f->w, &o), .secure = req->secure,
+			   .now_ms = f->clock_ms() };
 
-		ddb_request_id(f, request_id, sizeof(request_id));
+	if (!s3 && !ddb) {
+		proto_front(f, req, svc, rg, backend, a, &ask, request_id, resp);
+	} else if (ddb) {
 		if (a != SVC_AUTH_OK)
 			ddb_auth_error(resp, a, &who, request_id);
 		else
-			ddb_front(f, req, rg, &ask, request_id, resp);
-		return;
-	}
-	{
+			ddb_front(f, req, rg, backend, &ask, request_id, resp);
+	} else {
 		struct s3_call *call = xcalloc(1, sizeof(*call));
-		struct s3_front s = {
-			.ask = { .f = f, .who = &who, .anonymous = a == SVC_AUTH_ANONYMOUS,
-				 .origin = &o, .endpoint = endpoint_of(f->w, &o),
-				 .secure = req->secure, .now_ms = f->clock_ms() },
-			.call = call, .resp = resp, .request_id = request_id,
-		};
+		struct s3_front s = { .ask = ask, .call = call, .resp = resp,
+				      .request_id = request_id };
 
 		if (a != SVC_AUTH_OK && a != SVC_AUTH_ANONYMOUS)
 			s3_auth_error(resp, NULL, a, &who, request_id);
 		else
-			s3_front(f, req, rg, &s);
+			s3_front(f, req, rg, backend, &s);
 		free(call);
 	}
 }

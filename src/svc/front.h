@@ -17,8 +17,13 @@
  *   6. then the built-in S3 or DynamoDB, or the service's error, in that
  *      service's own form (S3's XML, DynamoDB's JSON) and words.
  *
- * Services without a built-in engine answer as the region's responder does
- * (svc/responder.h).
+ * A service may instead have a backend (svc/backend.h): S3 and DynamoDB
+ * then go there after step 5, and every other service, whose requests the
+ * front reads in the AWS Query and JSON protocols (svc/proto.h), after steps
+ * 1 to 5 with the caller's identity policies and the endpoint's policy. A
+ * signed request to a service with neither gets NotImplemented (501); an
+ * unsigned one, as from curl, the region's responder (svc/responder.h),
+ * which says where it landed and how it was seen.
  */
 #ifndef SVC_FRONT_H
 #define SVC_FRONT_H
@@ -29,7 +34,9 @@
 #include "core/model.h"
 #include "io/http.h"
 #include "policy/policy.h"
+#include "svc/backend.h"
 #include "svc/origin.h"
+#include "svc/proto.h"
 #include "svc/responder.h"
 #include "svc/s3.h"
 
@@ -75,6 +82,41 @@ struct svc_caller {
 typedef enum svc_auth svc_auth_fn(void *arg, const struct http_request *req, const char *service,
 				  struct svc_caller *out);
 
+/* How the front forms its answers: S3's XML, DynamoDB's JSON, or a Query or JSON protocol's. */
+enum svc_form {
+	SVC_FORM_S3,
+	SVC_FORM_DYNAMODB,
+	SVC_FORM_PROTO,
+};
+
+/* A request the policies allowed, on its way to its backend. */
+struct svc_forward {
+	const struct svc_backend *backend;
+	/* Header lines for the backend ("Name: value\r\n" each): X-Forwarded-For, x-amzn-vpce-id. */
+	struct str extra_headers;
+	/* What svc_forward_failed() needs to answer in the service's form. */
+	const struct service *svc;
+	const struct region *region;
+	enum svc_form form;
+	enum svc_proto proto;
+	char request_id[64];
+};
+
+/*
+ * Sends 'req' as 'fw' says and answers it later with the backend's answer,
+ * or with svc_forward_failed() when that does not come (the daemon's
+ * forwarder, over proxy/forward.h). 'fw' and 'req' live until it returns.
+ */
+typedef void svc_forward_fn(void *arg, const struct svc_forward *fw,
+			    const struct http_request *req, struct http_response *resp);
+
+/*
+ * Writes into 'resp' the answer to a request whose backend failed with
+ * 'err' (a negative errno: -ETIMEDOUT gives 504, anything else 502), in the
+ * service's form, naming the backend and why.
+ */
+void svc_forward_failed(const struct svc_forward *fw, int err, struct http_response *resp);
+
 /* Compiled policies by their text, so that a decision never parses JSON twice. */
 struct svc_policy_cache {
 	struct hmap by_text;		/* "<type>:<hash>" -> struct cached_policy list */
@@ -88,7 +130,10 @@ struct svc_front {
 	void *auth_arg;
 	svc_origin_fn *origin;		/* NULL: every client is public */
 	void *origin_arg;
-	struct responder responder;	/* for services without a front */
+	struct responder responder;	/* for unsigned requests to services without a backend */
+	const struct svc_backends *backends;	/* borrowed; NULL: none */
+	svc_forward_fn *forward;	/* how an allowed request reaches its backend */
+	void *forward_arg;
 	int64_t (*clock_ms)(void);	/* Unix milliseconds */
 	struct svc_policy_cache cache;
 	uint64_t requests;		/* for request IDs */

@@ -115,6 +115,15 @@ struct s3_call {
 };
 
 /*
+ * For a DeleteObjects request sent on to a backend: asks 'allow' about
+ * s3:DeleteObject on each key of its document 'body' in 'bucket'. Returns 1
+ * when every key is allowed, 0 when one is not, or -EINVAL with 'e' (S3's
+ * MalformedXML) for a document DeleteObjects refuses.
+ */
+int s3_delete_allowed(struct str body, const char *bucket, s3_authorize_fn *allow, void *arg,
+		      struct err *e);
+
+/*
  * Parses 'req' into 'out': the operation, its IAM action and resource, and
  * what the policy context needs. The host forms are s3.amazonaws.com,
  * s3.REGION.amazonaws.com, s3.dualstack.REGION.amazonaws.com, the same with

@@ -23,7 +23,7 @@ static int internal_error(struct s3_ctx *x)
 static int check_version(struct s3_ctx *x)
 {
 	char v[128];
-	int ret = s3_query_get(x->req->query, "versionId", v, sizeof(v));
+	int ret = str_form_get(x->req->query, "versionId", v, sizeof(v));
 	const char *f[] = { "ArgumentName", "versionId", "ArgumentValue", v, NULL };
 
 	if (ret == 0 || (ret == 1 && !strcmp(v, "null")))
@@ -37,7 +37,7 @@ static int check_part(struct s3_ctx *x)
 {
 	char v[16];
 	uint64_t n;
-	int ret = s3_query_get(x->req->query, "partNumber", v, sizeof(v));
+	int ret = str_form_get(x->req->query, "partNumber", v, sizeof(v));
 
 	if (ret == 0)
 		return 0;
@@ -155,7 +155,7 @@ static void object_headers(struct s3_ctx *x, const struct s3_record *r, bool who
 
 		for (size_t k = 0; k < ARRAY_SIZE(overrides); k++)
 			overridden |= str_eq_nocase(h->name, str_c(overrides[k][1])) &&
-				      s3_query_get(x->req->query, overrides[k][0], v, sizeof(v)) == 1;
+				      str_form_get(x->req->query, overrides[k][0], v, sizeof(v)) == 1;
 		if (overridden || h->name.len >= sizeof(name))
 			continue;
 		/* S3 keeps user metadata names in lower case. */
@@ -165,7 +165,7 @@ static void object_headers(struct s3_ctx *x, const struct s3_record *r, bool who
 		http_response_header(x->resp, name, "%.*s", STR_FMT(h->value));
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(overrides); k++)
-		if (s3_query_get(x->req->query, overrides[k][0], v, sizeof(v)) == 1)
+		if (str_form_get(x->req->query, overrides[k][0], v, sizeof(v)) == 1)
 			http_response_header(x->resp, overrides[k][1], "%s", v);
 	if (whole && r->sum >= 0 && mode && str_eq_nocase(*mode, STR_LIT("ENABLED"))) {
 		http_response_header(x->resp, s3_sum_header((enum s3_sum)r->sum), "%s", r->sum_value);
@@ -330,6 +330,29 @@ static int delete_element(void *arg, const char *path, struct str text, struct e
 	return err_fail(e, "MalformedXML", S3_MALFORMED_XML);
 }
 
+/* Reads a Delete document into 'd' (delete_free() it): 0, or -EINVAL with S3's MalformedXML. */
+static int delete_read(struct str body, struct del_doc *d, struct err *e)
+{
+	int ret;
+
+	d->v = xcalloc(LIMIT_S3_DELETE_KEYS + 1, sizeof(*d->v));
+	ret = s3_xml_read(body, "Delete", delete_element, d, e);
+	for (size_t i = 0; !ret && i < d->n; i++)
+		if (!d->v[i].key)
+			ret = err_fail(e, "MalformedXML", S3_MALFORMED_XML);
+	if (!ret && !d->n)
+		ret = err_fail(e, "MalformedXML", S3_MALFORMED_XML);
+	return ret < 0 ? -EINVAL : 0;
+}
+
+static void delete_free(struct del_doc *d)
+{
+	for (size_t i = 0; d->v && i <= LIMIT_S3_DELETE_KEYS; i++)
+		free(d->v[i].key);
+	free(d->v);
+	d->v = NULL;
+}
+
 static void del_error(struct buf *b, const struct del_entry *d, const char *code, const char *msg)
 {
 	xml_open(b, "Error");
@@ -425,16 +448,27 @@ int s3_delete_objects(struct s3_ctx *x)
 		return ret;
 	if ((ret = s3_content_md5(x, x->req->body, etag)) < 0)
 		return ret;
-	d.v = xcalloc(LIMIT_S3_DELETE_KEYS + 1, sizeof(*d.v));
-	ret = s3_xml_read(x->req->body, "Delete", delete_element, &d, &e);
-	for (size_t i = 0; !ret && i < d.n; i++)
-		if (!d.v[i].key)
-			ret = err_fail(&e, "MalformedXML", S3_MALFORMED_XML);
-	if (!ret && !d.n)
-		ret = err_fail(&e, "MalformedXML", S3_MALFORMED_XML);
+	ret = delete_read(x->req->body, &d, &e);
 	ret = ret < 0 ? s3_fail_err(x, &e) : delete_all(x, &d);
-	for (size_t i = 0; i <= LIMIT_S3_DELETE_KEYS; i++)
-		free(d.v[i].key);
-	free(d.v);
+	delete_free(&d);
 	return ret;
+}
+
+int s3_delete_allowed(struct str body, const char *bucket, s3_authorize_fn *allow, void *arg,
+		      struct err *e)
+{
+	struct del_doc d = { 0 };
+	char arn[S3_RESOURCE_SIZE];
+	bool all = true;
+
+	if (delete_read(body, &d, e) < 0) {
+		delete_free(&d);
+		return -EINVAL;
+	}
+	for (size_t i = 0; all && i < d.n; i++) {
+		str_concat(arn, sizeof(arn), "arn:aws:s3:::", bucket, "/", d.v[i].key, NULL);
+		all = allow(arg, "s3:DeleteObject", arn);
+	}
+	delete_free(&d);
+	return all;
 }

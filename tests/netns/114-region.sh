@@ -13,7 +13,6 @@ command -v dig >/dev/null || { echo "needs dig (make deps)"; exit 77; }
 start_vpced
 two_subnets
 
-inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
 # field JSON NAME: a string field of the responder's answer.
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 sockets() { find "/proc/$VPCED_PID/fd" -lname 'socket:*' | wc -l; }

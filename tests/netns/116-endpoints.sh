@@ -14,7 +14,6 @@ command -v dig >/dev/null || { echo "needs dig (make deps)"; exit 77; }
 start_vpced
 two_subnets
 
-inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], ""))' "$1" "$2"; }
 # get ID URL: the answer to an HTTP(S) GET from ID's namespace, "" when none. An
 # https://ADDRESS/ URL is sent to SQS's name at that address (its certificate's name).

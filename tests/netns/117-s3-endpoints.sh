@@ -11,7 +11,6 @@
 start_vpced
 two_subnets	# VPC: S1 (A, 10.0.1.10) and S2 (B, 10.0.2.10)
 
-inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
 # s3as ID KEY SECRET ARGS...: the aws CLI v2 inside ID, as that key, over HTTPS.
 s3as() {
 	local id=$1 k=$2 s=$3
@@ -26,15 +25,7 @@ denied() {
 }
 
 # alice: an IAM user whose own policy allows S3.
-iam() { aws2 --output json iam "$@"; }
-iam create-user --user-name alice >/dev/null
-KEY=$(iam create-access-key --user-name alice)
-AK=$(jq -r .AccessKey.AccessKeyId <<<"$KEY")
-SK=$(jq -r .AccessKey.SecretAccessKey <<<"$KEY")
-cat >"$TMP/s3all.json" <<'J'
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-J
-iam put-user-policy --user-name alice --policy-name s3 --policy-document "file://$TMP/s3all.json"
+iam_user alice s3 '"s3:*"'
 ACCOUNT=$(aws2 sts get-caller-identity --query Account --output text)
 a() { s3as "$A" "$AK" "$SK" "$@"; }
 b() { s3as "$B" "$AK" "$SK" "$@"; }
@@ -137,7 +128,7 @@ iam put-user-policy --user-name alice --policy-name s3 --policy-document "file:/
 a s3 ls "s3://$BUCKET" >/dev/null || fail "listing is still allowed"
 denied "$(a s3api get-object --bucket "$BUCKET" --key 2026/q3.csv "$TMP/out")" \
 	"because no identity-based policy allows the s3:GetObject action"
-iam put-user-policy --user-name alice --policy-name s3 --policy-document "file://$TMP/s3all.json"
+iam put-user-policy --user-name alice --policy-name s3 --policy-document "file://$TMP/alice-s3.json"
 
 # Another region's bucket: made over the NAT path, never carried by the gateway endpoint.
 out=$(b s3 mb "s3://west-$$" --region eu-west-1)

@@ -8,16 +8,7 @@
 start_vpced
 two_subnets
 
-inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
-iam() { aws2 --output json iam "$@"; }
-iam create-user --user-name bob >/dev/null
-KEY=$(iam create-access-key --user-name bob)
-AK=$(jq -r .AccessKey.AccessKeyId <<<"$KEY")
-SK=$(jq -r .AccessKey.SecretAccessKey <<<"$KEY")
-cat >"$TMP/all.json" <<'J'
-{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}
-J
-iam put-user-policy --user-name bob --policy-name ddb --policy-document "file://$TMP/all.json"
+iam_user bob ddb '"dynamodb:*"'
 ACCOUNT=$(aws2 sts get-caller-identity --query Account --output text)
 # ddb ARGS...: the aws CLI v2 inside instance A, as bob.
 ddb() {

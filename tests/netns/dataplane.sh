@@ -32,6 +32,23 @@ two_subnets() {
 		--query 'Instances[0].InstanceId' --output text)
 }
 
+inside() { "$VPCE" exec --state "$STATE" --prefix "$P" "$@"; }
+iam() { aws2 --output json iam "$@"; }
+
+# iam_user NAME POLICY ACTIONS: an IAM user NAME whose inline policy POLICY
+# allows ACTIONS (a JSON string or list) on everything; sets AK and SK to
+# its access key.
+iam_user() {
+	local key
+	iam create-user --user-name "$1" >/dev/null
+	key=$(iam create-access-key --user-name "$1")
+	AK=$(jq -r .AccessKey.AccessKeyId <<<"$key")
+	SK=$(jq -r .AccessKey.SecretAccessKey <<<"$key")
+	echo "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": $3, \"Resource\": \"*\"}]}" \
+		>"$TMP/$1-$2.json"
+	iam put-user-policy --user-name "$1" --policy-name "$2" --policy-document "file://$TMP/$1-$2.json"
+}
+
 # eventually WANT CMD...: CMD's output is WANT within two seconds.
 eventually() {
 	local want=$1 got
