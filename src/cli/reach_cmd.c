@@ -41,6 +41,9 @@ struct source {
 	size_t n_given[2];
 	struct reach_doc *buckets;	/* the import's, then --bucket-policy's (borrowed) */
 	size_t n_buckets;
+	/* Without --identity-policy, the principal's own, when the state has it. */
+	struct iam_caller principal;
+	struct reach_doc identity[IAM_CALLER_POLICIES];
 };
 
 static int usage(const char *text)
@@ -171,8 +174,8 @@ static int load_state(struct source *src)
 	return 0;
 }
 
-/* Loads the world and builds the analyzer over it. */
-static int open_reach(struct source *src, struct reach **rx)
+/* Loads the world and builds the analyzer over it; 'principal' as the question names it. */
+static int open_reach(struct source *src, const char *principal, struct reach **rx)
 {
 	struct reach_input in = { 0 };
 	struct err e = { 0 };
@@ -193,6 +196,11 @@ static int open_reach(struct source *src, struct reach **rx)
 				   .buckets = src->buckets, .n_buckets = src->n_buckets,
 				   .identity = src->given[GIVEN_IDENTITY],
 				   .n_identity = src->n_given[GIVEN_IDENTITY] };
+	if (!in.n_identity && principal &&
+	    iam_principal_policies(&src->w, principal, &src->principal) == 0) {
+		in.n_identity = reach_caller_documents(&src->principal, src->identity);
+		in.identity = src->identity;
+	}
 	if (reach_new(&in, rx, &e) < 0) {
 		fprintf(stderr, "vpce: %s\n", e.msg);
 		return 2;
@@ -456,7 +464,7 @@ int cmd_explain(int argc, char **argv)
 		return ret;
 	}
 	if (!ret)
-		ret = open_reach(&src, &rx);
+		ret = open_reach(&src, q.principal, &rx);
 	if (!ret && reach_explain(rx, &q, &res, &e) < 0) {
 		fprintf(stderr, "vpce: %s\n", e.msg);
 		ret = 2;
@@ -505,7 +513,7 @@ int cmd_lint(int argc, char **argv)
 		return ret;
 	}
 	if (!ret)
-		ret = open_reach(&src, &rx);
+		ret = open_reach(&src, NULL, &rx);
 	if (!ret) {
 		reach_lint(rx, &f);
 		buf_init(&out, 64 << 20);

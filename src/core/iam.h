@@ -228,5 +228,13 @@ int iam_caller(const struct world *w, const struct iam_dir *dir, struct str acce
 	       struct str session_token, int64_t now_ms, struct iam_caller *out);
 /* The organization of 'account', or "" when it has none. */
 const char *iam_org_of(const struct iam_dir *dir, const char *account);
+/*
+ * The identity policy documents of the principal 'arn' of 'w' into 'out'
+ * (as iam_caller() collects them): an IAM user's, a role's, or an assumed
+ * role session's ("arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION": the
+ * role's). Returns 0 with 'out->policies' set, or -ENOENT when 'w' has no
+ * such user or role (a root or an identities-file key: no policies to read).
+ */
+int iam_principal_policies(const struct world *w, const char *arn, struct iam_caller *out);
 
 #endif

@@ -155,3 +155,36 @@ int iam_caller(const struct world *w, const struct iam_dir *dir, struct str acce
 	str_lcpy(out->org_id, iam_org_of(dir, out->account), sizeof(out->org_id));
 	return 0;
 }
+
+int iam_principal_policies(const struct world *w, const char *arn, struct iam_caller *out)
+{
+	char account[ACCOUNT_SIZE], path[LIMIT_IAM_PATH_CHARS + 1], name[IAM_NAME_SIZE];
+	const char *session = strstr(arn, ":assumed-role/");
+	enum res_kind kind = RES_IAM_USER;
+	struct res *r;
+
+	*out = (struct iam_caller){ .type = IAM_PRINCIPAL_USER };
+	if (session && !strncmp(arn, "arn:aws:sts::", 13)) {
+		/* arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION: the role ROLE. */
+		const char *role = session + 14, *end = strchr(role, '/');
+
+		if (session - (arn + 13) != 12 || !end || (size_t)(end - role) >= sizeof(name))
+			return -ENOENT;
+		memcpy(account, arn + 13, 12);
+		account[12] = '\0';
+		memcpy(name, role, (size_t)(end - role));
+		name[end - role] = '\0';
+		kind = RES_IAM_ROLE;
+	} else if (iam_arn_split(arn, "role", account, path, name)) {
+		kind = RES_IAM_ROLE;
+	} else if (!iam_arn_split(arn, "user", account, path, name)) {
+		return -ENOENT;
+	}
+	r = world_get_named(w, kind, account, name);
+	if (!r)
+		return -ENOENT;
+	str_lcpy(out->account, account, sizeof(out->account));
+	str_lcpy(out->arn, arn, sizeof(out->arn));
+	add_policies(w, iam_principal_of(r), out);
+	return 0;
+}

@@ -11,16 +11,20 @@
 #include "api/query.h"
 #include "base/arena.h"
 #include "limits.h"
+#include "core/iam.h"
 #include "reach/reach.h"
+#include "svc/s3.h"
 
 #define ANALYZE_MAX_DOCS 32
+/* Identity policies: those given, or all of a principal's (reach_caller_documents()). */
+#define ANALYZE_MAX_IDENTITY MAX(ANALYZE_MAX_DOCS, IAM_CALLER_POLICIES)
 #define ANALYZE_MAX_CONTEXT 64
 
 struct question {
 	struct reach_query q;
 	struct pol_key ctx[ANALYZE_MAX_CONTEXT];
 	const char *ctx_vals[ANALYZE_MAX_CONTEXT];
-	struct reach_doc identity[ANALYZE_MAX_DOCS], buckets[ANALYZE_MAX_DOCS];
+	struct reach_doc identity[ANALYZE_MAX_IDENTITY], buckets[ANALYZE_MAX_DOCS];
 	size_t n_identity, n_buckets;
 	bool json;
 };
@@ -131,6 +135,42 @@ static int read_question(const struct query *form, struct arena *a, struct quest
 	return 0;
 }
 
+/* The bucket the question is about: s3://BUCKET/… or arn:aws:s3:::BUCKET/…; false for none. */
+static bool bucket_of(const struct reach_query *q, char out[static S3_BUCKET_SIZE])
+{
+	const char *s = q->resource && !strncmp(q->resource, "arn:aws:s3:::", 13) ? q->resource + 13 :
+			q->to && !strncmp(q->to, "s3://", 5) ? q->to + 5 : NULL;
+	size_t n = s ? strcspn(s, "/") : 0;
+
+	if (!n || n >= S3_BUCKET_SIZE)
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
+
+/*
+ * Adds to 'qn' what it leaves out and the daemon knows: the principal's
+ * identity policies (an IAM user's or role's) and the bucket's policy.
+ * 'caller' and 'policy' hold them until the answer is written.
+ */
+static void live_documents(struct analyze *an, struct question *qn, struct iam_caller *caller,
+			   char bucket[static S3_BUCKET_SIZE], struct buf *policy)
+{
+	bool given = false;
+
+	if (!qn->n_identity && qn->q.principal &&
+	    iam_principal_policies(an->w, qn->q.principal, caller) == 0)
+		qn->n_identity = reach_caller_documents(caller, qn->identity);
+	if (!an->kv || !bucket_of(&qn->q, bucket) || qn->n_buckets == ANALYZE_MAX_DOCS)
+		return;
+	for (size_t i = 0; i < qn->n_buckets; i++)
+		given |= !strcmp(qn->buckets[i].name, bucket);
+	if (!given && s3_bucket_policy(an->kv, bucket, policy) == 0)
+		qn->buckets[qn->n_buckets++] = (struct reach_doc){ .name = bucket, .text = policy->p,
+								  .len = policy->len };
+}
+
 static void answer(struct analyze *an, bool explain, const struct question *qn,
 		   struct http_response *resp)
 {
@@ -172,7 +212,9 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 	struct analyze *an = arg;
 	bool explain = str_eq_c(req->path, "/vpce/explain");
 	struct question qn = { 0 };
-	char account[ACCOUNT_SIZE];
+	struct iam_caller caller;
+	char account[ACCOUNT_SIZE], bucket[S3_BUCKET_SIZE];
+	struct buf policy;
 	struct query form;
 	struct arena a;
 	struct err e = { 0 };
@@ -193,9 +235,13 @@ void analyze_serve(void *arg, const struct http_request *req, struct http_respon
 		return;
 	}
 	arena_init(&a, LIMIT_REQUEST_ARENA_BYTES);
-	if (query_parse(&form, req->body, &a, &e) < 0)
+	buf_init(&policy, LIMIT_S3_POLICY_BYTES + 1);
+	if (query_parse(&form, req->body, &a, &e) < 0) {
 		bad(resp, e.msg);
-	else if (read_question(&form, &a, &qn, resp) == 0)
+	} else if (read_question(&form, &a, &qn, resp) == 0) {
+		live_documents(an, &qn, &caller, bucket, &policy);
 		answer(an, explain, &qn, resp);
+	}
+	buf_release(&policy);
 	arena_release(&a);
 }

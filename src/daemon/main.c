@@ -432,7 +432,8 @@ static int serve(const struct options *o)
 	}
 	api = api_new(&w, st, &cfg, seed);
 	api_sweep(api);
-	analyze = (struct analyze){ .api = api, .w = &w, .region = cfg.region };
+	analyze = (struct analyze){ .api = api, .w = &w, .region = cfg.region,
+				    .kv = use_dp ? services.kv : NULL };
 	srv = http_server_new(l, fd, analyze_serve, &analyze);
 	if (!srv) {
 		close(fd);

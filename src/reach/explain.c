@@ -1096,7 +1096,7 @@ static bool policies(struct walk *wk)
 	}
 	if (rx->n_identity)
 		layer_hop(wk, &set, &res, POL_LAYER_IDENTITY, "identity-policy", q->principal ? q->principal : "",
-			  "the identity policies");
+			  rx->n_identity == 1 ? "the identity policy" : "the set of identity policies");
 	else
 		hop(wk, "identity-policy", q->principal ? q->principal : "",
 		    "not given (--identity-policy FILE): taken to allow, so the endpoint and resource policies decide");

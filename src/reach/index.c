@@ -277,3 +277,18 @@ const struct policy *reach_vpce_policy(struct reach *rx, const struct vpce *v)
 	hmap_put(&rx->vpce_policies, v->res.id, p);
 	return p;
 }
+
+size_t reach_caller_documents(const struct iam_caller *c, struct reach_doc *out)
+{
+	/* A statement that matches nothing: with it alone, nothing is allowed. */
+	static const char none[] = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+				   "\"NotAction\":\"*\",\"Resource\":\"*\"}]}";
+
+	for (size_t i = 0; i < c->n_policies; i++)
+		out[i] = (struct reach_doc){ .name = "IdentityPolicy", .text = c->policies[i],
+					     .len = strlen(c->policies[i]) };
+	if (c->n_policies)
+		return c->n_policies;
+	out[0] = (struct reach_doc){ .name = "IdentityPolicy", .text = none, .len = sizeof(none) - 1 };
+	return 1;
+}

@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "core/dnsview.h"
+#include "core/iam.h"
 #include "core/model.h"
 #include "policy/policy.h"
 
@@ -27,6 +28,14 @@ struct reach_doc {
 	const char *text;
 	size_t len;
 };
+
+/*
+ * The identity policies that iam_principal_policies() found for 'c', as
+ * documents for reach_input.identity ('out' holds IAM_CALLER_POLICIES;
+ * the texts stay c's). A principal without any gets one that allows
+ * nothing. Returns how many.
+ */
+size_t reach_caller_documents(const struct iam_caller *c, struct reach_doc *out);
 
 struct reach_input {
 	const struct world *w;

@@ -32,6 +32,9 @@ expect 'pl-63a5400a	vpce-' "the prefix-list route"
 expect '^make_bucket: reports-demo$' "a bucket through the gateway endpoint"
 expect '^q3 figures$' "the other zone reads through the endpoint"
 expect '^REACHABLE' "explain: reachable"
+expect 'bucket policy of reports-demo' "explain: the bucket's live policy decides"
+expect "identity-policy +arn:aws:iam::000000000000:user/alice +the identity policy allows" \
+	"explain: alice's live identity policies decide"
 expect '^route$' "explain: blocked at the route once the endpoint left the table"
 expect '^no route to S3$' "the packets agree"
 

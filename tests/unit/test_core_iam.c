@@ -217,6 +217,21 @@ static void test_callers(struct fixture *f)
 	CHECK_EQ(who.n_policies, 1);
 	CHECK(!strncmp(who.user_id, o->res.id, strlen(o->res.id)));
 	CHECK_STREQ(who.user_id + strlen(o->res.id), ":sess");
+	/* By ARN, as vpce explain asks: the user's, the role's, the session's role's. */
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:iam::111122223333:user/x/carol", &who), 0);
+	CHECK_EQ(who.n_policies, 2);
+	CHECK_STREQ(who.policies[1], DOC_S3);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:iam::111122223333:user/CAROL", &who), 0);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:iam::111122223333:role/Reader", &who), 0);
+	CHECK_EQ(who.n_policies, 1);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:sts::111122223333:assumed-role/Reader/any",
+					&who), 0);
+	CHECK_STREQ(who.policies[0], DOC_S3);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:iam::444455556666:user/carol", &who), -ENOENT);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:iam::111122223333:root", &who), -ENOENT);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:sts::111122223333:assumed-role/Reader", &who),
+		 -ENOENT);
+	CHECK_EQ(iam_principal_policies(&f->w, "arn:aws:sts::1:assumed-role/Reader/x", &who), -ENOENT);
 	CHECK_EQ(iam_caller(&f->w, &dir, str_c(s->res.id), STR_EMPTY, f->cx.now_ms, &who),
 		 -EKEYREJECTED);
 	CHECK_EQ(iam_caller(&f->w, &dir, str_c(s->res.id), str_c("x"), f->cx.now_ms, &who),

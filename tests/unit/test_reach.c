@@ -564,6 +564,42 @@ static void test_lint(void)
 	fixture_release(&n.f);
 }
 
+/* A principal's own policies, as the analyzer reads them from the state. */
+static void test_principal_documents(void)
+{
+	static const char allow_get[] = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+					"\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}";
+	struct iam_caller c = { .n_policies = 0 };
+	struct reach_doc docs[IAM_CALLER_POLICIES];
+	struct reach_query q = { .to = "s3://bucket/key", .principal = "arn:aws:iam::111122223333:user/a",
+				 .action = "s3:GetObject" };
+	struct reach_result res;
+	struct reach *rx = NULL;
+	struct err e = { 0 };
+	struct net n;
+
+	build(&n);
+	add_s3(&n);
+	q.from = n.ia->res.id;
+	/* None: nothing is allowed. */
+	CHECK_EQ(reach_caller_documents(&c, docs), 1);
+	CHECK_EQ(reach_new(&(struct reach_input){ .w = &n.f.w, .region = n.f.cx.region,
+						 .identity = docs, .n_identity = 1 }, &rx, &e), 0);
+	CHECK_EQ(reach_explain(rx, &q, &res, &e), 0);
+	CHECK_EQ(res.blocked_at, REACH_IDENTITY_POLICY);
+	reach_free(rx);
+	/* One that allows the action. */
+	c.policies[c.n_policies++] = allow_get;
+	CHECK_EQ(reach_caller_documents(&c, docs), 1);
+	CHECK_STREQ(docs[0].text, allow_get);
+	CHECK_EQ(reach_new(&(struct reach_input){ .w = &n.f.w, .region = n.f.cx.region,
+						 .identity = docs, .n_identity = 1 }, &rx, &e), 0);
+	CHECK_EQ(reach_explain(rx, &q, &res, &e), 0);
+	CHECK_EQ(res.blocked_at, REACH_NONE);
+	reach_free(rx);
+	fixture_release(&n.f);
+}
+
 void test_reach(void)
 {
 	test_views();
@@ -573,4 +609,5 @@ void test_reach(void)
 	test_bad_questions();
 	test_forms();
 	test_lint();
+	test_principal_documents();
 }
