@@ -6,7 +6,8 @@
 # the same call through another endpoint works; a bucket policy keyed on
 # aws:SourceVpce turns away the NAT path and the other endpoint (no leaky
 # bucket); identity policies still decide; another region's bucket is not
-# the gateway endpoint's. Needs root and nft; exits 77 without.
+# the gateway endpoint's; an interface endpoint for S3 with Private DNS
+# carries both URL styles. Needs root and nft; exits 77 without.
 . "$(dirname "$0")/dataplane.sh"
 start_vpced
 two_subnets	# VPC: S1 (A, 10.0.1.10) and S2 (B, 10.0.2.10)
@@ -136,6 +137,40 @@ eq "$out" "make_bucket: west-$$" "a bucket in eu-west-1 through the NAT gateway"
 out=$(a s3 ls "s3://west-$$" --region eu-west-1)
 grep -q "Could not connect\|timed out\|Connect timeout" <<<"$out" ||
 	fail "another region's S3 through the gateway endpoint: $out"
+
+# An interface endpoint for S3 with Private DNS, in a third VPC without any route out:
+# the regional names (path and virtual-hosted style) lead to its ENI, and the bucket
+# policy names it.
+VPC3=$(ec2 create-vpc --cidr-block 10.2.0.0/16 --query Vpc.VpcId --output text)
+ec2 modify-vpc-attribute --vpc-id "$VPC3" --enable-dns-hostnames '{"Value": true}'
+S31=$(ec2 create-subnet --vpc-id "$VPC3" --cidr-block 10.2.1.0/24 --availability-zone us-east-1a \
+	--query Subnet.SubnetId --output text)
+D=$(ec2 run-instances --image-id ami-0123456789abcdef0 --subnet-id "$S31" \
+	--query 'Instances[0].InstanceId' --output text)
+I3=$(ec2 create-vpc-endpoint --vpc-id "$VPC3" --vpc-endpoint-type Interface \
+	--service-name com.amazonaws.us-east-1.s3 --subnet-ids "$S31" --query VpcEndpoint.VpcEndpointId --output text)
+# d ARGS...: alice inside D, on S3's regional name (the CLI's us-east-1 default is the global
+# s3.amazonaws.com, which no endpoint's Private DNS answers, as in AWS).
+d() { s3as "$D" "$AK" "$SK" --endpoint-url https://s3.us-east-1.amazonaws.com "$@"; }
+for _ in $(seq 30); do out=$(d s3api list-buckets --query 'Buckets[].Name' --output text) && break; sleep 0.2; done
+grep -qw "$BUCKET" <<<"$out" || fail "ListBuckets through the interface endpoint: $out"
+eni=$(inside "$D" -- dig +short "$BUCKET.s3.us-east-1.amazonaws.com" | tail -1)
+[[ $eni == 10.2.1.* ]] || fail "the virtual-hosted name is not the ENI's: '$eni'"
+denied "$(d s3api get-object --bucket "$BUCKET" --key 2026/q3.csv "$TMP/out")" \
+	"with an explicit deny in a resource-based policy"
+sed -i "s/\"aws:SourceVpce\": \"$G\"/\"aws:SourceVpce\": [\"$G\", \"$I3\"]/" "$TMP/bucket.json"
+a s3api put-bucket-policy --bucket "$BUCKET" --policy "file://$TMP/bucket.json" >/dev/null ||
+	fail "the bucket policy with both endpoints"
+d s3api get-object --bucket "$BUCKET" --key 2026/q3.csv "$TMP/out" >/dev/null ||
+	fail "get-object through the interface endpoint the bucket policy names"
+eq "$(cat "$TMP/out")" "q3 figures" "the object through the interface endpoint"
+printf '[default]\ns3 =\n    addressing_style = virtual\n' >"$TMP/virtual.cfg"
+out=$(inside "$D" -- env AWS_CONFIG_FILE="$TMP/virtual.cfg" AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" \
+	/usr/bin/aws --cli-connect-timeout 2 --endpoint-url https://s3.us-east-1.amazonaws.com --debug \
+	s3api get-object --bucket "$BUCKET" --key 2026/q3.csv "$TMP/out2" 2>&1)
+grep -q "https://$BUCKET.s3.us-east-1.amazonaws.com/2026/q3.csv" <<<"$out" ||
+	fail "the CLI did not use the virtual-hosted name: $(grep -m3 'https://' <<<"$out")"
+eq "$(cat "$TMP/out2")" "q3 figures" "by the bucket's own name, the wildcard of the private zone"
 
 stop_vpced
 "$VPCED" --teardown --prefix "$P" >/dev/null || fail "teardown failed"
