@@ -894,15 +894,52 @@ static struct conn *deferred_end(struct http_deferred *d, struct http_deferred *
 	return c;
 }
 
+/*
+ * For a HEAD answered with a Content-Length line among 'headers': that
+ * length into '*length', and the other lines into 'rest'. False when there
+ * is none (or it is not a length).
+ */
+static bool head_length(struct str headers, size_t *length, struct buf *rest)
+{
+	static const struct str name = STR_LIT("content-length:");
+	bool found = false;
+	struct str line;
+
+	while (headers.len) {
+		const char *nl = memchr(headers.p, '\n', headers.len);
+		size_t n = nl ? (size_t)(nl - headers.p) + 1 : headers.len;
+		uint64_t v;
+
+		line = str_from(headers.p, n);
+		headers = str_from(headers.p + n, headers.len - n);
+		if (!found && line.len >= name.len + 2 &&
+		    str_eq_nocase(str_from(line.p, name.len), name) &&
+		    str_to_u64(str_trim(str_from(line.p + name.len, line.len - name.len - 2)),
+			       SIZE_MAX, &v) == 0) {
+			*length = (size_t)v;
+			found = true;
+		} else {
+			buf_addstr(rest, line);
+		}
+	}
+	return found;
+}
+
 void http_deferred_answer(struct http_deferred *d, int status, const char *content_type,
 			  struct str headers, struct str body)
 {
 	struct http_deferred was;
 	struct conn *c = deferred_end(d, &was);
+	size_t length = body.len;
+	struct buf rest;
 
 	if (!c)
 		return;
-	queue_head(c, status, content_type, body.len, headers, was.keep_alive);
+	buf_init(&rest, headers.len + 1);
+	if (was.head && head_length(headers, &length, &rest))
+		headers = buf_str(&rest);
+	queue_head(c, status, content_type, length, headers, was.keep_alive);
+	buf_release(&rest);
 	if (!was.head)
 		buf_addstr(&c->out, body);
 	/* In the handler, consume() goes on with the next request itself. */

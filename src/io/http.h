@@ -147,8 +147,10 @@ struct http_deferred *http_response_defer(struct http_response *resp);
 /*
  * Answers the request of 'd' with 'status', the Content-Type 'content_type'
  * (NULL: none), the header lines 'headers' ("Name: value\r\n" each, copied)
- * and 'body' (copied; only its length for a HEAD), then frees 'd'. Nothing is
- * sent when the client is gone or the sweep has answered 504 already.
+ * and 'body' (copied; only its length for a HEAD, unless 'headers' has a
+ * Content-Length line, as a backend's answer to a HEAD does: that one is
+ * the length), then frees 'd'. Nothing is sent when the client is gone or
+ * the sweep has answered 504 already.
  */
 void http_deferred_answer(struct http_deferred *d, int status, const char *content_type,
 			  struct str headers, struct str body);

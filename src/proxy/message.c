@@ -115,6 +115,7 @@ void proxy_response_init(struct proxy_response *r, bool head)
 	http_reader_init_response(&r->reader, LIMIT_HTTP_RESPONSE_BYTES, head);
 	buf_init(&r->headers, LIMIT_HTTP_HEADER_BYTES);
 	r->body = STR_EMPTY;
+	r->head = head;
 }
 
 void proxy_response_release(struct proxy_response *r)
@@ -132,7 +133,7 @@ static int take(struct proxy_response *r)
 	http_reader_request(&r->reader, &m);
 	r->status = http_reader_status(&r->reader);
 	buf_reset(&r->headers);
-	add_headers(&r->headers, &m, true, framing, ARRAY_SIZE(framing));
+	add_headers(&r->headers, &m, true, framing, r->head ? 0 : ARRAY_SIZE(framing));
 	if (r->headers.err)
 		return -EMSGSIZE;
 	r->body = m.body;

@@ -32,12 +32,15 @@ struct proxy_response {
 	int status;		/* of the final response, once complete */
 	/*
 	 * Its end-to-end header lines, "Name: value\r\n" each, once complete:
-	 * neither hop-by-hop headers nor Content-Length, and no CR or LF within.
+	 * neither hop-by-hop headers nor Content-Length, and no CR or LF within;
+	 * but an answer to HEAD keeps its Content-Length, which frames no body
+	 * there and says how long the GET's would be.
 	 */
 	struct buf headers;
 	struct str body;	/* once complete; a view into 'reader' */
 	bool keep_alive;	/* the connection may carry another request */
 	bool started;		/* a byte of a response came */
+	bool head;		/* the answer to a HEAD */
 };
 
 /*

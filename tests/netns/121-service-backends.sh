@@ -6,7 +6,8 @@
 # the endpoint's and the caller's policies (AccessDenied in SQS's words,
 # nothing forwarded), and sends the rest on with where it came from; a
 # backend that is down gives ServiceUnavailable; no backend, NotImplemented;
-# STS goes to vpced's own. Needs root and nft; exits 77 without.
+# STS goes to vpced's own. With moto, S3 too: moto in place of the built-in
+# store, behind a gateway endpoint and its policy. Needs root and nft; exits 77 without.
 . "$(dirname "$0")/dataplane.sh"
 
 BPORT=$(free_port)
@@ -102,6 +103,38 @@ ec2 create-vpc-endpoint --vpc-id "$VPC" --vpc-endpoint-type Interface \
 	--service-name com.amazonaws.us-east-1.sts --subnet-ids "$S1" >/dev/null
 for _ in $(seq 40); do out=$(cli 2 sts get-caller-identity) && break; sleep 0.1; done
 eq "$(jq -r .Arn <<<"$out")" "arn:aws:iam::$ACCOUNT:user/bob" "sts get-caller-identity through its endpoint"
+
+# S3 in moto's place of the built-in store: decided here, stored there.
+if [ "$BACKEND" = moto ]; then
+	stop_vpced
+	start_vpced --service-backend "$SQS=127.0.0.1:$BPORT" \
+		--service-backend "com.amazonaws.us-east-1.s3=http://127.0.0.1:$BPORT"
+	MAIN=$(ec2 describe-route-tables --filters Name=vpc-id,Values="$VPC" Name=association.main,Values=true \
+		--query 'RouteTables[0].RouteTableId' --output text)
+	G=$(ec2 create-vpc-endpoint --vpc-id "$VPC" --service-name com.amazonaws.us-east-1.s3 \
+		--route-table-ids "$MAIN" --query VpcEndpoint.VpcEndpointId --output text)
+	echo '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["sqs:*", "s3:*"], "Resource": "*"}]}' \
+		>"$TMP/s3.json"
+	iam put-user-policy --user-name bob --policy-name sqs --policy-document "file://$TMP/s3.json"
+	s3() { cli 2 s3 "$@"; }
+	for _ in $(seq 30); do out=$(s3 mb "s3://moto-$$") && break; sleep 0.2; done
+	eq "$out" "make_bucket: moto-$$" "a bucket made in moto through the gateway endpoint"
+	head -c 3000 /dev/urandom >"$TMP/blob"
+	s3 cp "$TMP/blob" "s3://moto-$$/blob" >/dev/null || fail "upload to moto"
+	s3 cp "s3://moto-$$/blob" "$TMP/blob.back" >/dev/null || fail "download from moto"
+	cmp -s "$TMP/blob" "$TMP/blob.back" || fail "the object came back different"
+	eq "$(cli 2 s3api head-object --bucket "moto-$$" --key blob --query ContentLength)" 3000 \
+		"HEAD through the front keeps the backend's Content-Length"
+	cat >"$TMP/ep3.json" <<'J'
+{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"},
+  {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*"}]}
+J
+	ec2 modify-vpc-endpoint --vpc-endpoint-id "$G" --policy-document "file://$TMP/ep3.json" >/dev/null
+	out=$(cli 2 s3api put-object --bucket "moto-$$" --key denied --body "$TMP/blob")
+	grep -q "(AccessDenied)" <<<"$out" && grep -qF "with an explicit deny in a VPC endpoint policy" <<<"$out" ||
+		fail "the endpoint policy before moto: $out"
+	eq "$(s3 ls "s3://moto-$$" | awk '{print $4}' | xargs)" blob "moto never saw the denied object"
+fi
 
 # The backend down: ServiceUnavailable, naming it.
 kill "$BACKEND_PID"

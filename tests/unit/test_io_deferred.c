@@ -146,7 +146,13 @@ static void handle(void *arg, const struct http_request *req, struct http_respon
 	/* Whatever the handler leaves in 'resp' is not sent. */
 	resp->status = 418;
 	buf_adds(&resp->body, "ignored");
-	if (str_starts_with(path, STR_LIT("/sync/"))) {
+	if (str_eq_c(path, "/sync/sized")) {
+		/* As a backend answers a HEAD: the GET's length in a header, no body. */
+		buf_addf(&sd->log, "a %.*s;", STR_FMT(path));
+		http_deferred_answer(d, 200, "text/plain",
+				     STR_LIT("X-Before: 1\r\ncontent-length: 77\r\nX-After: 2\r\n"),
+				     STR_EMPTY);
+	} else if (str_starts_with(path, STR_LIT("/sync/"))) {
 		buf_addf(&sd->log, "a %.*s;", STR_FMT(path));
 		http_deferred_answer(d, 201, "text/plain", STR_LIT("X-Sync: yes\r\n"), path);
 	} else if (str_eq_c(path, "/never")) {
@@ -336,6 +342,16 @@ static void order(uint16_t port, SSL_CTX *ctx)
 	expect(&c, 201, "/sync/d", "X-Sync: yes\r\n", __LINE__);
 	expect(&c, 200, "now /now/e", NULL, __LINE__);
 
+	/* A HEAD answered with a Content-Length line: that length, once, and no body. */
+	CHECK(client_sends(&c, "HEAD /sync/sized HTTP/1.1\r\nHost: h\r\n\r\n" GET("/now/hd")));
+	buf_reset(&head);
+	CHECK_EQ(client_response(&c, true, &head, &body), 200);
+	CHECK(strstr(head.p, "Content-Length: 77\r\n") != NULL);
+	CHECK(strstr(head.p, "X-Before: 1\r\nX-After: 2\r\n") != NULL);
+	CHECK(strstr(head.p, "content-length") == NULL);
+	CHECK_EQ(body.len, 0);
+	expect(&c, 200, "now /now/hd", NULL, __LINE__);
+
 	/* The deferred answer waits behind a large one the client has not read yet. */
 	CHECK(client_sends(&c, GET("/big") GET("/later/f") GET("/now/g")));
 	usleep(100 * 1000);
@@ -487,6 +503,7 @@ static void check_logs(const struct fx *f)
 	static const char *const common =
 		"h /later/1;a /later/1;h /now/2;"
 		"h /later/a;a /later/a;h /now/b;h /later/c;a /later/c;h /sync/d;a /sync/d;h /now/e;"
+		"h /sync/sized;a /sync/sized;h /now/hd;"
 		"h /big;h /later/f;a /later/f;h /now/g;h /later/j;a /later/j;h /now/k;"
 		"h /now/h;h /cancel;a /cancel;"
 		"h /slow/1;h /wake;a /slow/1;h /now/after-slow;"
