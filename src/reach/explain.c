@@ -1010,6 +1010,35 @@ static void context_out(struct walk *wk)
 	}
 }
 
+/*
+ * True when the request goes to a service that vpce hands to a backend
+ * (neither S3 nor DynamoDB): its resources and their policies are the
+ * backend's, so the front decides as if the resource were the caller's.
+ */
+static bool backend_service(const struct walk *wk)
+{
+	const struct region *rg;
+	/* Through an interface endpoint the destination is its ENI: the service is the endpoint's. */
+	const struct service *svc = wk->via ? catalog_parse_name(wk->via->service, &rg) :
+					      svcnet_service_at(wk->rx->w, wk->dst_ip, &rg);
+
+	return svc && strcmp(svc->short_name, "s3") && strcmp(svc->short_name, "dynamodb");
+}
+
+/* The account of a principal's ARN ("arn:aws:iam::ACCOUNT:…", "arn:aws:sts::ACCOUNT:…"). */
+static bool principal_account(const char *arn, char out[static ACCOUNT_SIZE])
+{
+	const char *p = arn;
+
+	for (int colons = 0; p && colons < 4; colons++)
+		p = (p = strchr(p, ':')) ? p + 1 : NULL;
+	if (!p || strspn(p, "0123456789") != 12 || p[12] != ':')
+		return false;
+	memcpy(out, p, 12);
+	out[12] = '\0';
+	return true;
+}
+
 static bool policies(struct walk *wk)
 {
 	struct reach *rx = wk->rx;
@@ -1022,9 +1051,10 @@ static bool policies(struct walk *wk)
 	struct pol_set set = { 0 };
 	struct pol_request req;
 	struct pol_result res;
-	char a[IP4_STRLEN], what[96];
+	char a[IP4_STRLEN], what[96], account[ACCOUNT_SIZE];
 	size_t nk = 0;
 	enum reach_block at;
+	bool backend;
 
 	if (wk->via) {
 		ctx_add(wk, "aws:SourceVpce", wk->via->res.id);
@@ -1078,6 +1108,9 @@ static bool policies(struct walk *wk)
 	req = (struct pol_request){ .principal = q->principal, .action = q->action,
 				    .resource = wk->out->resource, .context = keys,
 				    .n_context = nk };
+	backend = backend_service(wk);
+	if (backend && principal_account(q->principal, account))
+		req.resource_account = account;
 	arena_reset(&rx->scratch);
 	if (policy_decide(&set, &req, &rx->scratch, &res) < 0) {
 		hop(wk, "identity-policy", "", "the decision needs more memory than a request may use");
@@ -1090,6 +1123,9 @@ static bool policies(struct walk *wk)
 	if (b) {
 		snprintf(what, sizeof(what), "the bucket policy of %s", b->name);
 		layer_hop(wk, &set, &res, POL_LAYER_RESOURCE, "resource-policy", b->name, what);
+	} else if (backend) {
+		hop(wk, "resource-policy", "", "%s is the backend's, as its policy is: decided as the "
+		    "caller's own, on the endpoint and identity policies", wk->out->resource);
 	} else {
 		hop(wk, "resource-policy", "", "no resource policy is known for %s",
 		    wk->out->resource);

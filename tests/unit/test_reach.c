@@ -597,6 +597,19 @@ static void test_principal_documents(void)
 	CHECK_EQ(reach_explain(rx, &q, &res, &e), 0);
 	CHECK_EQ(res.blocked_at, REACH_NONE);
 	reach_free(rx);
+
+	/* A queue of another account: the backend's, decided as the caller's own, as the front does. */
+	add_sqs(&n);
+	q = (struct reach_query){ .from = n.ib->res.id, .to = "sqs.us-east-1.amazonaws.com",
+				  .principal = "arn:aws:iam::111122223333:user/a", .action = "sqs:SendMessage",
+				  .resource = "arn:aws:sqs:us-east-1:444455556666:jobs" };
+	CHECK_EQ(reach_new(&(struct reach_input){ .w = &n.f.w, .region = n.f.cx.region }, &rx, &e), 0);
+	CHECK_EQ(reach_explain(rx, &q, &res, &e), 0);
+	CHECK_EQ(res.blocked_at, REACH_NONE);
+	for (size_t i = 0; i < res.n_hops; i++)
+		if (!strcmp(res.hops[i].component, "resource-policy"))
+			CHECK(strstr(res.hops[i].detail, "is the backend's") != NULL);
+	reach_free(rx);
 	fixture_release(&n.f);
 }
 
