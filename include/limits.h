@@ -137,11 +137,21 @@
 
 /* The built-in S3 (svc/s3.h) */
 #define LIMIT_S3_KEY_BYTES 1024			/* AWS: an object key, UTF-8 bytes */
-#define LIMIT_S3_OBJECT_BYTES (16 * 1024 * 1024) /* one object's bytes */
+#define LIMIT_S3_OBJECT_BYTES (16 * 1024 * 1024) /* one PutObject's bytes, one part's */
+/*
+ * An object assembled by CompleteMultipartUpload, and all the parts of one
+ * upload together. A GET answers it whole: it must fit one response.
+ */
+#define LIMIT_S3_MULTIPART_OBJECT_BYTES (64 * 1024 * 1024)
+#define LIMIT_S3_PARTS 10000			/* AWS: part numbers 1 to 10,000 */
+#define LIMIT_S3_PART_MIN_BYTES (5 * 1024 * 1024) /* AWS: every part but the last */
+#define LIMIT_S3_UPLOADS 1000			/* multipart uploads in progress, per bucket */
 #define LIMIT_S3_LIST_KEYS 1000			/* AWS: max-keys (and max-buckets) at most */
 #define LIMIT_S3_TOKEN_BYTES 1400		/* a continuation token: base64 of a key */
 #define LIMIT_S3_XML_BYTES (2 * 1024 * 1024)	/* a request document (Delete, ...) */
 #define LIMIT_S3_XML_DEPTH 8			/* its elements' nesting */
+/* Its elements: a CompleteMultipartUpload of every part, each with its checksum. */
+#define LIMIT_S3_XML_ELEMENTS (4 * LIMIT_S3_PARTS + 16)
 #define LIMIT_S3_DELETE_KEYS 1000		/* AWS: keys of one DeleteObjects */
 #define LIMIT_S3_META_BYTES 2048		/* AWS: user metadata, names and values */
 #define LIMIT_S3_BUCKETS 10000			/* AWS: general purpose buckets per account */

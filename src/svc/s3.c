@@ -229,7 +229,7 @@ static int owner_only(struct s3_ctx *x)
 		       "The specified method is not allowed against this resource.", f);
 }
 
-static void doc_begin(struct s3_ctx *x, const char *root)
+void s3_doc_begin(struct s3_ctx *x, const char *root)
 {
 	x->resp->content_type = "application/xml";
 	buf_adds(&x->resp->body, XML_DECL "<");
@@ -311,7 +311,7 @@ static int list_buckets(struct s3_ctx *x)
 		raw[len] = '\0';
 		str_concat(after, sizeof(after), scan_prefix, (char *)raw, NULL);
 	}
-	doc_begin(x, "ListAllMyBucketsResult");
+	s3_doc_begin(x, "ListAllMyBucketsResult");
 	s3_canonical_id(x->account, owner_id);
 	buf_adds(&x->resp->body, "<Owner>");
 	xml_text(&x->resp->body, "ID", owner_id);
@@ -478,6 +478,9 @@ static int delete_bucket(struct s3_ctx *x)
 	ret = kv_del(x->kv, S3_SPACE_BUCKET, str_c(x->c->bucket));
 	if (!ret)
 		ret = kv_del(x->kv, S3_SPACE_OWNED, str_c(owned));
+	/* Uploads in progress do not keep a general purpose bucket: they go with it. */
+	if (!ret)
+		ret = s3_uploads_drop(x->kv, x->c->bucket);
 	if (!ret || ret == -ENOENT)
 		ret = kv_del(x->kv, S3_SPACE_POLICY, str_c(x->c->bucket));
 	if (kv_commit(x->kv, ret == 0 || ret == -ENOENT) < 0 || (ret < 0 && ret != -ENOENT))
@@ -586,7 +589,19 @@ static int (*const handlers[S3_OPS])(struct s3_ctx *x) = {
 	[S3_GET_OBJECT] = s3_get_object,
 	[S3_HEAD_OBJECT] = s3_get_object,
 	[S3_DELETE_OBJECT] = s3_delete_object,
+	[S3_CREATE_MULTIPART_UPLOAD] = s3_create_upload,
+	[S3_UPLOAD_PART] = s3_upload_part,
+	[S3_COMPLETE_MULTIPART_UPLOAD] = s3_complete_upload,
+	[S3_ABORT_MULTIPART_UPLOAD] = s3_abort_upload,
+	[S3_LIST_MULTIPART_UPLOADS] = s3_list_uploads,
+	[S3_LIST_PARTS] = s3_list_parts,
 };
+
+/* A GET answers an object whole, in one response. */
+_Static_assert(LIMIT_S3_MULTIPART_OBJECT_BYTES <= LIMIT_HTTP_RESPONSE_BYTES,
+	       "an object must fit one response");
+_Static_assert(LIMIT_S3_OBJECT_BYTES <= LIMIT_S3_MULTIPART_OBJECT_BYTES,
+	       "a PutObject is an object");
 
 void s3_handle(struct kv *kv, const struct s3_call *c, const struct http_request *req,
 	       const char *account, const char *region, int64_t now, const char *request_id,

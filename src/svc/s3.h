@@ -42,6 +42,12 @@ enum s3_op {
 	S3_GET_OBJECT,
 	S3_HEAD_OBJECT,
 	S3_DELETE_OBJECT,
+	S3_CREATE_MULTIPART_UPLOAD,
+	S3_UPLOAD_PART,
+	S3_COMPLETE_MULTIPART_UPLOAD,
+	S3_ABORT_MULTIPART_UPLOAD,
+	S3_LIST_MULTIPART_UPLOADS,
+	S3_LIST_PARTS,
 	S3_OPS
 };
 
@@ -142,8 +148,9 @@ int s3_error_status(const char *code);
  * Carries out 'c' (classified from 'req') against 'kv' as 'account' in
  * 'region' (the region whose front received it) at 'now' (Unix ms), and
  * writes S3's answer into 'resp' (whose bufs the caller set up, with room
- * for LIMIT_S3_OBJECT_BYTES of body), headers x-amz-request-id
- * ('request_id') and x-amz-id-2 included.
+ * for LIMIT_S3_MULTIPART_OBJECT_BYTES of body), headers x-amz-request-id
+ * ('request_id') and x-amz-id-2 included. Upload IDs are made from
+ * 'request_id' and 'now', so both should differ between requests.
  */
 void s3_handle(struct kv *kv, const struct s3_call *c, const struct http_request *req,
 	       const char *account, const char *region, int64_t now, const char *request_id,

@@ -32,6 +32,13 @@ static const struct op_info {
 	[S3_GET_OBJECT] = { "GetObject", "s3:GetObject", T_OBJECT },
 	[S3_HEAD_OBJECT] = { "HeadObject", "s3:GetObject", T_OBJECT },
 	[S3_DELETE_OBJECT] = { "DeleteObject", "s3:DeleteObject", T_OBJECT },
+	[S3_CREATE_MULTIPART_UPLOAD] = { "CreateMultipartUpload", "s3:PutObject", T_OBJECT },
+	[S3_UPLOAD_PART] = { "UploadPart", "s3:PutObject", T_OBJECT },
+	[S3_COMPLETE_MULTIPART_UPLOAD] = { "CompleteMultipartUpload", "s3:PutObject", T_OBJECT },
+	[S3_ABORT_MULTIPART_UPLOAD] = { "AbortMultipartUpload", "s3:AbortMultipartUpload", T_OBJECT },
+	[S3_LIST_MULTIPART_UPLOADS] = { "ListMultipartUploads", "s3:ListBucketMultipartUploads",
+					T_BUCKET },
+	[S3_LIST_PARTS] = { "ListParts", "s3:ListMultipartUploadParts", T_OBJECT },
 };
 
 /* Which operation a method and a subresource ("" for none) name on a target. */
@@ -54,6 +61,12 @@ static const struct route {
 	{ T_OBJECT, "GET", "", S3_GET_OBJECT },
 	{ T_OBJECT, "HEAD", "", S3_HEAD_OBJECT },
 	{ T_OBJECT, "DELETE", "", S3_DELETE_OBJECT },
+	{ T_BUCKET, "GET", "uploads", S3_LIST_MULTIPART_UPLOADS },
+	{ T_OBJECT, "POST", "uploads", S3_CREATE_MULTIPART_UPLOAD },
+	{ T_OBJECT, "PUT", "uploadId", S3_UPLOAD_PART },
+	{ T_OBJECT, "POST", "uploadId", S3_COMPLETE_MULTIPART_UPLOAD },
+	{ T_OBJECT, "DELETE", "uploadId", S3_ABORT_MULTIPART_UPLOAD },
+	{ T_OBJECT, "GET", "uploadId", S3_LIST_PARTS },
 };
 
 /*
@@ -456,6 +469,7 @@ int s3_error_status(const char *code)
 		{ "AccessDenied", 403 }, { "SignatureDoesNotMatch", 403 },
 		{ "AccessControlListNotSupported", 400 },
 		{ "NoSuchBucket", 404 }, { "NoSuchKey", 404 }, { "NoSuchBucketPolicy", 404 },
+		{ "NoSuchUpload", 404 },
 		{ "MethodNotAllowed", 405 }, { "BucketAlreadyExists", 409 },
 		{ "BucketAlreadyOwnedByYou", 409 }, { "BucketNotEmpty", 409 },
 		{ "MissingContentLength", 411 }, { "PreconditionFailed", 412 },

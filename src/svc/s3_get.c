@@ -169,7 +169,7 @@ static void object_headers(struct s3_ctx *x, const struct s3_record *r, bool who
 			http_response_header(x->resp, overrides[k][1], "%s", v);
 	if (whole && r->sum >= 0 && mode && str_eq_nocase(*mode, STR_LIT("ENABLED"))) {
 		http_response_header(x->resp, s3_sum_header((enum s3_sum)r->sum), "%s", r->sum_value);
-		http_response_header(x->resp, "x-amz-checksum-type", "FULL_OBJECT");
+		http_response_header(x->resp, "x-amz-checksum-type", "%s", s3_record_sum_type(r));
 	}
 }
 

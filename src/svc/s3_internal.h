@@ -16,6 +16,9 @@
 #define S3_SPACE_POLICY "s3.policy"	/* bucket -> policy JSON */
 #define S3_SPACE_META "s3.meta"		/* bucket "/" key -> object record */
 #define S3_SPACE_DATA "s3.data"		/* bucket "/" key -> object bytes */
+#define S3_SPACE_UPLOAD "s3.upload"	/* bucket "/" upload ID -> key NUL upload record */
+#define S3_SPACE_PART "s3.part"		/* bucket "/" upload ID "/" NNNNN -> part record */
+#define S3_SPACE_PART_DATA "s3.partdata"	/* the same -> part bytes */
 
 #define S3_MALFORMED_XML "The XML you provided was not well-formed or did not validate " \
 	"against our published schema"
@@ -64,6 +67,16 @@ int s3_sum_by_header(struct str header);
 void s3_sum_compute(enum s3_sum s, struct str data, char out[static S3_SUM_B64_SIZE]);
 /* True when 'b64' is a well-formed value of 's' (its digest's length in base64). */
 bool s3_sum_valid(enum s3_sum s, struct str b64);
+
+/*
+ * Percent-encodes 's' into 'out' (room for 3 * s.len + 1) and returns the
+ * length: as listings with encoding-type=url write names when 'form' ('/'
+ * kept, a space as '+'), else every byte but A-Z a-z 0-9 - _ . ~ escaped,
+ * as S3 writes a key in a URL (Location).
+ */
+size_t s3_url_encode(struct str s, bool form, char *out);
+/* Writes <'tag'>'s'</'tag'>, percent-encoded (s3_url_encode(), form) when 'url'. */
+void s3_xml_name(struct buf *b, const char *tag, struct str s, bool url);
 
 /* Base64 of 'n' bytes at 'p' into 'out' (room for 4 * ((n + 2) / 3) + 1). */
 void s3_base64(const void *p, size_t n, char *out);
@@ -130,6 +143,24 @@ int s3_get_object(struct s3_ctx *x);
 int s3_delete_object(struct s3_ctx *x);
 int s3_delete_objects(struct s3_ctx *x);
 int s3_list_objects(struct s3_ctx *x);
+
+/* Multipart uploads (s3_upload.c, s3_complete.c, s3_uploads.c). */
+int s3_create_upload(struct s3_ctx *x);
+int s3_upload_part(struct s3_ctx *x);
+int s3_complete_upload(struct s3_ctx *x);
+int s3_abort_upload(struct s3_ctx *x);
+int s3_list_uploads(struct s3_ctx *x);
+int s3_list_parts(struct s3_ctx *x);
+/*
+ * Remove upload 'id' of the call's bucket (s3_upload_remove()), or every upload of
+ * 'bucket' (s3_uploads_drop()), with their parts, inside the caller's transaction:
+ * 0 or -EIO.
+ */
+int s3_upload_remove(struct s3_ctx *x, const char *id);
+int s3_uploads_drop(struct kv *kv, const char *bucket);
+
+/* Starts the response document 'root' in S3's namespace, with its declaration. */
+void s3_doc_begin(struct s3_ctx *x, const char *root);
 
 /* Checks 'doc' as bucket 'bucket''s policy: 0, or MalformedPolicy in 'e'. */
 int s3_policy_check(const char *bucket, struct str doc, struct buf *compact, struct err *e);

@@ -32,32 +32,14 @@ struct lister {
 	char owner_id[65];
 };
 
-/* Appends 's' as S3 writes it with encoding-type=url. */
-static void add_name(struct buf *b, const char *tag, struct str s, bool url)
+void s3_xml_name(struct buf *b, const char *tag, struct str s, bool url)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	char tmp[3 * LIMIT_S3_KEY_BYTES + 1];
-	size_t n = 0;
 
-	if (!url) {
+	if (!url || s.len > LIMIT_S3_KEY_BYTES)
 		xml_str(b, tag, s);
-		return;
-	}
-	for (size_t i = 0; i < s.len && n + 3 < sizeof(tmp); i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-			tmp[n++] = (char)c;
-		} else if (c == ' ') {
-			tmp[n++] = '+';
-		} else {
-			tmp[n++] = '%';
-			tmp[n++] = hex[c >> 4];
-			tmp[n++] = hex[c & 15];
-		}
-	}
-	xml_str(b, tag, str_from(tmp, n));
+	else
+		xml_str(b, tag, str_from(tmp, s3_url_encode(s, true, tmp)));
 }
 
 static void set_last(struct lister *ls, struct str s, bool prefix)
@@ -72,19 +54,19 @@ static int add_object(struct lister *ls, struct str key, struct str value)
 {
 	struct buf *b = &ls->contents;
 	struct s3_record r;
-	char date[32], etag[40];
+	char date[32], etag[S3_ETAG_SIZE + 2];
 
 	if (s3_record_decode(value, &r) < 0)
 		return -EIO;
 	s3_iso_date(r.mtime_ms, date);
 	str_concat(etag, sizeof(etag), "\"", r.etag, "\"", NULL);
 	xml_open(b, "Contents");
-	add_name(b, "Key", key, ls->l->url_encoding);
+	s3_xml_name(b, "Key", key, ls->l->url_encoding);
 	xml_text(b, "LastModified", date);
 	xml_text(b, "ETag", etag);
 	if (r.sum >= 0) {
 		xml_text(b, "ChecksumAlgorithm", s3_sum_name((enum s3_sum)r.sum));
-		xml_text(b, "ChecksumType", "FULL_OBJECT");
+		xml_text(b, "ChecksumType", s3_record_sum_type(&r));
 	}
 	xml_u64(b, "Size", r.size);
 	if (ls->x->c->op == S3_LIST_OBJECTS || ls->l->fetch_owner) {
@@ -118,7 +100,7 @@ static int list_item(void *arg, struct str kvkey, struct str value)
 			return LIST_STOP;
 		}
 		xml_open(&ls->prefixes, "CommonPrefixes");
-		add_name(&ls->prefixes, "Prefix", cp, ls->l->url_encoding);
+		s3_xml_name(&ls->prefixes, "Prefix", cp, ls->l->url_encoding);
 		xml_close(&ls->prefixes, "CommonPrefixes");
 		set_last(ls, cp, true);
 		ls->n++;
@@ -223,7 +205,7 @@ static void write_common(const struct lister *ls, struct buf *b)
 
 	xml_u64(b, "MaxKeys", l->max_keys);
 	if (l->has_delimiter)
-		add_name(b, "Delimiter", str_c(l->delimiter), l->url_encoding);
+		s3_xml_name(b, "Delimiter", str_c(l->delimiter), l->url_encoding);
 	if (l->url_encoding)
 		xml_text(b, "EncodingType", "url");
 	xml_bool(b, "IsTruncated", ls->truncated);
@@ -237,7 +219,7 @@ static void write_v2(struct lister *ls, struct buf *b)
 	if (l->has_token)
 		xml_text(b, "ContinuationToken", l->token);
 	if (l->has_start_after)
-		add_name(b, "StartAfter", str_c(l->start_after), l->url_encoding);
+		s3_xml_name(b, "StartAfter", str_c(l->start_after), l->url_encoding);
 	xml_u64(b, "KeyCount", ls->n);
 	write_common(ls, b);
 	if (ls->truncated) {
@@ -250,9 +232,9 @@ static void write_v1(struct lister *ls, struct buf *b)
 {
 	const struct s3_list_args *l = ls->l;
 
-	add_name(b, "Marker", str_c(l->start_after), l->url_encoding);
+	s3_xml_name(b, "Marker", str_c(l->start_after), l->url_encoding);
 	if (ls->truncated && l->has_delimiter)
-		add_name(b, "NextMarker", str_from(ls->last, ls->last_len), l->url_encoding);
+		s3_xml_name(b, "NextMarker", str_from(ls->last, ls->last_len), l->url_encoding);
 	write_common(ls, b);
 }
 
@@ -276,7 +258,7 @@ int s3_list_objects(struct s3_ctx *x)
 		x->resp->content_type = "application/xml";
 		buf_adds(b, XML_DECL "<ListBucketResult xmlns=\"" S3_XML_NS "\">");
 		xml_text(b, "Name", x->c->bucket);
-		add_name(b, "Prefix", str_c(ls->l->prefix), ls->l->url_encoding);
+		s3_xml_name(b, "Prefix", str_c(ls->l->prefix), ls->l->url_encoding);
 		if (x->c->op == S3_LIST_OBJECTS_V2)
 			write_v2(ls, b);
 		else

@@ -39,14 +39,14 @@ void s3_object_key(const struct s3_call *c, struct buf *k)
 	buf_add(k, c->key, c->key_len);
 }
 
-static int not_implemented(struct s3_ctx *x, const char *header)
+int s3_not_implemented(struct s3_ctx *x, const char *header)
 {
 	const char *f[] = { "Header", header, NULL };
 
 	return s3_fail(x, 501, "NotImplemented", NOT_IMPLEMENTED, f);
 }
 
-static int check_put_headers(struct s3_ctx *x)
+int s3_check_put_headers(struct s3_ctx *x)
 {
 	const struct str *v;
 	static const char *const grants[] = { "x-amz-grant-full-control", "x-amz-grant-read",
@@ -54,13 +54,13 @@ static int check_put_headers(struct s3_ctx *x)
 
 	for (size_t i = 0; i < ARRAY_SIZE(unsupported_headers); i++)
 		if (http_header_get(x->req, unsupported_headers[i]))
-			return not_implemented(x, unsupported_headers[i]);
+			return s3_not_implemented(x, unsupported_headers[i]);
 	v = http_header_get(x->req, "x-amz-server-side-encryption");
 	if (v && !str_eq_c(*v, "AES256"))
-		return not_implemented(x, "x-amz-server-side-encryption");
+		return s3_not_implemented(x, "x-amz-server-side-encryption");
 	v = http_header_get(x->req, "x-amz-storage-class");
 	if (v && !str_eq_c(*v, "STANDARD"))
-		return not_implemented(x, "x-amz-storage-class");
+		return s3_not_implemented(x, "x-amz-storage-class");
 	v = http_header_get(x->req, "x-amz-acl");
 	for (size_t i = 0; !v && i < ARRAY_SIZE(grants); i++)
 		v = http_header_get(x->req, grants[i]);
@@ -80,13 +80,13 @@ static bool hex64(struct str s)
 	return true;
 }
 
-static int too_large(struct s3_ctx *x, uint64_t size)
+int s3_too_large(struct s3_ctx *x, uint64_t size, uint64_t max)
 {
-	char proposed[24], max[24];
-	const char *f[] = { "ProposedSize", proposed, "MaxSizeAllowed", max, NULL };
+	char proposed[24], max_text[24];
+	const char *f[] = { "ProposedSize", proposed, "MaxSizeAllowed", max_text, NULL };
 
 	snprintf(proposed, sizeof(proposed), "%llu", (unsigned long long)size);
-	snprintf(max, sizeof(max), "%d", LIMIT_S3_OBJECT_BYTES);
+	snprintf(max_text, sizeof(max_text), "%llu", (unsigned long long)max);
 	return s3_fail(x, 400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size",
 		       f);
 }
@@ -103,12 +103,12 @@ static int chunked_payload(struct s3_ctx *x, struct str sha, struct buf *out,
 	uint64_t want;
 
 	if (sha.len && !signed_chunks && !str_eq_c(sha, "STREAMING-UNSIGNED-PAYLOAD-TRAILER"))
-		return not_implemented(x, "x-amz-content-sha256");
+		return s3_not_implemented(x, "x-amz-content-sha256");
 	if (!dlen || str_to_u64(*dlen, UINT64_MAX >> 1, &want) < 0)
 		return s3_fail(x, 411, "MissingContentLength",
 			       "You must provide the Content-Length HTTP header.", NULL);
 	if (want > LIMIT_S3_OBJECT_BYTES)
-		return too_large(x, want);
+		return s3_too_large(x, want, LIMIT_S3_OBJECT_BYTES);
 	if (tr && (tr->len >= sizeof(trailer) || s3_sum_by_header(*tr) < 0))
 		return s3_fail(x, 400, "InvalidRequest", "The value of x-amz-trailer is not supported",
 			       NULL);
@@ -125,8 +125,7 @@ static int chunked_payload(struct s3_ctx *x, struct str sha, struct buf *out,
 }
 
 /* The object's bytes: the body, or the decoded aws-chunked body in 'tmp'. */
-static int payload_of(struct s3_ctx *x, struct buf *tmp, struct str *payload,
-		      struct s3_chunked *info)
+int s3_payload(struct s3_ctx *x, struct buf *tmp, struct str *payload, struct s3_chunked *info)
 {
 	const struct str *ce = http_header_get(x->req, "Content-Encoding");
 	const struct str *sha = http_header_get(x->req, "x-amz-content-sha256");
@@ -145,7 +144,7 @@ static int payload_of(struct s3_ctx *x, struct buf *tmp, struct str *payload,
 	}
 	*payload = x->req->body;
 	if (payload->len > LIMIT_S3_OBJECT_BYTES)
-		return too_large(x, payload->len);
+		return s3_too_large(x, payload->len, LIMIT_S3_OBJECT_BYTES);
 	if (!sha || !hex64(*sha))
 		return 0;
 	EVP_Digest(payload->p, payload->len, md, &len, EVP_sha256(), NULL);
@@ -190,8 +189,8 @@ int s3_content_md5(struct s3_ctx *x, struct str payload, char etag[static 33])
 }
 
 /* Finds the one checksum the upload carries (header or trailer) and checks it. */
-static int check_sums(struct s3_ctx *x, struct str payload, const struct s3_chunked *info,
-		      struct s3_record *r)
+int s3_check_sums(struct s3_ctx *x, struct str payload, const struct s3_chunked *info,
+		  struct s3_record *r)
 {
 	const struct str *algo = http_header_get(x->req, "x-amz-sdk-checksum-algorithm");
 	char want[S3_SUM_B64_SIZE];
@@ -263,7 +262,7 @@ static struct str kept_encoding(struct str v, char *tmp, size_t size)
 	return str_from(tmp, n);
 }
 
-static int collect_headers(struct s3_ctx *x, struct s3_record *r, char *enc, size_t enc_size)
+int s3_collect_headers(struct s3_ctx *x, struct s3_record *r, char *enc, size_t enc_size)
 {
 	size_t meta = 0;
 	bool typed = false;
@@ -357,7 +356,7 @@ bool s3_etag_matches(struct str v, const char *etag)
 }
 
 /* Conditional writes: If-None-Match: * and If-Match against what is there. */
-static int put_conditions(struct s3_ctx *x)
+int s3_put_conditions(struct s3_ctx *x)
 {
 	const struct str *none = http_header_get(x->req, "If-None-Match");
 	const struct str *match = http_header_get(x->req, "If-Match");
@@ -384,7 +383,8 @@ static int put_conditions(struct s3_ctx *x)
 	return ret;
 }
 
-static int store_object(struct s3_ctx *x, const struct s3_record *r, struct str payload)
+int s3_store_object(struct s3_ctx *x, const struct s3_record *r, struct str payload,
+		    const char *upload_id)
 {
 	struct buf k, text;
 	int ret;
@@ -398,6 +398,8 @@ static int store_object(struct s3_ctx *x, const struct s3_record *r, struct str 
 		ret = kv_put(x->kv, S3_SPACE_META, buf_str(&k), buf_str(&text));
 		if (!ret)
 			ret = kv_put(x->kv, S3_SPACE_DATA, buf_str(&k), payload);
+		if (!ret && upload_id)
+			ret = s3_upload_remove(x, upload_id);
 		if (kv_commit(x->kv, ret == 0) < 0)
 			ret = -EIO;
 	}
@@ -413,8 +415,8 @@ static int put_record(struct s3_ctx *x, struct str payload, const struct s3_chun
 	bool sent_sum;
 	int ret;
 
-	if ((ret = s3_content_md5(x, payload, r.etag)) < 0 || (ret = check_sums(x, payload, info, &r)) < 0 ||
-	    (ret = collect_headers(x, &r, enc, sizeof(enc))) < 0 || (ret = put_conditions(x)) < 0)
+	if ((ret = s3_content_md5(x, payload, r.etag)) < 0 || (ret = s3_check_sums(x, payload, info, &r)) < 0 ||
+	    (ret = s3_collect_headers(x, &r, enc, sizeof(enc))) < 0 || (ret = s3_put_conditions(x)) < 0)
 		return ret;
 	sent_sum = r.sum >= 0;
 	/* Objects uploaded without a checksum get S3's default one. */
@@ -422,7 +424,7 @@ static int put_record(struct s3_ctx *x, struct str payload, const struct s3_chun
 		r.sum = S3_SUM_CRC64NVME;
 		s3_sum_compute(S3_SUM_CRC64NVME, payload, r.sum_value);
 	}
-	if (store_object(x, &r, payload) < 0)
+	if (s3_store_object(x, &r, payload, NULL) < 0)
 		return s3_fail(x, 500, "InternalError", "We encountered an internal error. Please try again.",
 			       NULL);
 	http_response_header(x->resp, "ETag", "\"%s\"", r.etag);
@@ -441,10 +443,10 @@ int s3_put_object(struct s3_ctx *x)
 	struct str payload;
 	int ret;
 
-	if ((ret = s3_ctx_bucket(x)) < 0 || (ret = check_put_headers(x)) < 0)
+	if ((ret = s3_ctx_bucket(x)) < 0 || (ret = s3_check_put_headers(x)) < 0)
 		return ret;
 	buf_init(&tmp, LIMIT_S3_OBJECT_BYTES);
-	ret = payload_of(x, &tmp, &payload, &info);
+	ret = s3_payload(x, &tmp, &payload, &info);
 	if (!ret)
 		ret = put_record(x, payload, &info);
 	buf_release(&tmp);

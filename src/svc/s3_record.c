@@ -17,13 +17,34 @@ void s3_record_encode(const struct s3_record *r, struct buf *out)
 	}
 }
 
+const char *s3_record_sum_type(const struct s3_record *r)
+{
+	return strchr(r->sum_value, '-') ? "COMPOSITE" : "FULL_OBJECT";
+}
+
+/* An MD5 in hex, followed by "-N" (1 <= N <= LIMIT_S3_PARTS) for a multipart object. */
+static int decode_etag(struct str v, char out[static S3_ETAG_SIZE])
+{
+	struct str parts = v, md5 = v;
+	uint64_t n;
+
+	if (str_cut(&parts, '-', &md5) && (str_to_u64(parts, LIMIT_S3_PARTS, &n) < 0 || n == 0))
+		return -EIO;
+	if (md5.len != 32)
+		return -EIO;
+	for (size_t i = 0; i < md5.len; i++)
+		if (str_hex_digit(md5.p[i]) < 0)
+			return -EIO;
+	return str_copy(v, out, S3_ETAG_SIZE) < 0 ? -EIO : 0;
+}
+
 static int decode_field(struct str field, struct str v, struct s3_record *r)
 {
 	struct str name;
 	uint64_t n;
 
 	if (str_eq_c(field, "size"))
-		return str_to_u64(v, LIMIT_S3_OBJECT_BYTES, &r->size);
+		return str_to_u64(v, LIMIT_S3_MULTIPART_OBJECT_BYTES, &r->size);
 	if (str_eq_c(field, "mtime")) {
 		if (str_to_u64(v, INT64_MAX, &n) < 0)
 			return -EIO;
@@ -31,7 +52,7 @@ static int decode_field(struct str field, struct str v, struct s3_record *r)
 		return 0;
 	}
 	if (str_eq_c(field, "etag"))
-		return v.len == 32 ? str_copy(v, r->etag, sizeof(r->etag)) : -EIO;
+		return decode_etag(v, r->etag);
 	if (!str_cut(&v, ' ', &name))
 		return -EIO;
 	if (str_eq_c(field, "sum")) {

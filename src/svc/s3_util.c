@@ -123,7 +123,7 @@ static void on_start(void *arg, const XML_Char *name, const XML_Char **attrs)
 		return;
 	len = strlen(local);
 	if (st->depth == LIMIT_S3_XML_DEPTH || at + len + 2 > sizeof(st->path) ||
-	    ++st->elements > 4 * LIMIT_S3_DELETE_KEYS + 16 ||
+	    ++st->elements > LIMIT_S3_XML_ELEMENTS ||
 	    (st->depth == 0 && strcmp(local, st->root))) {
 		xml_stop(st, err_fail(st->e, "MalformedXML", S3_MALFORMED_XML));
 		return;
@@ -192,6 +192,29 @@ int s3_xml_read(struct str doc, const char *root, s3_xml_fn *fn, void *arg, stru
 	XML_ParserFree(st.parser);
 	buf_release(&st.text);
 	return st.ret < 0 ? st.ret : st.ret ? -EINVAL : 0;
+}
+
+size_t s3_url_encode(struct str s, bool form, char *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~' || (form && c == '/')) {
+			out[n++] = (char)c;
+		} else if (form && c == ' ') {
+			out[n++] = '+';
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		}
+	}
+	out[n] = '\0';
+	return n;
 }
 
 void s3_base64(const void *p, size_t n, char *out)

@@ -221,7 +221,8 @@ static void test_classify_ops(void)
 	} errors[] = {
 		{ "PUT", "s3.amazonaws.com", "/", "MethodNotAllowed" },
 		{ "GET", "s3.amazonaws.com", "/b1b?acl", "NotImplemented" },
-		{ "PUT", "s3.amazonaws.com", "/b1b/k?uploads", "NotImplemented" },
+		{ "PUT", "s3.amazonaws.com", "/b1b/k?uploads", "MethodNotAllowed" },
+		{ "PUT", "s3.amazonaws.com", "/b1b/k?torrent", "NotImplemented" },
 		{ "POST", "s3.amazonaws.com", "/b1b/k", "NotImplemented" },
 		{ "POST", "s3.amazonaws.com", "/b1b", "NotImplemented" },
 		{ "PATCH", "s3.amazonaws.com", "/b1b/k", "MethodNotAllowed" },
@@ -830,6 +831,369 @@ static void test_chunked(void)
 	buf_release(&out);
 }
 
+
+/* The text of element 'tag' in the body, into 'out'. */
+static void body_text(const struct tr *t, const char *tag, char *out, size_t size)
+{
+	char open[64], close[64];
+	const char *a, *b;
+
+	snprintf(open, sizeof(open), "<%s>", tag);
+	snprintf(close, sizeof(close), "</%s>", tag);
+	out[0] = '\0';
+	a = strstr(t->resp.body.p, open);
+	b = a ? strstr(a, close) : NULL;
+	if (a && b && (size_t)(b - a) - strlen(open) < size) {
+		a += strlen(open);
+		memcpy(out, a, (size_t)(b - a));
+		out[b - a] = '\0';
+	}
+}
+
+static void md5_of(const void *p, size_t n, unsigned char out[16])
+{
+	unsigned int len = 0;
+
+	EVP_Digest(p, n, out, &len, EVP_md5(), NULL);
+}
+
+/* Uploads 'len' bytes of 'fill' as part 'n' of 'id' of mpu/big; returns the status. */
+static int put_part(struct kv *kv, struct tr *t, const char *id, unsigned n, char fill, size_t len,
+		   const char *const *hdrs)
+{
+	char *body = xmalloc(len + 1), target[256];
+	int status;
+
+	memset(body, fill, len);
+	body[len] = '\0';
+	snprintf(target, sizeof(target), "/mpu/big?partNumber=%u&uploadId=%s", n, id);
+	build(t, "PUT", "s3.amazonaws.com", target, hdrs, body, len);
+	status = run(kv, t, ACCT, "us-east-1");
+	free(body);
+	return status;
+}
+
+static int create_upload(struct kv *kv, struct tr *t, const char *const *hdrs, char id[128])
+{
+	int status = req(kv, t, "POST", "s3.amazonaws.com", "/mpu/big?uploads", hdrs, NULL);
+
+	body_text(t, "UploadId", id, 128);
+	return status;
+}
+
+static int complete_upload(struct kv *kv, struct tr *t, const char *id, const char *parts)
+{
+	char target[256], doc[2048];
+
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s", id);
+	snprintf(doc, sizeof(doc), "<CompleteMultipartUpload " NS ">%s</CompleteMultipartUpload>",
+		 parts);
+	return req(kv, t, "POST", "s3.amazonaws.com", target, NULL, doc);
+}
+
+static void test_multipart_classify(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	static const struct {
+		const char *method, *target;
+		enum s3_op op;
+		const char *action, *resource;
+	} cases[] = {
+		{ "POST", "/bk1/k?uploads", S3_CREATE_MULTIPART_UPLOAD, "s3:PutObject", "arn:aws:s3:::bk1/k" },
+		{ "PUT", "/bk1/k?partNumber=2&uploadId=X", S3_UPLOAD_PART, "s3:PutObject", "arn:aws:s3:::bk1/k" },
+		{ "POST", "/bk1/k?uploadId=X", S3_COMPLETE_MULTIPART_UPLOAD, "s3:PutObject",
+		  "arn:aws:s3:::bk1/k" },
+		{ "DELETE", "/bk1/k?uploadId=X", S3_ABORT_MULTIPART_UPLOAD, "s3:AbortMultipartUpload",
+		  "arn:aws:s3:::bk1/k" },
+		{ "GET", "/bk1?uploads", S3_LIST_MULTIPART_UPLOADS, "s3:ListBucketMultipartUploads",
+		  "arn:aws:s3:::bk1" },
+		{ "GET", "/bk1/k?uploadId=X", S3_LIST_PARTS, "s3:ListMultipartUploadParts",
+		  "arn:aws:s3:::bk1/k" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		CHECK_EQ(classify(t, cases[i].method, "s3.amazonaws.com", cases[i].target), 0);
+		CHECK_EQ(t->c.op, cases[i].op);
+		CHECK_STREQ(t->c.action, cases[i].action);
+		CHECK_STREQ(t->c.resource, cases[i].resource);
+	}
+	CHECK(classify(t, "GET", "s3.amazonaws.com", "/bk1/k?uploads") < 0);
+	CHECK_STREQ(t->e.code, "MethodNotAllowed");
+	CHECK(classify(t, "PUT", "s3.amazonaws.com", "/bk1?uploads") < 0);
+	CHECK_STREQ(t->e.code, "MethodNotAllowed");
+	free(t);
+}
+
+/* Two parts, the errors of each step, then the object as GET and the listings see it. */
+static void test_multipart_flow(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+	unsigned char md5s[32], md[16];
+	char id[128], etag[64], doc[512], want[128], target[256], hex[33];
+	size_t big = LIMIT_S3_PART_MIN_BYTES;
+
+	CHECK_EQ(req(kv, t, "PUT", h, "/mpu", NULL, NULL), 200);
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "Content-Type", "text/x-big",
+							 "x-amz-meta-size", "large", NULL }, id), 200);
+	CHECK(body_has(t, DECL "<InitiateMultipartUploadResult " NS "><Bucket>mpu</Bucket>"
+		       "<Key>big</Key><UploadId>"));
+	CHECK(strlen(id) == 43 && !strpbrk(id, "+/="));
+	CHECK(header_is(t, "x-amz-server-side-encryption", "AES256"));
+
+	/* UploadPart: the ETag is the part's MD5. */
+	CHECK_EQ(put_part(kv, t, id, 1, 'a', big, NULL), 200);
+	{
+		char *a = xmalloc(big);
+
+		memset(a, 'a', big);
+		md5_of(a, big, md5s);
+		free(a);
+	}
+	str_hex_encode(md5s, 16, hex);
+	snprintf(want, sizeof(want), "\"%s\"", hex);
+	CHECK(header_is(t, "ETag", want));
+	CHECK_EQ(put_part(kv, t, id, 2, 'b', 3, NULL), 200);
+	CHECK(header_is(t, "ETag", "\"08f8e0260c64418510cefb2b06eee5cd\""));
+	md5_of("bbb", 3, md5s + 16);
+	CHECK_EQ(put_part(kv, t, id, 0, 'b', 3, NULL), 400);
+	CHECK(body_has(t, "<Code>InvalidArgument</Code><Message>Part number must be an integer "
+		       "between 1 and 10000, inclusive</Message><ArgumentName>partNumber</ArgumentName>"
+		       "<ArgumentValue>0</ArgumentValue>"));
+	CHECK_EQ(put_part(kv, t, id, 10001, 'b', 3, NULL), 400);
+	CHECK_EQ(put_part(kv, t, "nope", 1, 'b', 3, NULL), 404);
+	CHECK(body_has(t, "<Code>NoSuchUpload</Code><Message>The specified upload does not exist. The "
+		       "upload ID may be invalid, or the upload may have been aborted or completed."
+		       "</Message><UploadId>nope</UploadId>"));
+	CHECK_EQ(put_part(kv, t, id, 3, 'c', 3,
+			  (const char *[]){ "x-amz-copy-source", "/mpu/other", NULL }), 501);
+	CHECK(body_has(t, "<Header>x-amz-copy-source</Header>"));
+	CHECK_EQ(put_part(kv, t, id, 3, 'c', 3, (const char *[]){ "Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==",
+								   NULL }), 400);
+	CHECK(error_is(t, "BadDigest"));
+
+	/* ListParts and ListMultipartUploads. */
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s", id);
+	CHECK_EQ(req(kv, t, "GET", h, target, NULL, NULL), 200);
+	CHECK(body_has(t, "<ListPartsResult " NS "><Bucket>mpu</Bucket><Key>big</Key><UploadId>"));
+	CHECK(body_has(t, "<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2"
+		       "</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false"
+		       "</IsTruncated><Part><PartNumber>1</PartNumber><LastModified>"
+		       "2026-01-01T00:00:00.000Z</LastModified>"));
+	CHECK(body_has(t, "<Size>5242880</Size></Part><Part><PartNumber>2</PartNumber>"));
+	CHECK(body_has(t, "<StorageClass>STANDARD</StorageClass></ListPartsResult>"));
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s&max-parts=1", id);
+	CHECK_EQ(req(kv, t, "GET", h, target, NULL, NULL), 200);
+	CHECK(body_has(t, "<NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1</MaxParts>"
+		       "<IsTruncated>true</IsTruncated>"));
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s&part-number-marker=1", id);
+	CHECK_EQ(req(kv, t, "GET", h, target, NULL, NULL), 200);
+	CHECK(body_has(t, "<Part><PartNumber>2</PartNumber>") && !strstr(t->resp.body.p, "<PartNumber>1<"));
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s&max-parts=x", id);
+	CHECK_EQ(req(kv, t, "GET", h, target, NULL, NULL), 400);
+	CHECK(body_has(t, "<Message>Provided max-parts not an integer or within integer range</Message>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/other?uploadId=nope", NULL, NULL), 404);
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads", NULL, NULL), 200);
+	snprintf(want, sizeof(want), "<UploadId>%s</UploadId>", id);
+	CHECK(body_has(t, "<ListMultipartUploadsResult " NS "><Bucket>mpu</Bucket><KeyMarker></KeyMarker>"
+		       "<UploadIdMarker></UploadIdMarker><NextKeyMarker>big</NextKeyMarker>"));
+	CHECK(body_has(t, "<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated><Upload>"
+		       "<Key>big</Key>"));
+	CHECK(body_has(t, want));
+	CHECK(body_has(t, "<Initiated>2026-01-01T00:00:00.000Z</Initiated></Upload>"));
+
+	/* CompleteMultipartUpload's checks. */
+	CHECK_EQ(complete_upload(kv, t, id, ""), 400);
+	CHECK(error_is(t, "MalformedXML"));
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s", id);
+	CHECK_EQ(req(kv, t, "POST", h, target, NULL, NULL), 400);
+	CHECK(error_is(t, "MalformedXML"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>2</PartNumber><ETag>\"08f8e0260c64418510cefb2b06eee5cd\""
+		 "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>\"%s\"</ETag></Part>", hex);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(body_has(t, "<Code>InvalidPartOrder</Code><Message>The list of parts was not in ascending "
+		       "order. Parts must be ordered by part number.</Message><UploadId>"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>\"%s\"</ETag></Part>"
+		 "<Part><PartNumber>2</PartNumber><ETag>0000</ETag></Part>", hex);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(body_has(t, "<Code>InvalidPart</Code><Message>One or more of the specified parts could not "
+		       "be found.  The part may not have been uploaded, or the specified entity tag may "
+		       "not match the part&apos;s entity tag.</Message>"));
+	CHECK(body_has(t, "<PartNumber>2</PartNumber><ETag>0000</ETag>"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>\"%s\"</ETag></Part>"
+		 "<Part><PartNumber>3</PartNumber><ETag>x</ETag></Part>", hex);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(error_is(t, "InvalidPart"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>2</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		 "</ETag></Part><Part><PartNumber>4</PartNumber><ETag>x</ETag></Part>");
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(body_has(t, "<Code>EntityTooSmall</Code><Message>Your proposed upload is smaller than the "
+		       "minimum allowed size</Message><ProposedSize>3</ProposedSize><MinSizeAllowed>5242880"
+		       "</MinSizeAllowed><PartNumber>2</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		       "</ETag>"));
+	CHECK_EQ(complete_upload(kv, t, id, "<Part><PartNumber>x</PartNumber></Part>"), 400);
+	CHECK(error_is(t, "MalformedXML"));
+
+	/* Done: the ETag is the MD5 of the parts' MD5s, "-2". */
+	snprintf(doc, sizeof(doc), "<Part><ETag>\"%s\"</ETag><PartNumber>1</PartNumber></Part>"
+		 "<Part><PartNumber>2</PartNumber><ETag>&quot;08f8e0260c64418510cefb2b06eee5cd&quot;</ETag>"
+		 "</Part>", hex);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 200);
+	md5_of(md5s, 32, md);
+	str_hex_encode(md, 16, hex);
+	snprintf(etag, sizeof(etag), "\"%s-2\"", hex);
+	CHECK(body_has(t, DECL "<CompleteMultipartUploadResult " NS "><Location>"
+		       "https://mpu.s3.amazonaws.com/big</Location><Bucket>mpu</Bucket><Key>big</Key><ETag>"));
+	snprintf(want, sizeof(want), "<ETag>&quot;%s-2&quot;</ETag></CompleteMultipartUploadResult>", hex);
+	CHECK(body_has(t, want));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big", NULL, NULL), 200);
+	CHECK_EQ(t->resp.body.len, big + 3);
+	CHECK(t->resp.body.p[0] == 'a' && t->resp.body.p[big - 1] == 'a' && !strcmp(t->resp.body.p + big, "bbb"));
+	CHECK(header_is(t, "ETag", etag));
+	CHECK(header_is(t, "Content-Type", "text/x-big"));
+	CHECK(header_is(t, "x-amz-meta-size", "large"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big", (const char *[]){ "Range", "bytes=5242879-5242881",
+								    NULL }, NULL), 206);
+	CHECK_STREQ(t->resp.body.p, "abb");
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?list-type=2", NULL, NULL), 200);
+	snprintf(want, sizeof(want), "<ETag>&quot;%s-2&quot;</ETag>", hex);
+	CHECK(body_has(t, want));
+	CHECK(body_has(t, "<Size>5242883</Size>"));
+	/* The upload is gone with its parts. */
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s", id);
+	CHECK_EQ(req(kv, t, "GET", h, target, NULL, NULL), 404);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 404);
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads", NULL, NULL), 200);
+	CHECK(!strstr(t->resp.body.p, "<Upload>"));
+	finish(t, kv);
+}
+
+/* Abort, listings with markers and prefixes, a bucket deleted with uploads in it. */
+static void test_multipart_abort(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+	char id[128], id2[128], target[256];
+
+	CHECK_EQ(req(kv, t, "PUT", h, "/mpu", NULL, NULL), 200);
+	CHECK_EQ(create_upload(kv, t, NULL, id), 200);
+	CHECK_EQ(put_part(kv, t, id, 1, 'a', 10, NULL), 200);
+	CHECK_EQ(req(kv, t, "POST", h, "/mpu/dir/a?uploads", NULL, NULL), 200);
+	body_text(t, "UploadId", id2, sizeof(id2));
+	CHECK(strcmp(id, id2) != 0);
+	CHECK_EQ(req(kv, t, "POST", h, "/mpu/dir/b?uploads", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads&delimiter=/", NULL, NULL), 200);
+	CHECK(body_has(t, "<Delimiter>/</Delimiter>"));
+	CHECK(body_has(t, "<Key>big</Key>"));
+	CHECK(body_has(t, "</Upload><CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads&prefix=dir/&max-uploads=1", NULL, NULL), 200);
+	CHECK(body_has(t, "<NextKeyMarker>dir/a</NextKeyMarker><Prefix>dir/</Prefix>"));
+	CHECK(body_has(t, "<MaxUploads>1</MaxUploads><IsTruncated>true</IsTruncated>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads&key-marker=dir/a", NULL, NULL), 200);
+	CHECK(body_has(t, "<Key>dir/b</Key>") && !strstr(t->resp.body.p, "<Key>big</Key>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads&max-uploads=-1", NULL, NULL), 400);
+	CHECK(body_has(t, "<Message>Argument maxUploads must be an integer between 0 and 2147483647"));
+	/* The upload ID names an upload of one key only. */
+	snprintf(target, sizeof(target), "/mpu/other?uploadId=%s", id);
+	CHECK_EQ(req(kv, t, "DELETE", h, target, NULL, NULL), 404);
+	CHECK(error_is(t, "NoSuchUpload"));
+	snprintf(target, sizeof(target), "/mpu/big?uploadId=%s", id);
+	CHECK_EQ(req(kv, t, "DELETE", h, target, NULL, NULL), 204);
+	CHECK_EQ(t->resp.body.len, 0);
+	CHECK_EQ(req(kv, t, "DELETE", h, target, NULL, NULL), 404);
+	CHECK_EQ(put_part(kv, t, id, 1, 'a', 10, NULL), 404);
+	/* Uploads in progress go with their bucket. */
+	CHECK_EQ(req(kv, t, "DELETE", h, "/mpu", NULL, NULL), 204);
+	CHECK_EQ(req(kv, t, "PUT", h, "/mpu", NULL, NULL), 200);
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu?uploads", NULL, NULL), 200);
+	CHECK(!strstr(t->resp.body.p, "<Upload>"));
+	CHECK_EQ(req(kv, t, "GET", h, "/nobucket?uploads", NULL, NULL), 404);
+	finish(t, kv);
+}
+
+/* A CRC32 upload: composite by default, every part's checksum needed at the end. */
+static void test_multipart_checksums(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	const char *h = "s3.amazonaws.com";
+	char id[128], doc[512];
+	/* CRC32 of "bbb"; the composite one is the CRC32 of its four bytes. */
+	const char *crc = "QGXPDQ==";
+
+	CHECK_EQ(req(kv, t, "PUT", h, "/mpu", NULL, NULL), 200);
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "x-amz-checksum-type", "COMPOSITE", NULL }, id),
+		 400);
+	CHECK(body_has(t, "<Message>The x-amz-checksum-type header can only be used with the "
+		       "x-amz-checksum-algorithm header.</Message>"));
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "x-amz-checksum-algorithm", "SHA256",
+							 "x-amz-checksum-type", "FULL_OBJECT", NULL }, id), 400);
+	CHECK(body_has(t, "<Message>The FULL_OBJECT checksum type cannot be used with the sha256 "
+		       "checksum algorithm.</Message>"));
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "x-amz-checksum-algorithm", "MD4", NULL }, id),
+		 400);
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "x-amz-checksum-algorithm", "CRC32", NULL }, id),
+		 200);
+	CHECK(header_is(t, "x-amz-checksum-algorithm", "CRC32"));
+	CHECK(header_is(t, "x-amz-checksum-type", "COMPOSITE"));
+	CHECK_EQ(put_part(kv, t, id, 1, 'b', 3, (const char *[]){ "x-amz-checksum-sha1",
+								   "XLE4KE1DGr1qBTpWYl7AiL+4iRI=", NULL }), 400);
+	CHECK(body_has(t, "<Message>Checksum Type mismatch occurred, expected checksum Type: crc32, "
+		       "actual checksum Type: sha1</Message>"));
+	CHECK_EQ(put_part(kv, t, id, 1, 'b', 3, (const char *[]){ "x-amz-checksum-crc32", crc, NULL }),
+		 200);
+	CHECK(header_is(t, "x-amz-checksum-crc32", crc));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		 "</ETag></Part>");
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(body_has(t, "<Message>The upload was created using a crc32 checksum. The complete request "
+		       "must include the checksum for each part. It was missing for part 1 in the "
+		       "request.</Message>"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		 "</ETag><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part>");
+	CHECK_EQ(complete_upload(kv, t, id, doc), 400);
+	CHECK(error_is(t, "InvalidPart"));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		 "</ETag><ChecksumCRC32>%s</ChecksumCRC32></Part>", crc);
+	CHECK_EQ(complete_upload(kv, t, id, doc), 200);
+	CHECK(body_has(t, "<ChecksumCRC32>"));
+	CHECK(body_has(t, "<ChecksumCRC32>xp851g==-1</ChecksumCRC32><ChecksumType>COMPOSITE</ChecksumType>"));
+	CHECK_EQ(req(kv, t, "HEAD", h, "/mpu/big", (const char *[]){ "x-amz-checksum-mode", "ENABLED",
+								     NULL }, NULL), 200);
+	CHECK(header_is(t, "x-amz-checksum-type", "COMPOSITE"));
+	/* A full-object CRC32 is the CRC of the whole object. */
+	CHECK_EQ(create_upload(kv, t, (const char *[]){ "x-amz-checksum-algorithm", "crc32",
+							 "x-amz-checksum-type", "FULL_OBJECT", NULL }, id), 200);
+	CHECK_EQ(put_part(kv, t, id, 1, 'b', 3, NULL), 200);
+	CHECK(header_is(t, "x-amz-checksum-crc32", crc));
+	snprintf(doc, sizeof(doc), "<Part><PartNumber>1</PartNumber><ETag>08f8e0260c64418510cefb2b06eee5cd"
+		 "</ETag></Part>");
+	CHECK_EQ(complete_upload(kv, t, id, doc), 200);
+	CHECK(body_has(t, "<ChecksumCRC32>QGXPDQ==</ChecksumCRC32><ChecksumType>FULL_OBJECT</ChecksumType>"));
+	finish(t, kv);
+}
+
+/* An upload holds at most LIMIT_S3_MULTIPART_OBJECT_BYTES. */
+static void test_multipart_limits(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	char id[128];
+	unsigned n = LIMIT_S3_MULTIPART_OBJECT_BYTES / LIMIT_S3_OBJECT_BYTES;
+
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/mpu", NULL, NULL), 200);
+	CHECK_EQ(create_upload(kv, t, NULL, id), 200);
+	for (unsigned i = 1; i <= n; i++)
+		CHECK_EQ(put_part(kv, t, id, i, 'x', LIMIT_S3_OBJECT_BYTES, NULL), 200);
+	CHECK_EQ(put_part(kv, t, id, n + 1, 'x', 1, NULL), 400);
+	CHECK(error_is(t, "EntityTooLarge"));
+	/* Replacing a part counts it once. */
+	CHECK_EQ(put_part(kv, t, id, n, 'y', LIMIT_S3_OBJECT_BYTES, NULL), 200);
+	finish(t, kv);
+}
+
 void test_svc_s3(void)
 {
 	test_classify_hosts();
@@ -840,4 +1204,9 @@ void test_svc_s3(void)
 	test_list();
 	test_policy();
 	test_chunked();
+	test_multipart_classify();
+	test_multipart_flow();
+	test_multipart_abort();
+	test_multipart_checksums();
+	test_multipart_limits();
 }
