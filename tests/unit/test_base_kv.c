@@ -3,6 +3,7 @@
 #include "check.h"
 
 #include "base/kv.h"
+#include "base/kv_cache.h"
 #include "store/kv_sqlite.h"
 
 #include <unistd.h>
@@ -94,13 +95,19 @@ static void conformance(struct kv *kv)
 void test_base_kv(void)
 {
 	char path[] = "/tmp/vpce-kv-XXXXXX";
+	static const char *const spaces[] = { "a", "c", NULL };
 	char wal[64], shm[64];
-	struct kv *kv = kv_mem_new();
+	struct kv *kv = kv_mem_new(), *cached;
 	struct err e;
 	struct buf b;
 	int fd;
 
 	conformance(kv);
+	kv_mem_free(kv);
+	kv = kv_mem_new();
+	cached = kv_cache_new(kv, spaces);
+	conformance(cached);
+	kv_cache_free(cached);
 	kv_mem_free(kv);
 	fd = mkstemp(path);
 	CHECK(fd >= 0);
