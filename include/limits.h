@@ -159,6 +159,11 @@
 #define LIMIT_S3_CHUNKS 65536			/* chunks of one aws-chunked body */
 #define LIMIT_S3_RECORD_BYTES 8192		/* a stored object's description */
 
+/* The services' read cache (base/kv_cache.h) */
+#define LIMIT_KV_CACHE_KEYS 4096		/* entries kept; all dropped past it */
+#define LIMIT_KV_CACHE_BYTES (4 * 1024 * 1024)	/* their spaces, keys and values */
+#define LIMIT_KV_CACHE_NAME 256			/* a space and key; longer ones are not kept */
+
 /* The region's fronts (svc/front.h) */
 #define LIMIT_FRONT_POLICIES 4096		/* compiled policies kept; all dropped past it */
 #define LIMIT_SVC_BACKENDS 64			/* --service-backend flags */

@@ -37,6 +37,29 @@ uint64_t hmap_hash(const char *s)
 	return h;
 }
 
+/* One step of a multiply-xorshift mix (splitmix64's constants). */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 31);
+}
+
+uint64_t hmap_hash_bytes(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w = 0;
+
+	for (; len >= sizeof(w); s += sizeof(w), len -= sizeof(w)) {
+		memcpy(&w, s, sizeof(w));
+		h = mix(h, w);
+	}
+	w = 0;
+	if (len)
+		memcpy(&w, s, len);
+	h = mix(h, w) * 0x94d049bb133111ebull;
+	return h ^ (h >> 29);
+}
+
 /*
  * The first slot to probe: FNV-1a's low bits depend on the low bits of every
  * step only, so IDs that differ in a few characters cluster; folding the high

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <time.h>
 
+#include "base/kv_cache.h"
 #include "base/log.h"
 #include "core/catalog.h"
 #include "core/svcnet.h"
@@ -40,21 +41,24 @@ int services_open(struct services *s, const char *state_path, const struct world
 	if (snprintf(path, sizeof(path), "%s%s", state_path, SERVICES_DATA_SUFFIX) >=
 	    (int)sizeof(path))
 		return err_fail(e, "InternalError", "state file path too long");
-	if (kv_sqlite_open(path, &s->kv, e) < 0)
+	if (kv_sqlite_open(path, &s->file, e) < 0)
 		return -EIO;
 	s->tls = tls_server_new(state_path, services_tls_name, s, e);
 	if (!s->tls) {
-		kv_sqlite_close(s->kv);
-		s->kv = NULL;
+		kv_sqlite_close(s->file);
+		s->file = NULL;
 		return -EIO;
 	}
+	/* vpced alone writes the file, and only through this kv. */
+	s->kv = kv_cache_new(s->file, s3_cached_spaces);
 	return 0;
 }
 
 void services_close(struct services *s)
 {
 	tls_server_free(s->tls);
-	kv_sqlite_close(s->kv);
+	kv_cache_free(s->kv);
+	kv_sqlite_close(s->file);
 	OPENSSL_cleanse(&s->sig, sizeof(s->sig));
 	OPENSSL_cleanse(&s->key_cache, sizeof(s->key_cache));
 	*s = (struct services){ 0 };

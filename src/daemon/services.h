@@ -22,7 +22,8 @@
 struct services {
 	const struct world *w;
 	const struct iam_dir *dir;
-	struct kv *kv;
+	struct kv *kv;			/* the fronts': 'file' through a read cache */
+	struct kv *file;		/* the data file's */
 	struct tls_server *tls;
 	struct sigv4_key_cache key_cache;
 	/* The last signature checked, for its aws-chunked body's signatures. */

@@ -5,6 +5,7 @@
  * desired state, grows with use, and is written by the region's fronts
  * between the API's group commits, so it has its own connection, file and
  * transactions. WAL, synchronous=FULL: a call that returned 0 is on disk.
+ * The file is one connection's alone (exclusive locking mode) while open.
  */
 #include "compat.h"
 #include "store/kv_sqlite.h"
@@ -189,7 +190,15 @@ static const struct kv_ops sqlite_ops = {
 
 int kv_sqlite_open(const char *path, struct kv **out, struct err *e)
 {
+	/*
+	 * vpced alone opens the file (the state file's flock keeps a second
+	 * one out), so the lock is taken once and held: no POSIX lock and
+	 * unlock around every transaction, and the WAL's index in memory
+	 * rather than a shared -shm file. Set before the first access, which
+	 * the next pragma is. Durability is synchronous=FULL's, as before.
+	 */
 	static const char schema[] =
+		"PRAGMA locking_mode = EXCLUSIVE;"
 		"PRAGMA journal_mode = WAL;"
 		"PRAGMA synchronous = FULL;"
 		"CREATE TABLE IF NOT EXISTS kv(space TEXT NOT NULL, k BLOB NOT NULL, v BLOB NOT NULL,"
@@ -198,8 +207,10 @@ int kv_sqlite_open(const char *path, struct kv **out, struct err *e)
 	char *msg = NULL;
 
 	k->kv.ops = &sqlite_ops;
-	if (sqlite3_open_v2(path, &k->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-		    SQLITE_OK ||
+	/* One thread uses it: SQLite's own mutexes would only cost. */
+	if (sqlite3_open_v2(path, &k->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK ||
 	    sqlite3_exec(k->db, schema, NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	for (int i = 0; i < KV_STMTS; i++)

@@ -63,7 +63,8 @@ static struct policy *compiled(struct svc_policy_cache *c, enum pol_type type, c
 	struct cached_policy *head, *x;
 	char key[40];
 
-	snprintf(key, sizeof(key), "%d:%016llx", (int)type, (unsigned long long)fnv(text, len));
+	snprintf(key, sizeof(key), "%d:%016llx", (int)type,
+		 (unsigned long long)hmap_hash_bytes(text, len));
 	head = hmap_get(&c->by_text, key);
 	for (x = head; x; x = x->next)
 		if (x->len == len && !memcmp(x->text, text, len))

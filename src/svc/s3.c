@@ -118,6 +118,8 @@ int s3_fail_err(struct s3_ctx *x, const struct err *e)
 	return -EINVAL;
 }
 
+const char *const s3_cached_spaces[] = { S3_SPACE_BUCKET, S3_SPACE_POLICY, NULL };
+
 static int internal_error(struct s3_ctx *x)
 {
 	return s3_fail(x, 500, "InternalError", "We encountered an internal error. Please try again.",

@@ -18,6 +18,12 @@
 #include "io/http.h"
 #include "policy/policy.h"
 
+/*
+ * The kv spaces that every request reads and few write (buckets, bucket
+ * policies): worth a read cache (base/kv_cache.h). NULL-terminated.
+ */
+extern const char *const s3_cached_spaces[];
+
 /* The namespace of S3's response documents. */
 #define S3_XML_NS "http://s3.amazonaws.com/doc/2006-03-01/"
 #define S3_BUCKET_SIZE 64	/* 63 characters and a NUL */

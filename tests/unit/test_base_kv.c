@@ -3,8 +3,11 @@
 #include "check.h"
 
 #include "base/kv.h"
+#include "base/kv_cache.h"
 #include "store/kv_sqlite.h"
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void test_base_kv(void);
@@ -91,16 +94,52 @@ static void conformance(struct kv *kv)
 	buf_release(&b);
 }
 
+/*
+ * A process killed with the file open: its lock goes with it, and what a
+ * call had returned 0 for is read back from the WAL by the next opener.
+ */
+static void killed_writer(const char *path)
+{
+	struct kv *kv;
+	struct err e;
+	struct buf b;
+	int status;
+	pid_t pid = fork();
+
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		if (kv_sqlite_open(path, &kv, &e) < 0 ||
+		    kv_put(kv, "a", str_c("killed"), str_c("kept")) < 0)
+			_exit(1);
+		raise(SIGKILL);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CHECK_EQ(kv_sqlite_open(path, &kv, &e), 0);
+	buf_init(&b, 64);
+	CHECK_EQ(kv_get(kv, "a", str_c("killed"), &b), 0);
+	CHECK_STREQ(b.p, "kept");
+	buf_release(&b);
+	kv_sqlite_close(kv);
+}
+
 void test_base_kv(void)
 {
 	char path[] = "/tmp/vpce-kv-XXXXXX";
+	static const char *const spaces[] = { "a", "c", NULL };
 	char wal[64], shm[64];
-	struct kv *kv = kv_mem_new();
+	struct kv *kv = kv_mem_new(), *cached;
 	struct err e;
 	struct buf b;
 	int fd;
 
 	conformance(kv);
+	kv_mem_free(kv);
+	kv = kv_mem_new();
+	cached = kv_cache_new(kv, spaces);
+	conformance(cached);
+	kv_cache_free(cached);
 	kv_mem_free(kv);
 	fd = mkstemp(path);
 	CHECK(fd >= 0);
@@ -108,13 +147,15 @@ void test_base_kv(void)
 	CHECK_EQ(kv_sqlite_open(path, &kv, &e), 0);
 	conformance(kv);
 	kv_sqlite_close(kv);
-	/* What was kept is there after a reopen. */
+	/* What was kept is there after a reopen; the file is that kv's alone. */
 	CHECK_EQ(kv_sqlite_open(path, &kv, &e), 0);
+	CHECK(kv_sqlite_open(path, &cached, &e) < 0);
 	buf_init(&b, 64);
 	CHECK_EQ(kv_get(kv, "a", str_c("k3"), &b), 0);
 	CHECK_STREQ(b.p, "new");
 	buf_release(&b);
 	kv_sqlite_close(kv);
+	killed_writer(path);
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	snprintf(shm, sizeof(shm), "%s-shm", path);
 	unlink(path);

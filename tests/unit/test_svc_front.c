@@ -8,6 +8,7 @@
 #include "check.h"
 #include "world_fixture.h"
 
+#include "base/kv_cache.h"
 #include "base/xalloc.h"
 #include "core/ops.h"
 #include "svc/front.h"
@@ -17,7 +18,8 @@ void test_svc_front(void);
 struct scene {
 	struct fixture f;
 	struct svc_front front;
-	struct kv *kv;
+	struct kv *mem;
+	struct kv *kv;			/* 'mem' through the daemon's read cache */
 	enum svc_auth auth;
 	struct svc_caller caller;
 	const char *policies[2];
@@ -128,7 +130,8 @@ static void setup(struct scene *s)
 	CHECK_EQ(vpce_create(&s->f.w, &s->f.cx, &(struct vpce_create_req){
 		.vpc_id = v->res.id, .service_name = "com.amazonaws.us-east-1.s3",
 		.rtbs = rtbs, .n_rtbs = 1, .private_dns = -1 }, &s->gw, &s->f.e), 0);
-	s->kv = kv_mem_new();
+	s->mem = kv_mem_new();
+	s->kv = kv_cache_new(s->mem, s3_cached_spaces);
 	s->front = (struct svc_front){ .w = &s->f.w, .kv = s->kv, .auth = fake_auth, .auth_arg = s,
 				       .origin = fake_origin, .origin_arg = s, .clock_ms = fixed_clock,
 				       .responder = { .w = &s->f.w } };
@@ -146,7 +149,8 @@ static void setup(struct scene *s)
 static void teardown(struct scene *s)
 {
 	svc_front_release(&s->front);
-	kv_mem_free(s->kv);
+	kv_cache_free(s->kv);
+	kv_mem_free(s->mem);
 	fixture_release(&s->f);
 }
 
@@ -308,6 +312,49 @@ static void backends(struct scene *s, struct http_response *r)
 	s->front.backends = NULL;
 }
 
+/*
+ * Buckets and their policies come from the read cache: each change to
+ * them decides the very next request.
+ */
+static void test_bucket_cache(struct http_response *r)
+{
+	static const char deny_get[] =
+		"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+		"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::cached/*\"}]}";
+	const struct svc_caller other = { .account = "444455556666", .type = "User",
+					   .arn = "arn:aws:iam::444455556666:user/mallory",
+					   .region = "us-east-1", .unrestricted = true };
+	struct scene s;
+
+	setup(&s);
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached", NULL, NULL, r), 200);
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached/o", NULL, "first", r), 200);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 200);
+	/* A bucket policy put, deleted, put again. */
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached?policy", NULL, deny_get, r), 204);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 403);
+	CHECK(has(r, "with an explicit deny in a resource-based policy"));
+	CHECK_EQ(ask(&s, S3_IP, "DELETE", "/cached?policy", NULL, NULL, r), 204);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 200);
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached?policy", NULL, deny_get, r), 204);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 403);
+	/* The bucket deleted goes with its policy; the name taken by another account is its. */
+	CHECK_EQ(ask(&s, S3_IP, "DELETE", "/cached/o", NULL, NULL, r), 204);
+	CHECK_EQ(ask(&s, S3_IP, "DELETE", "/cached", NULL, NULL, r), 204);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 404);
+	CHECK(has(r, "<Code>NoSuchBucket</Code>"));
+	s.caller = other;
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached", NULL, NULL, r), 200);
+	CHECK_EQ(ask(&s, S3_IP, "PUT", "/cached/o", NULL, "second", r), 200);
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 200);
+	CHECK(has(r, "second"));
+	str_lcpy(s.caller.account, "111122223333", sizeof(s.caller.account));
+	str_lcpy(s.caller.arn, "arn:aws:iam::111122223333:user/alice", sizeof(s.caller.arn));
+	CHECK_EQ(ask(&s, S3_IP, "GET", "/cached/o", NULL, NULL, r), 403);
+	CHECK(has(r, "<Message>Access Denied</Message>"));
+	teardown(&s);
+}
+
 void test_svc_front(void)
 {
 	struct scene s;
@@ -399,6 +446,7 @@ void test_svc_front(void)
 	s.caller.unrestricted = true;
 	backends(&s, &r);
 	teardown(&s);
+	test_bucket_cache(&r);
 	buf_release(&r.body);
 	buf_release(&r.headers);
 }
