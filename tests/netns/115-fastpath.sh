@@ -2,7 +2,8 @@
 # The VPC router's fast path (src/dataplane/bpf/fastpath.bpf.c): established
 # TCP between instances skips the router's stack (its counters move), while
 # every flow still starts in it: a group that does not admit a port keeps
-# its connections out, and a new group rule admits them. Its pins go with
+# its connections out, and a new group rule admits them; conntrack still
+# sees the handshake through (its entry is established). Its pins go with
 # the VPC and with --teardown. Needs root, nft and bpftool; exits 77 without.
 . "$(dirname "$0")/dataplane.sh"
 command -v bpftool >/dev/null || { echo "needs bpftool (make deps)"; exit 77; }
@@ -31,25 +32,29 @@ for v in json.load(sys.stdin)["values"]:
     total += int.from_bytes(bytes(int(b, 16) for b in x), "little") if isinstance(x, list) else x
 print(total)'
 }
-# chat FROM TO PORT N: N request/response exchanges on one connection; prints "ok N".
+# chat FROM TO PORT N [HOLD]: N request/response exchanges on one connection;
+# prints "ok N", then keeps the connection open HOLD seconds.
 chat() {
-	ip netns exec "$P$1" python3 - "$2" "$3" "$4" <<'PY'
-import socket, sys
+	ip netns exec "$P$1" python3 - "$2" "$3" "$4" "${5:-0}" <<'PY'
+import socket, sys, time
 try:
     s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
     for i in range(int(sys.argv[3])):
         s.sendall(b"ping")
         assert s.recv(4) == b"pong"
-    print("ok", sys.argv[3])
+    print("ok", sys.argv[3], flush=True)
+    time.sleep(float(sys.argv[4]))
 except OSError:
     print("blocked")
 PY
 }
-ip netns exec "$P$B" python3 - <<'PY' &
-import socket, threading
+# serve NAMESPACE ADDRESS: answers "pong" to every "ping" on ADDRESS:7000, for a minute.
+serve() {
+	ip netns exec "$1" python3 - "$2" <<'PY' &
+import socket, sys, threading
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("10.0.2.10", 7000))
+srv.bind((sys.argv[1], 7000))
 srv.listen(8)
 srv.settimeout(60)
 def serve(c):
@@ -65,7 +70,17 @@ while True:
         break
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
-SERVER=$!
+	SERVERS+=($!)
+}
+# ct_state ADDRESS: conntrack's TCP states of the router's open connections to
+# ADDRESS:7000 (closed ones wait in TIME_WAIT).
+ct_state() {
+	ip netns exec "$P$VPC" awk -v d="dst=$1 " '$3 == "tcp" && index($0, d) && / dport=7000 / &&
+		$6 != "TIME_WAIT" { print $6 }' \
+		/proc/net/nf_conntrack | sort -u
+}
+SERVERS=()
+serve "$P$B" 10.0.2.10
 sleep 0.5
 
 # The default group admits only its members: A and B are both in it.
@@ -73,6 +88,12 @@ before=$(fast_count)
 eq "$(chat "$A" 10.0.2.10 7000 200)" "ok 200" "200 exchanges across subnets"
 after=$(fast_count)
 [ $((after - before)) -ge 200 ] || fail "the fast path carried $((after - before)) segments of 400"
+# The handshake's last ACK is the router's: conntrack holds the flow as established, not SYN_RECV.
+chat "$A" 10.0.2.10 7000 5 1 >"$TMP/held" &
+held=$!
+eventually "ok 5" cat "$TMP/held"
+eq "$(ct_state 10.0.2.10)" ESTABLISHED "conntrack's state of an open connection"
+wait "$held"
 
 # A group that does not admit the port: no connection starts, fast path or not.
 WEB=$(ec2 create-security-group --group-name web --description web --vpc-id "$VPC" \
@@ -81,7 +102,7 @@ ec2 modify-instance-attribute --instance-id "$B" --groups "$WEB"
 eventually blocked chat "$A" 10.0.2.10 7000 1
 ec2 authorize-security-group-ingress --group-id "$WEB" --protocol tcp --port 7000 --source-group "$SG" >/dev/null
 eventually "ok 50" chat "$A" 10.0.2.10 7000 50
-kill "$SERVER" 2>/dev/null || true
+kill "${SERVERS[@]}" 2>/dev/null || true
 
 # The pins go with the VPC's namespace.
 stop_vpced

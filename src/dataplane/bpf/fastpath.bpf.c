@@ -3,7 +3,7 @@
  * The VPC router's fast path (docs/dataplane.md), on the tc ingress hook of
  * each ENI's port in a VPC namespace: a TCP segment without SYN, FIN or RST,
  * sent from the port's own address to another ENI of the VPC, of a flow
- * conntrack has seen answered, goes straight into the destination's
+ * conntrack holds as established, goes straight into the destination's
  * namespace (bpf_redirect_peer), as the router would have forwarded it
  * (TTL down by one, MACs those of the router's side and the destination
  * ENI) or, within a subnet, as the bridge would have (unchanged).
@@ -17,6 +17,7 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 #include <linux/pkt_cls.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_endian.h>
@@ -31,16 +32,35 @@ struct bpf_ct_opts {
 	__u8 reserved[2];
 };
 
-/* Only 'status' is read; CO-RE finds it in the running kernel's layout. */
+/* What is read of a conntrack entry; CO-RE finds it in the running kernel's layout. */
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+struct ip_ct_tcp {
+	__u8 state;
+};
+
+union nf_conntrack_proto {
+	struct ip_ct_tcp tcp;
+};
+
 struct nf_conn {
+	__u32 timeout;		/* when it expires, in jiffies (32 bits) */
 	unsigned long status;
-} __attribute__((preserve_access_index));
+	union nf_conntrack_proto proto;
+};
+#pragma clang attribute pop
 
 struct nf_conn *bpf_skb_ct_lookup(struct __sk_buff *, struct bpf_sock_tuple *, __u32,
 				  struct bpf_ct_opts *, __u32) __ksym;
 void bpf_ct_release(struct nf_conn *) __ksym;
 
 #define CURRENT_NETNS (-1)
+/*
+ * Segments skip conntrack, so nothing here refreshes an entry's timeout:
+ * a flow whose entry has less than this left takes the router's stack,
+ * which refreshes it (two minutes at HZ 1000, longer at lower HZ; an
+ * established entry lasts five days).
+ */
+#define CT_MARGIN_JIFFIES 120000
 
 /* Where an ENI's address leads: its port, its MAC, the router's MAC on that side. */
 struct hop {
@@ -96,6 +116,19 @@ static __always_inline void count(__u32 k)
 		(*v)++;
 }
 
+/*
+ * Whether the fast path may carry a segment of 'ct': answered, established
+ * as conntrack's TCP state machine sees it (the handshake's last ACK, like
+ * every FIN and RST, is the stack's to see), and not near its timeout.
+ */
+static __always_inline int ct_carried(const struct nf_conn *ct)
+{
+	__s32 left = (__s32)(ct->timeout - (__u32)bpf_jiffies64());
+
+	return (ct->status & IPS_SEEN_REPLY) && ct->proto.tcp.state == TCP_CONNTRACK_ESTABLISHED &&
+	       left > CT_MARGIN_JIFFIES;
+}
+
 SEC("tc")
 int vpce_fastpath(struct __sk_buff *skb)
 {
@@ -104,13 +137,12 @@ int vpce_fastpath(struct __sk_buff *skb)
 	struct bpf_sock_tuple t = {};
 	struct ethhdr *eth = data;
 	__u32 ifindex = skb->ingress_ifindex, daddr, sum;
-	unsigned long status;
 	struct nf_conn *ct;
 	struct tcphdr *tcp;
 	struct iphdr *ip;
 	struct port *own;
 	struct hop *h;
-	int routed;
+	int routed, ok;
 
 	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return TC_ACT_OK;
@@ -140,9 +172,9 @@ int vpce_fastpath(struct __sk_buff *skb)
 	ct = bpf_skb_ct_lookup(skb, &t, sizeof(t.ipv4), &opts, sizeof(opts));
 	if (!ct)
 		return TC_ACT_OK;
-	status = ct->status;
+	ok = ct_carried(ct);
 	bpf_ct_release(ct);
-	if (!(status & IPS_SEEN_REPLY)) {
+	if (!ok) {
 		count(1);
 		return TC_ACT_OK;
 	}
