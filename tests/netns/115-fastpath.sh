@@ -1,10 +1,11 @@
 #!/bin/bash
 # The VPC router's fast path (src/dataplane/bpf/fastpath.bpf.c): established
-# TCP between instances skips the router's stack (its counters move), while
-# every flow still starts in it: a group that does not admit a port keeps
-# its connections out, and a new group rule admits them; conntrack still
-# sees the handshake through (its entry is established). Its pins go with
-# the VPC and with --teardown. Needs root, nft and bpftool; exits 77 without.
+# TCP between instances, and to an interface endpoint's service and back,
+# skips the router's stack (its counters move), while every flow still
+# starts in it: a group that does not admit a port keeps its connections
+# out, and a new group rule admits them; conntrack still sees the handshake
+# through (its entry is established). Its pins go with the VPC and with
+# --teardown. Needs root, nft and bpftool; exits 77 without.
 . "$(dirname "$0")/dataplane.sh"
 command -v bpftool >/dev/null || { echo "needs bpftool (make deps)"; exit 77; }
 start_vpced
@@ -21,9 +22,10 @@ if ! ls "$pins"/*/prog >/dev/null 2>&1; then
 fi
 stats=$(ls -d "$pins"/*/stats)
 
-# fast_count: segments the fast path carried, over both CPUs.
+# fast_count [KEY]: segments the fast path carried, over both CPUs: between
+# instances (0), to an endpoint's service (2), its answers (3).
 fast_count() {
-	bpftool -j map lookup pinned "$stats" key hex 00 00 00 00 |
+	bpftool -j map lookup pinned "$stats" key hex "0${1:-0}" 00 00 00 |
 		python3 -c '
 import json, sys
 total = 0
@@ -102,6 +104,40 @@ ec2 modify-instance-attribute --instance-id "$B" --groups "$WEB"
 eventually blocked chat "$A" 10.0.2.10 7000 1
 ec2 authorize-security-group-ingress --group-id "$WEB" --protocol tcp --port 7000 --source-group "$SG" >/dev/null
 eventually "ok 50" chat "$A" 10.0.2.10 7000 50
+
+# An interface endpoint (SQS, 198.18.0.65 in the region) in B's subnet, in
+# the default group, which admits A: its established flows are translated
+# and carried both ways (A's port to the region, pl0 back to A).
+E=$(ec2 create-vpc-endpoint --vpc-id "$VPC" --vpc-endpoint-type Interface \
+	--service-name com.amazonaws.us-east-1.sqs --subnet-ids "$S2" --no-private-dns-enabled \
+	--query VpcEndpoint.VpcEndpointId --output text)
+ENI=$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$E" --query 'VpcEndpoints[0].NetworkInterfaceIds[0]' \
+	--output text)
+EIP=$(ec2 describe-network-interfaces --network-interface-ids "$ENI" \
+	--query 'NetworkInterfaces[0].PrivateIpAddress' --output text)
+for _ in $(seq 40); do ip netns exec "$P$VPC" ip link show pl0 >/dev/null 2>&1 && break; sleep 0.05; done
+serve "${P}region" 198.18.0.65
+sleep 0.5
+eventually "ok 1" chat "$A" "$EIP" 7000 1
+out_before=$(fast_count 2) back_before=$(fast_count 3)
+eq "$(chat "$A" "$EIP" 7000 200)" "ok 200" "200 exchanges with the endpoint's service"
+out=$(($(fast_count 2) - out_before)) back=$(($(fast_count 3) - back_before))
+[ "$out" -ge 190 ] || fail "the fast path carried $out segments of ~200 to the endpoint's service"
+[ "$back" -ge 190 ] || fail "the fast path carried $back answers of ~200 back from it"
+chat "$A" "$EIP" 7000 5 1 >"$TMP/held" &
+held=$!
+eventually "ok 5" cat "$TMP/held"
+eq "$(ct_state "$EIP")" ESTABLISHED "conntrack's state of an open connection to the endpoint"
+wait "$held"
+# The endpoint's groups still decide every new connection: one that admits nothing keeps A out.
+SHUT=$(ec2 create-security-group --group-name shut --description shut --vpc-id "$VPC" \
+	--query GroupId --output text)
+ec2 modify-vpc-endpoint --vpc-endpoint-id "$E" --add-security-group-ids "$SHUT" \
+	--remove-security-group-ids "$SG" >/dev/null
+eventually blocked chat "$A" "$EIP" 7000 1
+ec2 modify-vpc-endpoint --vpc-endpoint-id "$E" --add-security-group-ids "$SG" \
+	--remove-security-group-ids "$SHUT" >/dev/null
+eventually "ok 50" chat "$A" "$EIP" 7000 50
 kill "${SERVERS[@]}" 2>/dev/null || true
 
 # The pins go with the VPC's namespace.
