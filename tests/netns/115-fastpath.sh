@@ -34,13 +34,14 @@ for v in json.load(sys.stdin)["values"]:
     total += int.from_bytes(bytes(int(b, 16) for b in x), "little") if isinstance(x, list) else x
 print(total)'
 }
-# chat FROM TO PORT N [HOLD]: N request/response exchanges on one connection;
-# prints "ok N", then keeps the connection open HOLD seconds.
+# chat FROM TO PORT N [HOLD]: N request/response exchanges on one connection
+# (from port SPORT if set); prints "ok N", then keeps it open HOLD seconds.
 chat() {
-	ip netns exec "$P$1" python3 - "$2" "$3" "$4" "${5:-0}" <<'PY'
+	ip netns exec "$P$1" python3 - "$2" "$3" "$4" "${5:-0}" "${SPORT:-0}" <<'PY'
 import socket, sys, time
 try:
-    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2,
+                                 source_address=("", int(sys.argv[5])))
     for i in range(int(sys.argv[3])):
         s.sendall(b"ping")
         assert s.recv(4) == b"pong"
@@ -124,10 +125,22 @@ eq "$(chat "$A" "$EIP" 7000 200)" "ok 200" "200 exchanges with the endpoint's se
 out=$(($(fast_count 2) - out_before)) back=$(($(fast_count 3) - back_before))
 [ "$out" -ge 190 ] || fail "the fast path carried $out segments of ~200 to the endpoint's service"
 [ "$back" -ge 190 ] || fail "the fast path carried $back answers of ~200 back from it"
-chat "$A" "$EIP" 7000 5 1 >"$TMP/held" &
+SPORT=40000 chat "$A" "$EIP" 7000 5 2 >"$TMP/held" &
 held=$!
 eventually "ok 5" cat "$TMP/held"
 eq "$(ct_state "$EIP")" ESTABLISHED "conntrack's state of an open connection to the endpoint"
+# B from the same port while A's connection holds it: the SNAT to the VPC's
+# one PrivateLink address takes another port, which the fast path writes too.
+ec2 authorize-security-group-ingress --group-id "$SG" --protocol tcp --port 7000 --source-group "$WEB" \
+	>/dev/null
+out_before=$(fast_count 2) back_before=$(fast_count 3)
+eq "$(SPORT=40000 chat "$B" "$EIP" 7000 50)" "ok 50" "50 exchanges from the same port of another instance"
+out=$(($(fast_count 2) - out_before)) back=$(($(fast_count 3) - back_before))
+[ "$out" -ge 45 ] && [ "$back" -ge 45 ] || fail "the fast path carried $out and $back segments of ~50 each way"
+reply_port=$(ip netns exec "$P$VPC" awk '/src=10.0.2.10 .* sport=40000 / {
+	for (i = 1; i <= NF; i++) if ($i ~ /^dport=/ && n++) { sub("dport=", "", $i); print $i } }' \
+	/proc/net/nf_conntrack)
+[ -n "$reply_port" ] && [ "$reply_port" != 40000 ] || fail "B's connection kept port 40000 ('$reply_port')"
 wait "$held"
 # The endpoint's groups still decide every new connection: one that admits nothing keeps A out.
 SHUT=$(ec2 create-security-group --group-name shut --description shut --vpc-id "$VPC" \
