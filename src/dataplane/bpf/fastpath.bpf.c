@@ -308,11 +308,11 @@ static __always_inline void ttl_down(struct iphdr *ip)
 }
 
 /*
- * Sends the segment of 'skb', flow 'from', on as the router would: TTL
- * down, MACs 'smac' and 'dmac', its flow rewritten to 'to' (what
- * conntrack's NAT does) with the IP and TCP checksums following (the
- * pseudo-header's part only, when the checksum is left to the device).
- * Returns -1 if the packet is no longer readable.
+ * Rewrites the segment of 'skb', flow 'from', as the router would send it
+ * on: TTL down, MACs 'smac' and 'dmac', its flow 'to' (what conntrack's
+ * NAT does) with the IP and TCP checksums following (the pseudo-header's
+ * part only, when the checksum is left to the device). Returns 0, or -1
+ * if the packet is no longer readable or a checksum could not be written.
  */
 static __always_inline int hop(struct __sk_buff *skb, const __u8 *smac, const __u8 *dmac,
 			       const struct flow *from, const struct flow *to)
