@@ -20,7 +20,9 @@
 #include "core/cidr.h"
 
 #define BPF_FS "/sys/fs/bpf"
-#define PROG_NAME "vpce_fastpath"
+#define PROG_NAME "vpce_fastpath"	/* on every ENI's port */
+#define ANSWERS_NAME "vpce_answers"	/* on pl0 */
+#define PL_LINK "pl0"			/* netplan's link to the region */
 #define TC_HANDLE 1
 #define TC_PRIORITY 1
 
@@ -32,17 +34,25 @@ struct hop {
 	uint32_t ifindex;
 	uint8_t dmac[6];
 	uint8_t smac[6];
+	uint32_t br;
 };
 
 struct port {
 	uint32_t ip;
 	uint8_t router_mac[6];
 	uint8_t pad[2];
+	uint32_t br;
+};
+
+struct endpoint {
+	uint32_t link;
+	uint32_t out_table;
+	uint32_t table;
 };
 
 struct pins {
-	int prog, hops, ports;
-	uint32_t prog_id;
+	int prog, answers, hops, ports, endpoints;
+	uint32_t prog_id, answers_id;
 };
 
 /* libbpf's own messages: the kernel's answers to probes it expects (EEXIST, ENOENT) included. */
@@ -88,12 +98,23 @@ static void pin_path(char *dst, size_t size, const char *ns_name, const char *wh
 
 static void close_pins(struct pins *k)
 {
-	if (k->prog >= 0)
-		close(k->prog);
-	if (k->hops >= 0)
-		close(k->hops);
-	if (k->ports >= 0)
-		close(k->ports);
+	int fds[] = { k->prog, k->answers, k->hops, k->ports, k->endpoints };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* Pins program 'name' of 'obj' as 'what' under the namespace's directory. */
+static int pin_prog(struct bpf_object *obj, const char *ns_name, const char *name, const char *what)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, name);
+	char path[512];
+
+	if (!prog)
+		return -ENOENT;
+	pin_path(path, sizeof(path), ns_name, what);
+	return bpf_program__pin(prog, path);
 }
 
 /* Loads the object with its maps pinned under the namespace's directory, and pins the program. */
@@ -101,7 +122,6 @@ static int load(const char *ns_name)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "vpce_fastpath");
 	struct bpf_object *obj;
-	struct bpf_program *prog;
 	struct bpf_map *map;
 	char path[512];
 	int ret;
@@ -118,36 +138,46 @@ static int load(const char *ns_name)
 		bpf_map__set_pin_path(map, path);
 	}
 	ret = bpf_object__load(obj);
-	prog = ret ? NULL : bpf_object__find_program_by_name(obj, PROG_NAME);
-	if (!ret && !prog)
-		ret = -ENOENT;
-	if (!ret) {
-		pin_path(path, sizeof(path), ns_name, "prog");
-		ret = bpf_program__pin(prog, path);
-	}
+	if (!ret)
+		ret = pin_prog(obj, ns_name, PROG_NAME, "prog");
+	if (!ret)
+		ret = pin_prog(obj, ns_name, ANSWERS_NAME, "answers");
 	bpf_object__close(obj);	/* the pins hold what is needed */
 	return ret;
 }
 
-static int open_pins(const char *ns_name, struct pins *k)
+static int pin_get(const char *ns_name, const char *what)
+{
+	char path[512];
+
+	pin_path(path, sizeof(path), ns_name, what);
+	return bpf_obj_get(path);
+}
+
+/* The kernel's ID of program 'fd'; 0 if it has none. */
+static uint32_t prog_id(int fd)
 {
 	struct bpf_prog_info info = { 0 };
 	uint32_t len = sizeof(info);
-	char path[512];
 
-	*k = (struct pins){ -1, -1, -1, 0 };
-	pin_path(path, sizeof(path), ns_name, "prog");
-	k->prog = bpf_obj_get(path);
-	pin_path(path, sizeof(path), ns_name, "hops");
-	k->hops = bpf_obj_get(path);
-	pin_path(path, sizeof(path), ns_name, "ports");
-	k->ports = bpf_obj_get(path);
-	if (k->prog < 0 || k->hops < 0 || k->ports < 0 ||
-	    bpf_obj_get_info_by_fd(k->prog, &info, &len) < 0) {
+	return bpf_obj_get_info_by_fd(fd, &info, &len) < 0 ? 0 : info.id;
+}
+
+static int open_pins(const char *ns_name, struct pins *k)
+{
+	*k = (struct pins){
+		.prog = pin_get(ns_name, "prog"),
+		.answers = pin_get(ns_name, "answers"),
+		.hops = pin_get(ns_name, "hops"),
+		.ports = pin_get(ns_name, "ports"),
+		.endpoints = pin_get(ns_name, "endpoints"),
+	};
+	k->prog_id = k->prog < 0 ? 0 : prog_id(k->prog);
+	k->answers_id = k->answers < 0 ? 0 : prog_id(k->answers);
+	if (!k->prog_id || !k->answers_id || k->hops < 0 || k->ports < 0 || k->endpoints < 0) {
 		close_pins(k);
 		return -ENOENT;
 	}
-	k->prog_id = info.id;
 	return 0;
 }
 
@@ -223,7 +253,8 @@ static void prune(int fd, uint32_t *keep, size_t n)
 	} while (n_gone == ARRAY_SIZE(gone));
 }
 
-static int attach(const struct pins *k, int ifindex)
+/* Attaches program 'fd' (kernel ID 'id') to the tc ingress of link 'ifindex', unless it is there. */
+static int attach(int fd, uint32_t id, int ifindex)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, q, .handle = TC_HANDLE, .priority = TC_PRIORITY);
@@ -231,43 +262,47 @@ static int attach(const struct pins *k, int ifindex)
 
 	if (ret < 0 && ret != -EEXIST)
 		return ret;
-	if (bpf_tc_query(&hook, &q) == 0 && q.prog_id == k->prog_id)
+	if (bpf_tc_query(&hook, &q) == 0 && q.prog_id == id)
 		return 0;
 	q = (struct bpf_tc_opts){ .sz = sizeof(q), .handle = TC_HANDLE, .priority = TC_PRIORITY,
-				  .prog_fd = k->prog, .flags = BPF_TC_F_REPLACE };
+				  .prog_fd = fd, .flags = BPF_TC_F_REPLACE };
 	return bpf_tc_attach(&hook, &q);
 }
 
-int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
+/* Opens the pins of namespace 'ns_name', loading the object first when they are not there. */
+static int open_or_load(const char *ns_name, struct pins *k, char *err, size_t size)
 {
-	const char *ns_name = p->ns[ns].name;
-	uint32_t *keys = NULL, *ifs = NULL;
-	size_t n = 0;
-	struct pins k;
 	char dir[512];
 	int ret;
 
-	libbpf_set_print(quiet);
 	if ((ret = ensure_bpffs()) < 0) {
 		snprintf(err, size, "mounting %s", BPF_FS);
 		return ret;
 	}
-	if (open_pins(ns_name, &k) < 0) {
-		fp_forget(ns_name);	/* another version's, or a load a crash cut short */
-		snprintf(dir, sizeof(dir), "%s/%.64s", BPF_FS, ns_name);
-		mkdir(dir, 0700);
-		snprintf(dir, sizeof(dir), "%s/%.64s/%s", BPF_FS, ns_name, version());
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			snprintf(err, size, "making %s", dir);
-			return -errno;
-		}
-		if ((ret = load(ns_name)) < 0 || (ret = open_pins(ns_name, &k)) < 0) {
-			snprintf(err, size, "loading the fast path");
-			return ret;
-		}
+	if (open_pins(ns_name, k) == 0)
+		return 0;
+	fp_forget(ns_name);	/* another version's, or a load a crash cut short */
+	snprintf(dir, sizeof(dir), "%s/%.64s", BPF_FS, ns_name);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/%.64s/%s", BPF_FS, ns_name, version());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(err, size, "making %s", dir);
+		return -errno;
 	}
-	keys = calloc(p->n_ports + 1, sizeof(*keys));
-	ifs = calloc(p->n_ports + 1, sizeof(*ifs));
+	if ((ret = load(ns_name)) < 0 || (ret = open_pins(ns_name, k)) < 0)
+		snprintf(err, size, "loading the fast path");
+	return ret;
+}
+
+/* The ports of 'ns' and where each instance's address leads; the program on every port. */
+static int sync_ports(const struct np_plan *p, size_t ns, const struct pins *k, char *err,
+		      size_t size)
+{
+	uint32_t *keys = calloc(p->n_ports + 1, sizeof(*keys));
+	uint32_t *ifs = calloc(p->n_ports + 1, sizeof(*ifs));
+	size_t n = 0;
+	int ret = 0;
+
 	for (size_t i = 0; keys && ifs && i < p->n_ports; i++) {
 		const struct np_port *x = &p->ports[i];
 		uint32_t ifindex, ip = htonl(x->ip);
@@ -280,34 +315,84 @@ int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
 		/* Its bridge: a walk of the links, fine at a VPC's hundreds of ports. */
 		br = master_of(p, ns, x->dev);
 		ifindex = if_nametoindex(x->dev);
-		h = (struct hop){ .ifindex = ifindex };
-		if (!ifindex || !br || link_mac(br, pt.router_mac) < 0)
+		pt.br = br ? if_nametoindex(br) : 0;
+		h = (struct hop){ .ifindex = ifindex, .br = pt.br };
+		if (!ifindex || !pt.br || link_mac(br, pt.router_mac) < 0)
 			continue;
-		ret = attach(&k, (int)ifindex);
+		ret = attach(k->prog, k->prog_id, (int)ifindex);
 		if (ret < 0) {
 			snprintf(err, size, "attaching the fast path to %s", x->dev);
 			break;
 		}
-		bpf_map_update_elem(k.ports, &ifindex, &pt, BPF_ANY);
+		bpf_map_update_elem(k->ports, &ifindex, &pt, BPF_ANY);
 		ifs[n] = ifindex;
-		/* Instances' ENIs only: an endpoint's traffic is not a router's to cut short. */
+		/* Instances' ENIs only: an endpoint's is the router's own address (sync_endpoints()). */
 		if (x->eni->type != ENI_INTERFACE || strncmp(x->eni->owner_res_id, "i-", 2) != 0 ||
 		    parse_mac(x->eni->mac, h.dmac) < 0) {
 			keys[n++] = 0;
 			continue;
 		}
 		memcpy(h.smac, pt.router_mac, sizeof(h.smac));
-		bpf_map_update_elem(k.hops, &ip, &h, BPF_ANY);
+		bpf_map_update_elem(k->hops, &ip, &h, BPF_ANY);
 		keys[n++] = ip;
 	}
 	if (keys && ifs && ret >= 0) {
-		prune(k.hops, keys, n);
-		prune(k.ports, ifs, n);
+		prune(k->hops, keys, n);
+		prune(k->ports, ifs, n);
 	}
 	free(keys);
 	free(ifs);
-	close_pins(&k);
 	return ret < 0 ? ret : (keys && ifs ? 0 : -ENOMEM);
+}
+
+/*
+ * The interface endpoints of 'ns' whose connections the fast path may
+ * carry, and the answers' program on pl0. Not an endpoint that some
+ * subnet's table sends elsewhere (its chain drops those senders' packets
+ * by their source, even established ones), nor one whose subnet has no
+ * table (its answers have no rule): the router alone decides those.
+ */
+static int sync_endpoints(const struct np_plan *p, size_t ns, const struct pins *k, char *err,
+			  size_t size)
+{
+	uint32_t *keys = calloc(p->n_endpoints + 1, sizeof(*keys));
+	uint32_t link = if_nametoindex(PL_LINK);
+	size_t n = 0;
+	int ret = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	if (link && (ret = attach(k->answers, k->answers_id, (int)link)) < 0)
+		snprintf(err, size, "attaching the fast path to %s", PL_LINK);
+	for (size_t i = 0; link && ret >= 0 && i < p->n_endpoints; i++) {
+		const struct np_endpoint *x = &p->endpoints[i];
+		struct endpoint e = { .link = link, .out_table = NP_TABLE_ENDPOINT, .table = x->table };
+		uint32_t ip = htonl(x->ip);
+
+		if (x->ns != ns || !x->table || x->n_detours)
+			continue;
+		bpf_map_update_elem(k->endpoints, &ip, &e, BPF_ANY);
+		keys[n++] = ip;
+	}
+	if (ret >= 0)
+		prune(k->endpoints, keys, n);
+	free(keys);
+	return ret;
+}
+
+int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
+{
+	struct pins k;
+	int ret;
+
+	libbpf_set_print(quiet);
+	if ((ret = open_or_load(p->ns[ns].name, &k, err, size)) < 0)
+		return ret;
+	ret = sync_ports(p, ns, &k, err, size);
+	if (ret >= 0)
+		ret = sync_endpoints(p, ns, &k, err, size);
+	close_pins(&k);
+	return ret;
 }
 
 /* Removes directory 'path' and what is in it, two levels deep (pins are files). */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The VPC router's fast path (bpf/fastpath.bpf.c) kept equal to the plan:
- * per VPC namespace, the program and its maps pinned under
- * /sys/fs/bpf/<namespace name>/, the program attached to the tc ingress of
- * every ENI port, the maps holding each port's address and where each
- * instance's address leads. The kernel is the state: a restart finds the
+ * per VPC namespace, the programs and their maps pinned under
+ * /sys/fs/bpf/<namespace name>/, one program attached to the tc ingress of
+ * every ENI port, the other to pl0's, the maps holding each port's
+ * address, where each instance's address leads, and the interface
+ * endpoints' ENIs. The kernel is the state: a restart finds the
  * pins and attachments and changes only the difference. Optional: without
  * BPF (an old kernel, no kfuncs), every packet takes the router's stack,
  * which decides the same.

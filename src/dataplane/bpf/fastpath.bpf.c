@@ -1,52 +1,111 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VPC router's fast path (docs/dataplane.md), on the tc ingress hook of
- * each ENI's port in a VPC namespace: a TCP segment without SYN, FIN or RST,
- * sent from the port's own address to another ENI of the VPC, of a flow
- * conntrack has seen answered, goes straight into the destination's
- * namespace (bpf_redirect_peer), as the router would have forwarded it
- * (TTL down by one, MACs those of the router's side and the destination
- * ENI) or, within a subnet, as the bridge would have (unchanged).
- * Everything else takes the router's stack (routes, security groups,
- * conntrack), which is also where every flow starts and ends, so the
- * groups and the routes decide exactly as without it. The realizer keeps
- * the maps equal to the plan (dataplane/fastpath.c).
+ * The VPC router's fast path (docs/dataplane.md). On the tc ingress hook of
+ * each ENI's port in a VPC namespace: a TCP segment without SYN, FIN or
+ * RST, sent from the port's own address, of a flow conntrack holds as
+ * established, goes on without the router's stack, as the router would
+ * have sent it. To another ENI of the VPC: straight into the destination's
+ * namespace (bpf_redirect_peer; TTL down by one, the MACs those of the
+ * router's side and the destination ENI, or unchanged within a subnet, as
+ * the bridge would). To an interface endpoint's ENI: translated as
+ * conntrack's entry says (DNAT to the service, SNAT to the VPC's
+ * PrivateLink address) and into the region over pl0. On pl0's ingress, the
+ * answers of those flows: translated back and into the instance's
+ * namespace. Everything else takes the router's stack (routes, security
+ * groups, conntrack, NAT), which is also where every flow starts and ends,
+ * so the groups and the routes decide exactly as without it. The realizer
+ * keeps the maps equal to the plan (dataplane/fastpath.c).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
+#include <linux/netfilter/nf_conntrack_tuple_common.h>
 #include <linux/pkt_cls.h>
 #include <linux/tcp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
 
 /* The kfuncs' options, as the kernel reads their first 12 bytes (NF_BPF_CT_OPTS_SZ of 6.1). */
 struct bpf_ct_opts {
 	__s32 netns_id;
 	__s32 error;
 	__u8 l4proto;
-	__u8 dir;
+	__u8 dir;		/* set by the lookup: the direction of the tuple found */
 	__u8 reserved[2];
 };
 
-/* Only 'status' is read; CO-RE finds it in the running kernel's layout. */
+/*
+ * What is read of a conntrack entry; CO-RE finds it in the running kernel's
+ * layout (the unions are the UAPI's: every member at offset 0).
+ */
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+struct nf_conntrack_man {
+	union nf_inet_addr u3;
+	union nf_conntrack_man_proto u;
+};
+
+struct nf_conntrack_tuple {
+	struct nf_conntrack_man src;
+	struct {
+		union nf_inet_addr u3;
+		union {
+			__be16 all;
+		} u;
+	} dst;
+};
+
+struct nf_conntrack_tuple_hash {
+	struct nf_conntrack_tuple tuple;
+};
+
+struct ip_ct_tcp {
+	__u8 state;
+};
+
+union nf_conntrack_proto {
+	struct ip_ct_tcp tcp;
+};
+
 struct nf_conn {
+	__u32 timeout;		/* when it expires, in jiffies (32 bits) */
+	struct nf_conntrack_tuple_hash tuplehash[2];
 	unsigned long status;
-} __attribute__((preserve_access_index));
+	__u32 mark;
+	union nf_conntrack_proto proto;
+};
+#pragma clang attribute pop
 
 struct nf_conn *bpf_skb_ct_lookup(struct __sk_buff *, struct bpf_sock_tuple *, __u32,
 				  struct bpf_ct_opts *, __u32) __ksym;
 void bpf_ct_release(struct nf_conn *) __ksym;
 
 #define CURRENT_NETNS (-1)
+/*
+ * Segments skip conntrack, so nothing here refreshes an entry's timeout:
+ * a flow whose entry has less than this left takes the router's stack,
+ * which refreshes it (two minutes at HZ 1000, longer at lower HZ; an
+ * established entry lasts five days).
+ */
+#define CT_MARGIN_JIFFIES 120000
 
-/* Where an ENI's address leads: its port, its MAC, the router's MAC on that side. */
+#define IP_OFF ETH_HLEN
+#define IP_CSUM_OFF (IP_OFF + __builtin_offsetof(struct iphdr, check))
+#define TCP_CSUM_OFF (IP_OFF + sizeof(struct iphdr) + __builtin_offsetof(struct tcphdr, check))
+
+/* Where an ENI's address leads: its port, its MAC, the router's MAC and bridge on that side. */
 struct hop {
 	__u32 ifindex;
 	__u8 dmac[ETH_ALEN];
 	__u8 smac[ETH_ALEN];
+	__u32 br;			/* ifindex of the bridge the port is on */
 };
 
 struct {
@@ -56,11 +115,12 @@ struct {
 	__type(value, struct hop);
 } hops SEC(".maps");
 
-/* A port: its ENI's address, and the router's MAC on its subnet's bridge. */
+/* A port: its ENI's address, and the router's MAC and bridge on its subnet. */
 struct port {
 	__u32 ip;			/* network order */
 	__u8 router_mac[ETH_ALEN];
 	__u8 pad[2];
+	__u32 br;			/* ifindex */
 };
 
 struct {
@@ -70,13 +130,38 @@ struct {
 	__type(value, struct port);
 } ports SEC(".maps");
 
-/* Segments sent across [0], and left to the router though eligible [1]. */
+/* An interface endpoint's ENI: how the router routes its connections and their answers. */
+struct endpoint {
+	__u32 link;			/* ifindex of pl0, the link to the region */
+	__u32 out_table;		/* the endpoint rule's table, which sends them to pl0 */
+	__u32 table;			/* its subnet's table: the answers' (and the flows' ct mark) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);		/* the ENI's address, network order */
+	__type(value, struct endpoint);
+} endpoints SEC(".maps");
+
+/*
+ * Segments carried between instances [0], left to the router though
+ * eligible [1], carried to an endpoint's service [2] and back [3].
+ */
+enum { ST_INSTANCE, ST_LEFT, ST_ENDPOINT, ST_ANSWER, ST_MAX };
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, ST_MAX);
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
+
+/* A TCP flow as one direction's packets carry it; network order. */
+struct flow {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+};
 
 static __always_inline int same_mac(const __u8 *a, const __u8 *b)
 {
@@ -96,30 +181,263 @@ static __always_inline void count(__u32 k)
 		(*v)++;
 }
 
+/*
+ * The IP header of 'skb', with the Ethernet header before it and a TCP
+ * header's room after it in the linear data; NULL if they are not there.
+ * Read again after anything that may move the packet's data.
+ */
+static __always_inline struct iphdr *headers(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+
+	if ((void *)ip + sizeof(*ip) + sizeof(struct tcphdr) > end)
+		return NULL;
+	return ip;
+}
+
+static __always_inline struct ethhdr *eth_of(struct iphdr *ip)
+{
+	return (struct ethhdr *)ip - 1;
+}
+
+/*
+ * The IPv4 TCP segment of 'skb' that a router could forward without its
+ * stack: no options, fragments or expiring TTL, no SYN, FIN or RST (those
+ * are for conntrack and the groups to see). NULL otherwise.
+ */
+static __always_inline struct iphdr *segment(struct __sk_buff *skb)
+{
+	struct iphdr *ip = headers(skb);
+	struct tcphdr *tcp;
+
+	if (!ip || eth_of(ip)->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 ||
+	    ip->protocol != IPPROTO_TCP || ip->ttl <= 1 || (ip->frag_off & bpf_htons(0x3FFF)))
+		return NULL;
+	tcp = (void *)(ip + 1);
+	if (tcp->syn || tcp->fin || tcp->rst)
+		return NULL;
+	return ip;
+}
+
+static __always_inline void flow_of(const struct iphdr *ip, struct flow *f)
+{
+	const struct tcphdr *tcp = (const void *)(ip + 1);
+
+	f->saddr = ip->saddr;
+	f->daddr = ip->daddr;
+	f->sport = tcp->source;
+	f->dport = tcp->dest;
+}
+
+/* Conntrack's entry for 'f', with the direction 'f' is in it; NULL if none. */
+static __always_inline struct nf_conn *ct_find(struct __sk_buff *skb, const struct flow *f,
+					       __u8 *dir)
+{
+	struct bpf_ct_opts opts = { .netns_id = CURRENT_NETNS, .l4proto = IPPROTO_TCP };
+	struct bpf_sock_tuple t = {};
+	struct nf_conn *ct;
+
+	t.ipv4.saddr = f->saddr;
+	t.ipv4.daddr = f->daddr;
+	t.ipv4.sport = f->sport;
+	t.ipv4.dport = f->dport;
+	ct = bpf_skb_ct_lookup(skb, &t, sizeof(t.ipv4), &opts, sizeof(opts));
+	*dir = opts.dir;
+	return ct;
+}
+
+/*
+ * Whether the fast path may carry a segment of 'ct': answered, established
+ * as conntrack's TCP state machine sees it (the handshake's last ACK, like
+ * every FIN and RST, is the stack's to see), and not near its timeout.
+ */
+static __always_inline int ct_carried(const struct nf_conn *ct)
+{
+	__s32 left = (__s32)(ct->timeout - (__u32)bpf_jiffies64());
+
+	return (ct->status & IPS_SEEN_REPLY) && ct->proto.tcp.state == TCP_CONNTRACK_ESTABLISHED &&
+	       left > CT_MARGIN_JIFFIES;
+}
+
+/* The flow as it leaves after conntrack's NAT: the reverse of the other direction's tuple. */
+static __always_inline void ct_translated(const struct nf_conn *ct, __u8 dir, struct flow *f)
+{
+	const struct nf_conntrack_tuple *t = dir == IP_CT_DIR_ORIGINAL ?
+		&ct->tuplehash[IP_CT_DIR_REPLY].tuple : &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	f->saddr = t->dst.u3.ip;
+	f->daddr = t->src.u3.ip;
+	f->sport = t->dst.u.all;
+	f->dport = t->src.u.all;
+}
+
+/*
+ * The translation of flow 'from' that the router's NAT made, from its
+ * conntrack entry: true, with 'to' and the flow's 'mark' filled, when the
+ * entry holds 'from' in direction 'dir', was translated at both ends and
+ * may be carried; false when there is none or it is the stack's to see.
+ */
+static __always_inline int ct_nat(struct __sk_buff *skb, const struct flow *from, __u8 dir,
+				  struct flow *to, __u32 *mark)
+{
+	struct nf_conn *ct;
+	__u8 found;
+	int ok;
+
+	ct = ct_find(skb, from, &found);
+	if (!ct)
+		return 0;
+	ok = found == dir && ct_carried(ct) && (ct->status & IPS_NAT_MASK) == IPS_NAT_MASK;
+	*mark = ct->mark;
+	ct_translated(ct, found, to);
+	bpf_ct_release(ct);
+	if (!ok)
+		count(ST_LEFT);
+	return ok;
+}
+
+/* The router's hop: TTL down by one, the checksum following it (RFC 1624). */
+static __always_inline void ttl_down(struct iphdr *ip)
+{
+	__u32 sum = (__u32)ip->check + bpf_htons(0x0100);
+
+	ip->check = (__u16)(sum + (sum >= 0xFFFF));
+	ip->ttl--;
+}
+
+/*
+ * Rewrites the segment of 'skb', flow 'from', as the router would send it
+ * on: TTL down, MACs 'smac' and 'dmac', its flow 'to' (what conntrack's
+ * NAT does) with the IP and TCP checksums following (the pseudo-header's
+ * part only, when the checksum is left to the device). Returns 0, or -1
+ * if the packet is no longer readable or a checksum could not be written.
+ */
+static __always_inline int hop(struct __sk_buff *skb, const __u8 *smac, const __u8 *dmac,
+			       const struct flow *from, const struct flow *to)
+{
+	struct iphdr *ip = headers(skb);
+	struct ethhdr *eth;
+	struct tcphdr *tcp;
+	__s64 addrs, ports;
+
+	if (!ip)
+		return -1;
+	eth = eth_of(ip);
+	tcp = (void *)(ip + 1);
+	ttl_down(ip);
+	__builtin_memcpy(eth->h_source, smac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, dmac, ETH_ALEN);
+	ip->saddr = to->saddr;
+	ip->daddr = to->daddr;
+	tcp->source = to->sport;
+	tcp->dest = to->dport;
+	addrs = bpf_csum_diff((__be32 *)&from->saddr, 8, (__be32 *)&to->saddr, 8, 0);
+	ports = bpf_csum_diff((__be32 *)&from->sport, 4, (__be32 *)&to->sport, 4, 0);
+	if (bpf_l3_csum_replace(skb, IP_CSUM_OFF, 0, addrs, 0) < 0 ||
+	    bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, addrs, BPF_F_PSEUDO_HDR) < 0 ||
+	    bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, ports, 0) < 0)
+		return -1;
+	return 0;
+}
+
+/* The router's route for 'f' in table 'table', entered from link 'iif'; 0 when it has one. */
+static __always_inline int route(struct __sk_buff *skb, const struct flow *f, __u32 iif,
+				 __u32 table, struct bpf_fib_lookup *fib)
+{
+	fib->family = AF_INET;
+	fib->l4_protocol = IPPROTO_TCP;
+	fib->sport = f->sport;
+	fib->dport = f->dport;
+	fib->ipv4_src = f->saddr;
+	fib->ipv4_dst = f->daddr;
+	fib->ifindex = iif;
+	fib->tbid = table;
+	return bpf_fib_lookup(skb, fib, sizeof(*fib), BPF_FIB_LOOKUP_DIRECT | BPF_FIB_LOOKUP_TBID);
+}
+
+/* From port 'own' to another instance 'h': as the router or the bridge would deliver it. */
+static __always_inline int to_instance(struct __sk_buff *skb, const struct port *own,
+				       const struct hop *h)
+{
+	struct iphdr *ip = headers(skb);
+	struct ethhdr *eth;
+	struct nf_conn *ct;
+	struct flow f;
+	int routed, ok;
+	__u8 dir;
+
+	if (!ip)
+		return TC_ACT_OK;
+	eth = eth_of(ip);
+	/* To the router (another subnet), or to the destination itself (the same one). */
+	routed = same_mac(eth->h_dest, own->router_mac);
+	if (!routed && !same_mac(eth->h_dest, h->dmac))
+		return TC_ACT_OK;
+	flow_of(ip, &f);
+	ct = ct_find(skb, &f, &dir);
+	if (!ct)
+		return TC_ACT_OK;
+	ok = ct_carried(ct);
+	bpf_ct_release(ct);
+	if (!ok) {
+		count(ST_LEFT);
+		return TC_ACT_OK;
+	}
+	/* The lookup may have moved the packet's data: read the pointers again. */
+	ip = headers(skb);
+	if (!ip)
+		return TC_ACT_OK;
+	if (routed) {
+		eth = eth_of(ip);
+		ttl_down(ip);
+		__builtin_memcpy(eth->h_dest, h->dmac, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, h->smac, ETH_ALEN);
+	}
+	count(ST_INSTANCE);
+	return bpf_redirect_peer(h->ifindex, 0);
+}
+
+/*
+ * From port 'own' to endpoint 'e''s ENI: the flow's translation taken from
+ * its conntrack entry (only ever one that the router's NAT made), routed
+ * by the endpoint rule's table as the router would (so out of pl0, to the
+ * MAC the router's neighbour table holds), into the region.
+ */
+static __always_inline int to_region(struct __sk_buff *skb, const struct port *own,
+				     const struct endpoint *e)
+{
+	struct iphdr *ip = headers(skb);
+	struct bpf_fib_lookup fib = {};
+	struct flow from, to;
+	__u32 mark;
+
+	if (!ip || !same_mac(eth_of(ip)->h_dest, own->router_mac))
+		return TC_ACT_OK;
+	flow_of(ip, &from);
+	if (!ct_nat(skb, &from, IP_CT_DIR_ORIGINAL, &to, &mark))
+		return TC_ACT_OK;
+	if (route(skb, &to, own->br, e->out_table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
+	    fib.ifindex != e->link)
+		return TC_ACT_OK;
+	if (hop(skb, fib.smac, fib.dmac, &from, &to) < 0)
+		return TC_ACT_SHOT;	/* half rewritten: the stack would misread it */
+	count(ST_ENDPOINT);
+	return bpf_redirect_peer(e->link, 0);
+}
+
 SEC("tc")
 int vpce_fastpath(struct __sk_buff *skb)
 {
-	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
-	struct bpf_ct_opts opts = { .netns_id = CURRENT_NETNS, .l4proto = IPPROTO_TCP };
-	struct bpf_sock_tuple t = {};
-	struct ethhdr *eth = data;
-	__u32 ifindex = skb->ingress_ifindex, daddr, sum;
-	unsigned long status;
-	struct nf_conn *ct;
-	struct tcphdr *tcp;
+	__u32 ifindex = skb->ingress_ifindex, daddr;
+	struct endpoint *e;
 	struct iphdr *ip;
 	struct port *own;
 	struct hop *h;
-	int routed;
 
-	if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP))
-		return TC_ACT_OK;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end || ip->ihl != 5 || ip->protocol != IPPROTO_TCP ||
-	    ip->ttl <= 1 || (ip->frag_off & bpf_htons(0x3FFF)))
-		return TC_ACT_OK;
-	tcp = (void *)(ip + 1);
-	if ((void *)(tcp + 1) > end || tcp->syn || tcp->fin || tcp->rst)
+	ip = segment(skb);
+	if (!ip)
 		return TC_ACT_OK;
 	/* From the port's own address only: anything else is the bridge's to drop. */
 	own = bpf_map_lookup_elem(&ports, &ifindex);
@@ -127,41 +445,47 @@ int vpce_fastpath(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	daddr = ip->daddr;
 	h = bpf_map_lookup_elem(&hops, &daddr);
-	if (!h)
+	if (h)
+		return to_instance(skb, own, h);
+	e = bpf_map_lookup_elem(&endpoints, &daddr);
+	if (e)
+		return to_region(skb, own, e);
+	return TC_ACT_OK;
+}
+
+/*
+ * On pl0: an answer of a flow to_region() carried, translated back as
+ * conntrack's entry says, routed as the router routes answers (by the
+ * table of the endpoint's subnet, which the flow's mark names) and, when
+ * that reaches the instance on its bridge, into the instance's namespace.
+ */
+SEC("tc")
+int vpce_answers(struct __sk_buff *skb)
+{
+	struct bpf_fib_lookup fib = {};
+	struct flow from, to;
+	struct endpoint *e;
+	struct iphdr *ip;
+	struct hop *h;
+	__u32 mark;
+
+	ip = segment(skb);
+	if (!ip || skb->pkt_type != PACKET_HOST)
 		return TC_ACT_OK;
-	/* To the router (another subnet), or to the destination itself (the same one). */
-	routed = same_mac(eth->h_dest, own->router_mac);
-	if (!routed && !same_mac(eth->h_dest, h->dmac))
+	flow_of(ip, &from);
+	if (!ct_nat(skb, &from, IP_CT_DIR_REPLY, &to, &mark))
 		return TC_ACT_OK;
-	t.ipv4.saddr = ip->saddr;
-	t.ipv4.daddr = ip->daddr;
-	t.ipv4.sport = tcp->source;
-	t.ipv4.dport = tcp->dest;
-	ct = bpf_skb_ct_lookup(skb, &t, sizeof(t.ipv4), &opts, sizeof(opts));
-	if (!ct)
+	/* 'to' runs from the endpoint's ENI back to the instance. */
+	e = bpf_map_lookup_elem(&endpoints, &to.saddr);
+	h = bpf_map_lookup_elem(&hops, &to.daddr);
+	if (!e || !h || e->link != skb->ingress_ifindex || mark != e->table)
 		return TC_ACT_OK;
-	status = ct->status;
-	bpf_ct_release(ct);
-	if (!(status & IPS_SEEN_REPLY)) {
-		count(1);
+	if (route(skb, &to, e->link, e->table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
+	    fib.ifindex != h->br || fib.ipv4_dst != to.daddr || !same_mac(fib.dmac, h->dmac))
 		return TC_ACT_OK;
-	}
-	/* The lookup may have moved the packet's data: read the pointers again. */
-	data = (void *)(long)skb->data;
-	end = (void *)(long)skb->data_end;
-	eth = data;
-	ip = (void *)(eth + 1);
-	if ((void *)(ip + 1) > end)
-		return TC_ACT_OK;
-	if (routed) {
-		/* A router's hop: TTL down by one, the checksum following it (RFC 1624). */
-		sum = (__u32)ip->check + bpf_htons(0x0100);
-		ip->check = (__u16)(sum + (sum >= 0xFFFF));
-		ip->ttl--;
-		__builtin_memcpy(eth->h_dest, h->dmac, ETH_ALEN);
-		__builtin_memcpy(eth->h_source, h->smac, ETH_ALEN);
-	}
-	count(0);
+	if (hop(skb, h->smac, h->dmac, &from, &to) < 0)
+		return TC_ACT_SHOT;
+	count(ST_ANSWER);
 	return bpf_redirect_peer(h->ifindex, 0);
 }
 
