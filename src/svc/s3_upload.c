@@ -9,6 +9,7 @@
 #include "compat.h"
 #include "svc/s3_upload.h"
 
+#include <ctype.h>
 #include <openssl/evp.h>
 
 #include "base/xml.h"
@@ -229,6 +230,9 @@ static void make_id(const struct s3_ctx *x, unsigned salt, char out[static S3_UP
 		else if (*p == '=')
 			*p = '\0';
 	}
+	/* A letter first: the aws CLI takes "--upload-id -x…" for an option, not its value. */
+	if (!isalnum((unsigned char)out[0]))
+		out[0] = (char)('A' + md[31] % 26);
 }
 
 /* A fresh upload ID for the call: 0, or -EIO. */

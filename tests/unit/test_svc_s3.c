@@ -8,6 +8,8 @@
 #include "compat.h"
 #include "check.h"
 
+#include <ctype.h>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -1176,6 +1178,23 @@ static void test_multipart_checksums(void)
 }
 
 /* An upload holds at most LIMIT_S3_MULTIPART_OBJECT_BYTES. */
+/* Upload IDs begin with a letter or digit: the aws CLI would take "-…" for an option. */
+static void test_multipart_ids(void)
+{
+	struct tr *t = xcalloc(1, sizeof(*t));
+	struct kv *kv = kv_mem_new();
+	char target[64], id[128];
+
+	CHECK_EQ(req(kv, t, "PUT", "s3.amazonaws.com", "/mpu", NULL, NULL), 200);
+	for (int i = 0; i < 400; i++) {
+		snprintf(target, sizeof(target), "/mpu/k%d?uploads", i);
+		CHECK_EQ(req(kv, t, "POST", "s3.amazonaws.com", target, NULL, NULL), 200);
+		body_text(t, "UploadId", id, sizeof(id));
+		CHECK(isalnum((unsigned char)id[0]));
+	}
+	finish(t, kv);
+}
+
 static void test_multipart_limits(void)
 {
 	struct tr *t = xcalloc(1, sizeof(*t));
@@ -1209,4 +1228,5 @@ void test_svc_s3(void)
 	test_multipart_abort();
 	test_multipart_checksums();
 	test_multipart_limits();
+	test_multipart_ids();
 }
