@@ -1,7 +1,8 @@
 #!/bin/bash
 # The VPC router's fast path (src/dataplane/bpf/fastpath.bpf.c): established
-# TCP between instances, and to an interface endpoint's service and back,
-# skips the router's stack (its counters move), while every flow still
+# TCP between instances, to an interface endpoint's service and back, and
+# back from a gateway endpoint's service, skips the router's stack (its
+# counters move), while every flow still
 # starts in it: a group that does not admit a port keeps its connections
 # out, and a new group rule admits them; conntrack still sees the handshake
 # through (its entry is established). Its pins go with the VPC and with
@@ -23,7 +24,8 @@ fi
 stats=$(ls -d "$pins"/*/stats)
 
 # fast_count [KEY]: segments the fast path carried, over both CPUs: between
-# instances (0), to an endpoint's service (2), its answers (3).
+# instances (0), to an interface endpoint's service (2), its answers (3),
+# answers through a gateway endpoint (4).
 fast_count() {
 	bpftool -j map lookup pinned "$stats" key hex "0${1:-0}" 00 00 00 |
 		python3 -c '
@@ -151,6 +153,20 @@ eventually blocked chat "$A" "$EIP" 7000 1
 ec2 modify-vpc-endpoint --vpc-endpoint-id "$E" --add-security-group-ids "$SG" \
 	--remove-security-group-ids "$SHUT" >/dev/null
 eventually "ok 50" chat "$A" "$EIP" 7000 50
+
+# A gateway endpoint (S3, 198.18.0.1) in the main table: its flows are
+# translated at their source only, and their answers carried back from pl0.
+MAIN=$(ec2 describe-route-tables --filters Name=vpc-id,Values="$VPC" Name=association.main,Values=true \
+	--query 'RouteTables[0].RouteTableId' --output text)
+ec2 create-vpc-endpoint --vpc-id "$VPC" --service-name com.amazonaws.us-east-1.s3 --route-table-ids "$MAIN" \
+	>/dev/null
+serve "${P}region" 198.18.0.1
+sleep 0.5
+eventually "ok 1" chat "$A" 198.18.0.1 7000 1
+back_before=$(fast_count 4)
+eq "$(chat "$A" 198.18.0.1 7000 200)" "ok 200" "200 exchanges through the gateway endpoint"
+back=$(($(fast_count 4) - back_before))
+[ "$back" -ge 190 ] || fail "the fast path carried $back answers of ~200 back through the gateway endpoint"
 kill "${SERVERS[@]}" 2>/dev/null || true
 
 # The pins go with the VPC's namespace.

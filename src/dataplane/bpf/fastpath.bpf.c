@@ -146,9 +146,12 @@ struct {
 
 /*
  * Segments carried between instances [0], left to the router though
- * eligible [1], carried to an endpoint's service [2] and back [3].
+ * eligible [1], carried to an interface endpoint's service [2] and back
+ * [3], and back from a gateway endpoint's service [4].
  */
-enum { ST_INSTANCE, ST_LEFT, ST_ENDPOINT, ST_ANSWER, ST_MAX };
+enum { ST_INSTANCE, ST_LEFT, ST_ENDPOINT, ST_ANSWER, ST_GATEWAY, ST_MAX };
+
+#define RT_TABLE_MAIN 254
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -275,12 +278,14 @@ static __always_inline void ct_translated(const struct nf_conn *ct, __u8 dir, st
 
 /*
  * The translation of flow 'from' that the router's NAT made, from its
- * conntrack entry: true, with 'to' and the flow's 'mark' filled, when the
- * entry holds 'from' in direction 'dir', was translated at both ends and
- * may be carried; false when there is none or it is the stack's to see.
+ * conntrack entry: true, with 'to', the flow's 'mark' and its 'nat' (the
+ * IPS_SRC_NAT and IPS_DST_NAT it had) filled, when the entry holds 'from'
+ * in direction 'dir', was translated at its source at least (an interface
+ * endpoint's flows at both ends, a gateway endpoint's at the source only)
+ * and may be carried; false when there is none or it is the stack's to see.
  */
 static __always_inline int ct_nat(struct __sk_buff *skb, const struct flow *from, __u8 dir,
-				  struct flow *to, __u32 *mark)
+				  struct flow *to, __u32 *mark, __u32 *nat)
 {
 	struct nf_conn *ct;
 	__u8 found;
@@ -289,7 +294,8 @@ static __always_inline int ct_nat(struct __sk_buff *skb, const struct flow *from
 	ct = ct_find(skb, from, &found);
 	if (!ct)
 		return 0;
-	ok = found == dir && ct_carried(ct) && (ct->status & IPS_NAT_MASK) == IPS_NAT_MASK;
+	*nat = ct->status & IPS_NAT_MASK;
+	ok = found == dir && ct_carried(ct) && (*nat & IPS_SRC_NAT);
 	*mark = ct->mark;
 	ct_translated(ct, found, to);
 	bpf_ct_release(ct);
@@ -411,12 +417,12 @@ static __always_inline int to_region(struct __sk_buff *skb, const struct port *o
 	struct iphdr *ip = headers(skb);
 	struct bpf_fib_lookup fib = {};
 	struct flow from, to;
-	__u32 mark;
+	__u32 mark, nat;
 
 	if (!ip || !same_mac(eth_of(ip)->h_dest, own->router_mac))
 		return TC_ACT_OK;
 	flow_of(ip, &from);
-	if (!ct_nat(skb, &from, IP_CT_DIR_ORIGINAL, &to, &mark))
+	if (!ct_nat(skb, &from, IP_CT_DIR_ORIGINAL, &to, &mark, &nat) || nat != IPS_NAT_MASK)
 		return TC_ACT_OK;
 	if (route(skb, &to, own->br, e->out_table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
 	    fib.ifindex != e->link)
@@ -454,10 +460,13 @@ int vpce_fastpath(struct __sk_buff *skb)
 }
 
 /*
- * On pl0: an answer of a flow to_region() carried, translated back as
- * conntrack's entry says, routed as the router routes answers (by the
- * table of the endpoint's subnet, which the flow's mark names) and, when
- * that reaches the instance on its bridge, into the instance's namespace.
+ * On pl0: an answer of a flow to_region() carried, or of one that a
+ * gateway endpoint's route sent to the region (translated at its source
+ * only), translated back as conntrack's entry says, routed as the router
+ * routes answers (an interface endpoint's by the table of its subnet,
+ * which the flow's mark names; a gateway endpoint's, unmarked, by the main
+ * table, as no rule for pl0 matches them) and, when that reaches the
+ * instance on its bridge, into the instance's namespace.
  */
 SEC("tc")
 int vpce_answers(struct __sk_buff *skb)
@@ -467,25 +476,33 @@ int vpce_answers(struct __sk_buff *skb)
 	struct endpoint *e;
 	struct iphdr *ip;
 	struct hop *h;
-	__u32 mark;
+	__u32 mark, nat, table = RT_TABLE_MAIN, what = ST_GATEWAY;
 
 	ip = segment(skb);
 	if (!ip || skb->pkt_type != PACKET_HOST)
 		return TC_ACT_OK;
 	flow_of(ip, &from);
-	if (!ct_nat(skb, &from, IP_CT_DIR_REPLY, &to, &mark))
+	if (!ct_nat(skb, &from, IP_CT_DIR_REPLY, &to, &mark, &nat))
 		return TC_ACT_OK;
-	/* 'to' runs from the endpoint's ENI back to the instance. */
-	e = bpf_map_lookup_elem(&endpoints, &to.saddr);
+	/* 'to' runs from the endpoint's ENI, or the service, back to the instance. */
 	h = bpf_map_lookup_elem(&hops, &to.daddr);
-	if (!e || !h || e->link != skb->ingress_ifindex || mark != e->table)
+	if (!h)
 		return TC_ACT_OK;
-	if (route(skb, &to, e->link, e->table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
+	if (nat == IPS_NAT_MASK) {
+		e = bpf_map_lookup_elem(&endpoints, &to.saddr);
+		if (!e || e->link != skb->ingress_ifindex || mark != e->table)
+			return TC_ACT_OK;
+		table = e->table;
+		what = ST_ANSWER;
+	} else if (mark) {
+		return TC_ACT_OK;
+	}
+	if (route(skb, &to, skb->ingress_ifindex, table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
 	    fib.ifindex != h->br || fib.ipv4_dst != to.daddr || !same_mac(fib.dmac, h->dmac))
 		return TC_ACT_OK;
 	if (hop(skb, h->smac, h->dmac, &from, &to) < 0)
 		return TC_ACT_SHOT;
-	count(ST_ANSWER);
+	count(what);
 	return bpf_redirect_peer(h->ifindex, 0);
 }
 
