@@ -6,13 +6,14 @@
 #   endpoint: instance A (10.0.1.10, subnet 10.0.1.0/24) to the ENI of an
 #         interface endpoint for SQS in A's subnet, port 5201 or 8080: A's
 #         veth, the subnet's bridge, the VPC's router (the endpoint's
-#         prerouting chain, the security groups, DNAT to the service's
-#         address 198.18.0.65, SNAT to the VPC's PrivateLink address, all
-#         with conntrack), pl0, the region's namespace, where the servers
-#         listen on 198.18.0.65. vpced's own fronts (80, 443) are not in
-#         the path: this is the endpoint's packet path alone. One security
-#         group, admitting all TCP from 10.0.0.0/16, for the instance and
-#         the endpoint.
+#         prerouting chain, the security groups, the translation to the
+#         ENI's address in the region, without conntrack; after a
+#         connection's SYN, the fast path), pl0, the region's namespace,
+#         where the servers listen on every address (the fronts take an
+#         ENI's connections at its address there). vpced's own fronts (80,
+#         443) are not in the path: this is the endpoint's packet path
+#         alone. One security group, admitting all TCP from 10.0.0.0/16,
+#         for the instance and the endpoint.
 #   kernel: a client namespace (10.250.20.10) and a server namespace
 #         (10.250.21.10), each joined by a veth pair to a router namespace
 #         that forwards, no NAT and no ruleset (so no conntrack): the
@@ -70,7 +71,6 @@ DR=vbe$$d-r
 DS=vbe$$d-s
 own_ns=("$KC" "$KR" "$KS" "$DC" "$DR" "$DS")
 
-SVC_IP=198.18.0.65	# SQS of us-east-1: the /28 at 16 x 4, plus one (docs/addressing.md)
 NGINX_PORT=8080
 
 # --- the endpoint: vpced with its data plane, built with the aws CLI ---
@@ -119,7 +119,7 @@ declare -A CNS=([endpoint]="$P$a" [kernel]="$KC" [haproxy]="$KC" [dnat]="$DC")
 declare -A DST=([endpoint]="$ENI_IP" [kernel]=10.250.21.10 [haproxy]=10.250.20.100 [dnat]=10.250.22.100)
 
 # --- the servers, on CPU_SUT, for the whole run ---
-servers_start endpoint "$REGION_NS" "$SVC_IP" "$NGINX_PORT"
+servers_start endpoint "$REGION_NS" 0.0.0.0 "$NGINX_PORT"
 servers_start kernel "$KS" 10.250.21.10 "$NGINX_PORT"
 servers_start dnat "$DS" 10.250.23.10 "$NGINX_PORT"
 cat >"$tmp/haproxy.cfg" <<EOF
@@ -179,7 +179,7 @@ declare -A UNIT=([tcp_gbit_s]=MB [conn_per_s]=conn [keepalive_req_s]=req)
 PEERS=(kernel haproxy dnat)
 PATHS=(endpoint "${PEERS[@]}")
 declare -A vals costs cpus0 cpus1 ratios this
-echo "== endpoint: $a -> $ENI_IP ($ep) -> $SVC_IP in $REGION_NS; kernel: $KC -> $KR -> $KS" \
+echo "== endpoint: $a -> $ENI_IP ($ep) -> the ENI's address in $REGION_NS; kernel: $KC -> $KR -> $KS" \
 	"(10.250.21.10); haproxy: $KC -> 10.250.20.100 (HAProxy in $KR) -> 10.250.21.10;" \
 	"dnat: $DC -> 10.250.22.100 (DNAT in $DR) -> 10.250.23.10"
 echo "== $ROUNDS rounds, $DUR s per measurement; clients on CPU$CPU_LOAD, servers on CPU$CPU_SUT," \

@@ -22,7 +22,7 @@ struct npc {
 	const struct region *region;
 	const char *prefix;
 	size_t a_ns, a_links, a_addrs, a_routes, a_rules, a_ports, a_nats, a_endpoints, a_http_blocks;
-	struct hmap pl_ips;	/* "<hex>" -> the VPC namespace's pl_ip taken (keys in the arena) */
+	struct hmap pl_blocks;	/* "<hex>" -> a VPC namespace's pl_block taken (keys in the arena) */
 	struct hmap members;	/* sg id -> struct members: addresses of its ENIs */
 	struct hmap groups;	/* sg id -> struct sg_rules: its rules expanded, shared by ports */
 	const char *last_gr_id;	/* the group group_rules() gave last, and its rules */
@@ -627,31 +627,55 @@ static void add_public(struct npc *c, size_t ns, size_t region_ns, const struct 
 
 /* --- endpoints --- */
 
+#define PL_VPC_SIZE (1u << (32 - NP_PL_VPC_LEN))
+
 /*
- * The VPC's address in NP_PL_BLOCK: a hash of its ID, so that it stays
- * the same while VPCs come and go, probed past the addresses VPCs made
- * earlier took. Returns 0 when the plan's arena is full.
+ * The VPC's block in NP_PL_BLOCK: a hash of its ID, so that it stays the
+ * same while VPCs come and go, probed past the blocks VPCs made earlier
+ * took. Returns 0 when the plan's arena is full.
  */
-static uint32_t pl_ip_of(struct npc *c, const char *vpc_id)
+static uint32_t pl_block_of(struct npc *c, const char *vpc_id)
 {
-	const uint32_t span = (1u << (32 - NP_PL_BLOCK_LEN)) - 2;	/* no .0, no broadcast */
-	uint32_t off = (uint32_t)(hmap_hash(vpc_id) % span);
+	const uint32_t span = 1u << (NP_PL_VPC_LEN - NP_PL_BLOCK_LEN);
+	uint32_t n = (uint32_t)(hmap_hash(vpc_id) % span);
 	char *key;
 
 	for (;;) {
 		char hex[9];
 
-		snprintf(hex, sizeof(hex), "%08x", NP_PL_BLOCK + 1 + off);
-		if (!hmap_get(&c->pl_ips, hex))
+		snprintf(hex, sizeof(hex), "%08x", NP_PL_BLOCK + n * PL_VPC_SIZE);
+		if (!hmap_get(&c->pl_blocks, hex))
 			break;
-		off = (off + 1) % span;
+		n = (n + 1) % span;
 	}
 	key = arena_alloc(&c->p->arena, 9);
 	if (!key)
 		return 0;
-	snprintf(key, 9, "%08x", NP_PL_BLOCK + 1 + off);
-	hmap_put(&c->pl_ips, key, key);
-	return NP_PL_BLOCK + 1 + off;
+	snprintf(key, 9, "%08x", NP_PL_BLOCK + n * PL_VPC_SIZE);
+	hmap_put(&c->pl_blocks, key, key);
+	return NP_PL_BLOCK + n * PL_VPC_SIZE;
+}
+
+/*
+ * An ENI's address in its VPC's block: a hash of its ID, probed past the
+ * ones the VPC's ENIs listed before it took ('taken', a bit per address).
+ * Neither the block's first two (its own, pl_ip) nor its last; 0 when all
+ * are taken.
+ */
+static uint32_t pl_eni_ip(uint32_t block, const char *eni_id, uint8_t taken[PL_VPC_SIZE / 8])
+{
+	const uint32_t span = PL_VPC_SIZE - 3;
+	uint32_t off = (uint32_t)(hmap_hash(eni_id) % span);
+
+	for (uint32_t tries = 0; tries < span; tries++, off = (off + 1) % span) {
+		uint32_t host = 2 + off;
+
+		if (taken[host / 8] & (1u << (host % 8)))
+			continue;
+		taken[host / 8] |= (uint8_t)(1u << (host % 8));
+		return block + host;
+	}
+	return 0;
 }
 
 /* The region's address of the service an endpoint is for; 0 when it names no catalogue service. */
@@ -727,9 +751,10 @@ static int endpoint_detours(struct npc *c, const struct vpc_members *m, struct n
 	return 0;
 }
 
-static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpc_members *m,
-			    const struct vpce *e, const struct vpce_net *net,
-			    const struct tables *tables)
+static int add_endpoint_eni(struct npc *c, size_t ns, size_t region_ns,
+			    const struct vpc_members *m, const struct vpce *e,
+			    const struct vpce_net *net, const struct tables *tables,
+			    uint8_t taken[PL_VPC_SIZE / 8])
 {
 	struct res *eni = world_get(c->w, net->eni_id, RES_ENI);
 	struct res *sub = world_get(c->w, net->subnet_id, RES_SUBNET);
@@ -737,57 +762,75 @@ static int add_endpoint_eni(struct npc *c, size_t ns, const struct vpc_members *
 	const struct rtb *t = sub ? netindex_rtb_for_subnet(c->ix, AS_SUBNET(sub)) : NULL;
 	struct np_plan *p = c->p;
 	char br[NP_IFNAME_SIZE];
+	uint32_t region_ip;
 
 	if (!eni || !svc_ip)
 		return 0;
+	region_ip = pl_eni_ip(p->ns[ns].pl_block.addr, eni->id, taken);
+	if (!region_ip)
+		return -ENOMEM;
 	bridge_name(net->subnet_id, br);
 	add_addr(c, ns, br, AS_ENI(eni)->private_ip, 32);
+	add_route(c, region_ns, NP_TABLE_LOCAL, (struct cidr4){ region_ip, 32 }, NP_HOP_LOCAL, 0,
+		  "lo");
 	ALLOC_GROW(p->endpoints, p->n_endpoints + 1, c->a_endpoints);
 	p->endpoints[p->n_endpoints++] = (struct np_endpoint){
 		.ns = ns, .vpce = e, .eni = AS_ENI(eni), .ip = AS_ENI(eni)->private_ip,
-		.service_ip = svc_ip, .table = t ? table_of(tables, t) : 0 };
+		.service_ip = svc_ip, .region_ip = region_ip,
+		.table = t ? table_of(tables, t) : 0 };
 	if (t)
 		add_answer_rule(c, ns, table_of(tables, t));
 	return sub ? endpoint_detours(c, m, &p->endpoints[p->n_endpoints - 1], AS_SUBNET(sub)) : 0;
 }
 
 /*
- * A VPC with endpoints has a link to the region (pl0) that carries them:
- * gateway endpoints' routes point at it, and connections to interface
- * endpoints' addresses are marked, translated to the service's address and
- * sent there by a rule ahead of every subnet's. They leave with the VPC's
- * address in NP_PL_BLOCK, which the region routes back over the link.
+ * A VPC with endpoints has a link to the region (pl0) that carries them,
+ * and a block of NP_PL_BLOCK. Gateway endpoints' routes point at the link;
+ * what they send leaves with the block's first address (pl_ip), which the
+ * region routes back over the link. Connections to an interface endpoint's
+ * ENI are marked, sent to the region by a rule ahead of every subnet's and
+ * translated, without conntrack, to the ENI's own address in the block,
+ * where the region takes them; the region sends what it answers from the
+ * block back over the link by a rule of its own.
  */
 static int add_endpoints(struct npc *c, size_t ns, size_t region_ns, const struct vpc_members *m,
 			 const struct tables *tables)
 {
+	uint8_t taken[PL_VPC_SIZE / 8] = { 0 };
 	char name[NP_IFNAME_SIZE];
 	struct np_rule *rule;
-	uint32_t pl_ip;
+	uint32_t block, table;
 	struct res *r;
 
 	if (!m->n[RES_VPCE])
 		return 0;
-	pl_ip = pl_ip_of(c, m->vpc->res.id);
-	if (!pl_ip)
+	block = pl_block_of(c, m->vpc->res.id);
+	if (!block)
 		return -ENOMEM;
-	c->p->ns[ns].pl_ip = pl_ip;
+	c->p->ns[ns].pl_block = (struct cidr4){ block, NP_PL_VPC_LEN };
+	c->p->ns[ns].pl_ip = block + 1;
 	ifname(name, "pl", m->vpc->res.id);
 	add_veth(c, ns, "pl0", region_ns, name, m->vpc->res.id);
 	add_addr(c, ns, "pl0", NP_PL_ROUTER_IP, NP_LINK_PREFIX);
 	add_addr(c, region_ns, name, NP_PL_REGION_IP, NP_LINK_PREFIX);
-	add_route(c, region_ns, 0, (struct cidr4){ pl_ip, 32 }, NP_HOP_VIA, NP_PL_ROUTER_IP, name);
+	add_route(c, region_ns, 0, (struct cidr4){ block + 1, 32 }, NP_HOP_VIA, NP_PL_ROUTER_IP,
+		  name);
+	table = NP_TABLE_BASE + ((block - NP_PL_BLOCK) >> (32 - NP_PL_VPC_LEN));
+	add_route(c, region_ns, table, (struct cidr4){ 0, 0 }, NP_HOP_VIA, NP_PL_ROUTER_IP, name);
+	rule = add_rule(c, region_ns, NP_RULE_ENDPOINT_PRIO, "lo", table, NULL, NULL);
+	rule->from = c->p->ns[ns].pl_block;
 	add_route(c, ns, NP_TABLE_ENDPOINT, (struct cidr4){ 0, 0 }, NP_HOP_VIA, NP_PL_REGION_IP,
 		  "pl0");
 	rule = add_rule(c, ns, NP_RULE_ENDPOINT_PRIO, "", NP_TABLE_ENDPOINT, NULL, NULL);
 	rule->fwmark = NP_MARK_ENDPOINT;
+	taken[0] = 0x3;		/* the block's own address and pl_ip */
 	VPC_FOR_EACH(m, RES_VPCE, r) {
 		const struct vpce *e = AS_VPCE(r);
 
 		if (e->type != VPCE_INTERFACE)
 			continue;
 		for (size_t i = 0; i < e->n_nets; i++)
-			if (add_endpoint_eni(c, ns, m, e, &e->nets[i], tables) < 0)
+			if (add_endpoint_eni(c, ns, region_ns, m, e, &e->nets[i], tables, taken) < 0)
 				return -ENOMEM;
 	}
 	return 0;
@@ -940,11 +983,11 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 	arena_init(&out->arena, SIZE_MAX / 2);
 	index_members(&c);
 	hmap_init(&c.groups);
-	hmap_init(&c.pl_ips);
-	/* Sized once: a port per ENI at most, two rules per subnet. */
+	hmap_init(&c.pl_blocks);
+	/* Sized once: a port per ENI at most; two rules per subnet, two per VPC. */
 	c.a_ports = w->n[RES_ENI];
 	out->ports = xcalloc(c.a_ports + 1, sizeof(*out->ports));
-	c.a_rules = 2 * w->n[RES_SUBNET] + w->n[RES_VPC];
+	c.a_rules = 2 * w->n[RES_SUBNET] + 2 * w->n[RES_VPC];
 	out->rules = xcalloc(c.a_rules + 1, sizeof(*out->rules));
 	region_ns = add_ns(&c, NP_NS_REGION, "");
 	add_region(&c, region_ns);
@@ -954,7 +997,7 @@ int netplan_compile_indexed(const struct world *w, const struct region *r,
 			break;
 	}
 	hmap_release(&c.groups);
-	hmap_release(&c.pl_ips);
+	hmap_release(&c.pl_blocks);
 	hmap_release_values(&c.members, members_free);
 	if (ret < 0)
 		netplan_release(out);

@@ -48,12 +48,16 @@
 #define NP_PL_REGION_IP 0xA9FE000Au	/* 169.254.0.10: region side */
 #define NP_LINK_PREFIX 30
 /*
- * Traffic through a VPC's endpoints enters the region from one address of
- * this block, the VPC's own (np_ns.pl_ip); the region's fronts ask the VPC
- * namespace's conntrack who sent it (docs/dataplane.md).
+ * Each VPC with endpoints has a block of NP_PL_VPC_LEN in this one
+ * (np_ns.pl_block; docs/dataplane.md, "Endpoints"): each of its interface
+ * endpoints' ENIs has an address there, where the region's fronts take its
+ * connections, untranslated otherwise (np_endpoint.region_ip); the
+ * block's first address is the source of what its gateway endpoints send
+ * (np_ns.pl_ip), which the fronts ask the VPC namespace's conntrack about.
  */
 #define NP_PL_BLOCK 0x64400000u		/* 100.64.0.0/10 */
 #define NP_PL_BLOCK_LEN 10
+#define NP_PL_VPC_LEN 23		/* 510 addresses: pl_ip and 509 ENIs */
 #define NP_DNS_LINK_LOCAL 0xA9FEA9FDu	/* 169.254.169.253: the resolver, in every VPC */
 /* The region's public resolver, in the block no region has (docs/addressing.md). */
 #define NP_PUBLIC_DNS_IP 0xC612FF35u	/* 198.18.255.53 */
@@ -71,6 +75,11 @@
  */
 #define NP_TABLE_BASE 1000u
 #define NP_RULE_ENDPOINT_PRIO 500u	/* fwmark NP_MARK_ENDPOINT lookup NP_TABLE_ENDPOINT */
+/*
+ * In the region, at NP_RULE_ENDPOINT_PRIO: from <a VPC's pl_block> iif lo
+ * lookup <its table>, NP_TABLE_BASE plus the block's number in NP_PL_BLOCK,
+ * whose one route is back over the VPC's link.
+ */
 /* Then, at 501: iif pl0 fwmark T lookup T, answers of endpoint ENIs by their subnet's table T. */
 #define NP_RULE_LOOKUP_PRIO 1000u	/* iif <subnet bridge> lookup <its table> */
 #define NP_RULE_DROP_PRIO 2000u		/* iif <subnet bridge> blackhole: no route, no packet */
@@ -91,7 +100,8 @@ struct np_ns {
 	char hostname[NP_HOSTNAME_SIZE];	/* instances and on premises; else "" */
 	uint32_t nameserver;		/* resolv.conf of instances and on premises; 0: none */
 	uint32_t host_ip;		/* on premises: the address its hosts send from; 0: none */
-	uint32_t pl_ip;			/* a VPC with endpoints: its source in the region (NP_PL_BLOCK); 0 */
+	struct cidr4 pl_block;		/* a VPC with endpoints: its block in NP_PL_BLOCK; else 0/0 */
+	uint32_t pl_ip;			/* its gateway endpoints' source in the region: the first; 0 */
 };
 
 enum np_link_kind {
@@ -147,6 +157,7 @@ struct np_rule {
 	uint32_t prio;
 	char iif[NP_IFNAME_SIZE];	/* "": any */
 	uint32_t fwmark;		/* 0: any */
+	struct cidr4 from;		/* the sources it matches; 0.0.0.0/0: any */
 	uint32_t table;			/* 0: a blackhole rule */
 	const struct subnet *subnet;	/* NULL for the endpoint rule */
 	const struct rtb *rtb;		/* the table that applies: association or main */
@@ -183,6 +194,7 @@ struct np_endpoint {
 	const struct eni *eni;
 	uint32_t ip;			/* the ENI's address */
 	uint32_t service_ip;		/* where the service answers in the region */
+	uint32_t region_ip;		/* where the region takes its connections, in pl_block */
 	uint32_t table;			/* its subnet's route table: answers go by it; 0: none */
 	/*
 	 * Blocks of the other subnets whose route table sends the ENI's

@@ -151,8 +151,8 @@ static bool any_endpoint(const struct np_plan *p, size_t ns)
 	return false;
 }
 
-/* "{ a, b }" of the interface endpoints' addresses in 'ns'. */
-static void endpoint_set(const struct np_plan *p, size_t ns, struct buf *b)
+/* "{ a, b }" of the interface endpoints' addresses in 'ns' (or in the region). */
+static void endpoint_addrs(const struct np_plan *p, size_t ns, struct buf *b, bool region)
 {
 	bool first = true;
 
@@ -161,10 +161,20 @@ static void endpoint_set(const struct np_plan *p, size_t ns, struct buf *b)
 		if (p->endpoints[i].ns != ns)
 			continue;
 		buf_adds(b, first ? "" : ", ");
-		add_ip(b, p->endpoints[i].ip);
+		add_ip(b, region ? p->endpoints[i].region_ip : p->endpoints[i].ip);
 		first = false;
 	}
 	buf_adds(b, " }");
+}
+
+static void endpoint_set(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	endpoint_addrs(p, ns, b, false);
+}
+
+static void endpoint_region_set(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	endpoint_addrs(p, ns, b, true);
 }
 
 /*
@@ -191,22 +201,62 @@ static void port_vmap(const struct np_plan *p, size_t ns, struct buf *b, bool to
 }
 
 /*
- * Connections to interface endpoints, before they are translated: only
- * TCP; marked, so that the endpoint rule routes them to the region; the
- * sender's egress and the endpoint's ingress decided here, on the
- * endpoint's own address, as AWS decides them.
+ * "{ a : b, … }" of the interface endpoints of 'ns' with a value: 'key' to
+ * 'val' (0s left out); false when none has one ('b' NULL: only that).
  */
-static void endpoint_chains(const struct np_plan *p, size_t ns, struct buf *b)
+typedef uint32_t endpoint_field(const struct np_endpoint *e);
+
+static bool endpoint_map(const struct np_plan *p, size_t ns, struct buf *b, endpoint_field *key,
+			 endpoint_field *val, bool ip_val)
 {
 	bool first = true;
 
-	/* Answers are routed by the table of the ENI's subnet, which the connection remembers. */
+	for (size_t i = 0; i < p->n_endpoints; i++) {
+		const struct np_endpoint *e = &p->endpoints[i];
+
+		if (e->ns != ns || !val(e))
+			continue;
+		if (!b)
+			return true;
+		buf_adds(b, first ? "{ " : ", ");
+		add_ip(b, key(e));
+		buf_adds(b, " : ");
+		if (ip_val)
+			add_ip(b, val(e));
+		else
+			buf_addf(b, "%u", val(e));
+		first = false;
+	}
+	if (!first)
+		buf_adds(b, " }");
+	return !first;
+}
+
+static uint32_t ep_ip(const struct np_endpoint *e) { return e->ip; }
+static uint32_t ep_region_ip(const struct np_endpoint *e) { return e->region_ip; }
+static uint32_t ep_table(const struct np_endpoint *e) { return e->table; }
+
+/*
+ * Connections to interface endpoints, without conntrack (an ENI's address
+ * is its own address in the region, one to one: nothing to remember): only
+ * TCP; the sender's egress and the endpoint's ingress decided on the
+ * endpoint's own address, as AWS decides them, on every packet; marked, so
+ * that the endpoint rule routes them to the region, and translated. What
+ * comes back from an ENI's region address is an answer (an endpoint opens
+ * no connection: a lone SYN is dropped), routed by the table of the ENI's
+ * subnet, as AWS routes an ENI's traffic, and translated back once routed
+ * (before, its source would be the router's own address).
+ */
+static void endpoint_chains(const struct np_plan *p, size_t ns, struct buf *b)
+{
 	buf_adds(b, "\tchain endpoints {\n"
-		    "\t\ttype filter hook prerouting priority mangle; policy accept;\n"
-		    "\t\tiifname \"pl0\" meta mark set ct mark\n"
+		    "\t\ttype filter hook prerouting priority raw; policy accept;\n"
 		    "\t\tip daddr ");
 	endpoint_set(p, ns, b);
-	buf_adds(b, " jump to_endpoint\n\t}\n"
+	buf_adds(b, " jump to_endpoint\n"
+		    "\t\tiifname \"pl0\" ip saddr ");
+	endpoint_region_set(p, ns, b);
+	buf_adds(b, " jump from_endpoint\n\t}\n"
 		    "\tchain to_endpoint {\n"
 		    "\t\tmeta l4proto != tcp drop\n");
 	/*
@@ -225,44 +275,28 @@ static void endpoint_chains(const struct np_plan *p, size_t ns, struct buf *b)
 			buf_adds(b, " drop\n");
 		}
 	}
-	buf_addf(b, "\t\tmeta mark set 0x%x\n", NP_MARK_ENDPOINT);
-	buf_adds(b, "\t\tct state established,related accept\n"
-		    "\t\tct state invalid drop\n");
-	for (size_t i = 0; i < p->n_endpoints; i++) {
-		const struct np_endpoint *e = &p->endpoints[i];
-
-		if (e->ns != ns || !e->table)
-			continue;
-		buf_adds(b, first ? "\t\tct mark set ip daddr map { " : ", ");
-		add_ip(b, e->ip);
-		buf_addf(b, " : %u", e->table);
-		first = false;
-	}
-	if (!first)
-		buf_adds(b, " }\n");
+	buf_addf(b, "\t\tnotrack meta mark set 0x%x\n", NP_MARK_ENDPOINT);
 	port_vmap(p, ns, b, false, false);
 	port_vmap(p, ns, b, true, true);
-	buf_adds(b, "\t\tdrop\n\t}\n");
-}
-
-/* Interface endpoints: their address to their service's, TCP only (the rest was dropped). */
-static void endpoint_dnat(const struct np_plan *p, size_t ns, struct buf *b)
-{
-	bool first = true;
-
-	for (size_t i = 0; i < p->n_endpoints; i++) {
-		const struct np_endpoint *e = &p->endpoints[i];
-
-		if (e->ns != ns)
-			continue;
-		buf_adds(b, first ? "\t\tmeta l4proto tcp dnat to ip daddr map { " : ", ");
-		add_ip(b, e->ip);
-		buf_adds(b, " : ");
-		add_ip(b, e->service_ip);
-		first = false;
+	buf_adds(b, "\t\tdrop\n\t}\n"
+		    "\tchain from_endpoint {\n"
+		    "\t\tnotrack tcp flags & (syn | ack) == syn drop\n");
+	if (endpoint_map(p, ns, NULL, ep_region_ip, ep_table, false)) {
+		buf_adds(b, "\t\tmeta mark set ip saddr map ");
+		endpoint_map(p, ns, b, ep_region_ip, ep_table, false);
+		buf_adds(b, "\n");
 	}
-	if (!first)
-		buf_adds(b, " }\n");
+	buf_adds(b, "\t}\n"
+		    "\tchain endpoint_to_region {\n"
+		    "\t\ttype filter hook prerouting priority mangle; policy accept;\n");
+	buf_addf(b, "\t\tmeta mark 0x%x ip daddr set ip daddr map ", NP_MARK_ENDPOINT);
+	endpoint_map(p, ns, b, ep_ip, ep_region_ip, true);
+	buf_adds(b, "\n\t}\n"
+		    "\tchain endpoint_answers {\n"
+		    "\t\ttype filter hook postrouting priority srcnat; policy accept;\n"
+		    "\t\tiifname \"pl0\" ct state untracked ip saddr set ip saddr map ");
+	endpoint_map(p, ns, b, ep_region_ip, ep_ip, true);
+	buf_adds(b, "\n\t}\n");
 }
 
 static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
@@ -283,9 +317,10 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		    "\t\ttype filter hook forward priority filter; policy accept;\n"
 		    "\t\tct state established,related accept\n"
 		    "\t\tct state invalid drop\n");
-	/* Connections to interface endpoints were decided before translation. */
+	/* Connections to interface endpoints were decided before translation; their answers are answers. */
 	if (any_endpoint(p, ns))
-		buf_addf(b, "\t\tmeta mark 0x%x accept\n", NP_MARK_ENDPOINT);
+		buf_addf(b, "\t\tmeta mark 0x%x accept\n"
+			    "\t\tiifname \"pl0\" ct state untracked accept\n", NP_MARK_ENDPOINT);
 	/* Only addresses translated at the internet gateway leave through it. */
 	first = true;
 	for (size_t i = 0; i < p->n_nats; i++) {
@@ -332,7 +367,6 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	buf_adds(b, "\tchain prerouting {\n"
 		    "\t\ttype nat hook prerouting priority dstnat; policy accept;\n");
 	nat_rules(p, ns, b, true);
-	endpoint_dnat(p, ns, b);
 	buf_adds(b, "\t}\n\tchain postrouting {\n"
 		    "\t\ttype nat hook postrouting priority srcnat; policy accept;\n");
 	nat_rules(p, ns, b, false);
@@ -342,6 +376,14 @@ static void vpc_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		buf_adds(b, "\n");
 	}
 	buf_adds(b, "\t}\n}\n");
+}
+
+static bool speaks_http(const struct np_plan *p, uint32_t service_ip)
+{
+	for (size_t i = 0; i < p->n_http_blocks; i++)
+		if (cidr4_contains_ip(&p->http_blocks[i], service_ip))
+			return true;
+	return false;
 }
 
 /*
@@ -366,13 +408,21 @@ static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 		first = false;
 	}
 	if (!first) {
+		size_t n = 0;
+
 		buf_adds(b, " }");
 		for (size_t i = 0; i < p->n_http_blocks; i++) {
-			buf_adds(b, i ? ", " : " ip daddr != { ");
+			buf_adds(b, n++ ? ", " : " ip daddr != { ");
 			add_block(b, &p->http_blocks[i]);
 		}
-		buf_adds(b, p->n_http_blocks ? " } reject with tcp reset\n" :
-					       " reject with tcp reset\n");
+		/* Interface endpoints of those services take plain HTTP too. */
+		for (size_t i = 0; i < p->n_endpoints; i++) {
+			if (!speaks_http(p, p->endpoints[i].service_ip))
+				continue;
+			buf_adds(b, n++ ? ", " : " ip daddr != { ");
+			add_ip(b, p->endpoints[i].region_ip);
+		}
+		buf_adds(b, n ? " } reject with tcp reset\n" : " reject with tcp reset\n");
 	}
 	buf_adds(b, "\t}\n}\n");
 }

@@ -205,6 +205,8 @@ static int open_front(struct listeners *ls, const char *ns, uint16_t port, struc
 		return -ENOMEM;
 	}
 	http_server_set_body_limit(*out, LIMIT_FRONT_BODY_BYTES);
+	/* An endpoint's ENI's address in the region stands for its service's. */
+	http_server_set_alias(*out, origins_service_ip, &ls->origins);
 	return 0;
 }
 

@@ -425,6 +425,8 @@ static int serve(const struct options *o)
 			services_close(&services);
 			goto out;
 		}
+		services.alias = origins_service_ip;
+		services.alias_arg = &listeners.origins;
 		reconcile_init(&rec, &w, cfg.region, prefix);
 		rec.ls = &listeners;
 		reconcile_run(&rec);

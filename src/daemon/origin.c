@@ -55,11 +55,32 @@ void origins_sync(struct origins *o, const struct np_plan *p)
 	for (size_t i = 0; i < p->n_endpoints; i++) {
 		const struct np_endpoint *e = &p->endpoints[i];
 
+		struct origin_endpoint *x;
+
 		ALLOC_GROW(o->eps, o->n_eps + 1, o->a_eps);
-		o->eps[o->n_eps] = (struct origin_endpoint){ .pl_ip = p->ns[e->ns].pl_ip,
-							     .ip = e->ip };
-		str_lcpy(o->eps[o->n_eps++].vpce_id, e->vpce->res.id, ID_SIZE);
+		x = &o->eps[o->n_eps++];
+		*x = (struct origin_endpoint){ .region_ip = e->region_ip,
+					       .service_ip = e->service_ip };
+		str_lcpy(x->vpce_id, e->vpce->res.id, ID_SIZE);
+		str_lcpy(x->vpc_id, p->ns[e->ns].res_id, ID_SIZE);
 	}
+}
+
+static const struct origin_endpoint *endpoint_at(const struct origins *o, uint32_t region_ip)
+{
+	if ((region_ip >> (32 - NP_PL_BLOCK_LEN)) != (NP_PL_BLOCK >> (32 - NP_PL_BLOCK_LEN)))
+		return NULL;
+	for (size_t i = 0; i < o->n_eps; i++)
+		if (o->eps[i].region_ip == region_ip)
+			return &o->eps[i];
+	return NULL;
+}
+
+uint32_t origins_service_ip(void *arg, uint32_t ip)
+{
+	const struct origin_endpoint *x = endpoint_at(arg, ip);
+
+	return x ? x->service_ip : ip;
 }
 
 static struct origin_seen *seen_find(struct origins *o, const struct http_request *req)
@@ -87,7 +108,7 @@ static void seen_add(struct origins *o, const struct http_request *req, const st
 
 static void resolve(struct origins *o, const struct http_request *req, struct svc_origin *out);
 
-/* A connection's later requests reuse what its first one learnt: one conntrack question each. */
+/* A connection's later requests reuse what its first one learnt: one conntrack question at most. */
 void origins_resolve(void *arg, const struct http_request *req, struct svc_origin *out)
 {
 	struct origins *o = arg;
@@ -108,10 +129,16 @@ static void resolve(struct origins *o, const struct http_request *req, struct sv
 	struct nl_tuple reply = { .src = req->local_ip, .dst = req->peer_ip,
 				  .sport = req->local_port, .dport = req->peer_port };
 	struct nl_tuple orig;
+	const struct origin_endpoint *ep = endpoint_at(o, req->reached_ip);
 	const struct vpce *gw;
 	int ret;
 
 	*out = (struct svc_origin){ .source_ip = req->peer_ip };
+	if (ep) {
+		str_lcpy(out->vpce_id, ep->vpce_id, sizeof(out->vpce_id));
+		str_lcpy(out->vpc_id, ep->vpc_id, sizeof(out->vpc_id));
+		return;
+	}
 	if (!v)
 		return;		/* from the public network */
 	if (!v->ct && !(v->ct = nl_open_conntrack(v->ns))) {
@@ -126,12 +153,6 @@ static void resolve(struct origins *o, const struct http_request *req, struct sv
 	}
 	str_lcpy(out->vpc_id, v->vpc_id, sizeof(out->vpc_id));
 	out->source_ip = orig.src;
-	for (size_t i = 0; i < o->n_eps; i++) {
-		if (o->eps[i].pl_ip == v->pl_ip && o->eps[i].ip == orig.dst) {
-			str_lcpy(out->vpce_id, o->eps[i].vpce_id, sizeof(out->vpce_id));
-			return;
-		}
-	}
 	gw = vpce_gateway_for(o->w, o->region, v->vpc_id, orig.src, orig.dst);
 	if (gw)
 		str_lcpy(out->vpce_id, gw->res.id, sizeof(out->vpce_id));

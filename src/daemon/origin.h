@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The daemon's answer to "where did this connection to the region come
- * from" (svc/origin.h). Traffic through a VPC's endpoints enters the region
- * from the VPC's address in NP_PL_BLOCK; the VPC namespace's conntrack
- * holds who sent it and to which address: an interface endpoint's (then
- * that endpoint) or a service's (then the gateway endpoint the source's
- * route table holds for it).
+ * from" (svc/origin.h). A connection through an interface endpoint
+ * reaches the ENI's own address in the region (np_endpoint.region_ip),
+ * from the private address that sent it: the addresses say it all, and the
+ * fronts take it as a connection to the endpoint's service. One through a
+ * gateway endpoint comes from its VPC's pl_ip; the VPC namespace's
+ * conntrack holds who sent it and to which service address, and the route
+ * table of the sender's subnet which gateway endpoint took it.
  */
 #ifndef DAEMON_ORIGIN_H
 #define DAEMON_ORIGIN_H
@@ -27,9 +29,10 @@ struct origin_vpc {
 };
 
 struct origin_endpoint {
-	uint32_t pl_ip;			/* of its VPC */
-	uint32_t ip;			/* the ENI's address */
+	uint32_t region_ip;		/* the ENI's address in the region */
+	uint32_t service_ip;		/* its service's */
 	char vpce_id[ID_SIZE];
+	char vpc_id[ID_SIZE];
 };
 
 /* What a connection's first request learnt, for its next ones. */
@@ -56,6 +59,12 @@ struct origins {
 void origins_init(struct origins *o, const struct world *w, const struct region *r);
 /* Follows plan 'p': its VPCs' addresses and endpoints (sockets of VPCs that stay are kept). */
 void origins_sync(struct origins *o, const struct np_plan *p);
+/*
+ * The address of the service whose endpoint's ENI has 'ip' as its address
+ * in the region; else 'ip' itself. An http_alias_fn; 'arg' is the struct
+ * origins.
+ */
+uint32_t origins_service_ip(void *arg, uint32_t ip);
 /* An svc_origin_fn; 'arg' is the struct origins. */
 void origins_resolve(void *arg, const struct http_request *req, struct svc_origin *out);
 void origins_release(struct origins *o);

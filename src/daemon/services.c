@@ -23,7 +23,8 @@ bool services_tls_name(void *arg, uint32_t local_ip, char name[static TLS_NAME_S
 {
 	struct services *s = arg;
 	const struct region *rg;
-	const struct service *svc = svcnet_service_at(s->w, local_ip, &rg);
+	const struct service *svc =
+		svcnet_service_at(s->w, s->alias ? s->alias(s->alias_arg, local_ip) : local_ip, &rg);
 
 	if (!svc)
 		return false;

@@ -25,6 +25,9 @@ struct services {
 	struct kv *kv;			/* the fronts': 'file' through a read cache */
 	struct kv *file;		/* the data file's */
 	struct tls_server *tls;
+	/* What an address of the region stands for (daemon/origin.h); NULL: itself. */
+	uint32_t (*alias)(void *arg, uint32_t ip);
+	void *alias_arg;
 	struct sigv4_key_cache key_cache;
 	/* The last signature checked, for its aws-chunked body's signatures. */
 	struct sigv4_result sig;

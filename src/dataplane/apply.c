@@ -352,7 +352,7 @@ static bool rule_eq(const void *x, const void *y)
 	const struct nl_rule *a = x, *b = y;
 
 	return a->prio == b->prio && a->table == b->table && a->fwmark == b->fwmark &&
-	       !strcmp(a->iif, b->iif);
+	       a->src == b->src && a->src_len == b->src_len && !strcmp(a->iif, b->iif);
 }
 
 static int rule_set(struct nl *n, bool add, const void *x)
@@ -422,7 +422,8 @@ static void collect(const struct ap *a, size_t ns, struct wants *w)
 		ALLOC_GROW(w->rules, w->n_rules + 1, w->a_rules);
 		r = &w->rules[w->n_rules++];
 		*r = (struct nl_rule){ .prio = p->rules[i].prio, .table = p->rules[i].table,
-				       .fwmark = p->rules[i].fwmark };
+				       .fwmark = p->rules[i].fwmark, .src = p->rules[i].from.addr,
+				       .src_len = p->rules[i].from.len };
 		str_lcpy(r->iif, p->rules[i].iif, sizeof(r->iif));
 	}
 }

@@ -48,10 +48,11 @@ struct endpoint {
 	uint32_t link;
 	uint32_t out_table;
 	uint32_t table;
+	uint32_t region_ip;		/* network order */
 };
 
 struct pins {
-	int prog, answers, hops, ports, endpoints;
+	int prog, answers, hops, ports, endpoints, regions;
 	uint32_t prog_id, answers_id;
 };
 
@@ -98,7 +99,7 @@ static void pin_path(char *dst, size_t size, const char *ns_name, const char *wh
 
 static void close_pins(struct pins *k)
 {
-	int fds[] = { k->prog, k->answers, k->hops, k->ports, k->endpoints };
+	int fds[] = { k->prog, k->answers, k->hops, k->ports, k->endpoints, k->regions };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
@@ -171,10 +172,12 @@ static int open_pins(const char *ns_name, struct pins *k)
 		.hops = pin_get(ns_name, "hops"),
 		.ports = pin_get(ns_name, "ports"),
 		.endpoints = pin_get(ns_name, "endpoints"),
+		.regions = pin_get(ns_name, "regions"),
 	};
 	k->prog_id = k->prog < 0 ? 0 : prog_id(k->prog);
 	k->answers_id = k->answers < 0 ? 0 : prog_id(k->answers);
-	if (!k->prog_id || !k->answers_id || k->hops < 0 || k->ports < 0 || k->endpoints < 0) {
+	if (!k->prog_id || !k->answers_id || k->hops < 0 || k->ports < 0 || k->endpoints < 0 ||
+	    k->regions < 0) {
 		close_pins(k);
 		return -ENOENT;
 	}
@@ -356,27 +359,37 @@ static int sync_endpoints(const struct np_plan *p, size_t ns, const struct pins 
 			  size_t size)
 {
 	uint32_t *keys = calloc(p->n_endpoints + 1, sizeof(*keys));
+	uint32_t *rkeys = calloc(p->n_endpoints + 1, sizeof(*rkeys));
 	uint32_t link = if_nametoindex(PL_LINK);
 	size_t n = 0;
 	int ret = 0;
 
-	if (!keys)
+	if (!keys || !rkeys) {
+		free(keys);
+		free(rkeys);
 		return -ENOMEM;
+	}
 	if (link && (ret = attach(k->answers, k->answers_id, (int)link)) < 0)
 		snprintf(err, size, "attaching the fast path to %s", PL_LINK);
 	for (size_t i = 0; link && ret >= 0 && i < p->n_endpoints; i++) {
 		const struct np_endpoint *x = &p->endpoints[i];
-		struct endpoint e = { .link = link, .out_table = NP_TABLE_ENDPOINT, .table = x->table };
+		struct endpoint e = { .link = link, .out_table = NP_TABLE_ENDPOINT, .table = x->table,
+				      .region_ip = htonl(x->region_ip) };
 		uint32_t ip = htonl(x->ip);
 
 		if (x->ns != ns || !x->table || x->n_detours)
 			continue;
 		bpf_map_update_elem(k->endpoints, &ip, &e, BPF_ANY);
+		bpf_map_update_elem(k->regions, &e.region_ip, &ip, BPF_ANY);
+		rkeys[n] = e.region_ip;
 		keys[n++] = ip;
 	}
-	if (ret >= 0)
+	if (ret >= 0) {
 		prune(k->endpoints, keys, n);
+		prune(k->regions, rkeys, n);
+	}
 	free(keys);
+	free(rkeys);
 	return ret;
 }
 

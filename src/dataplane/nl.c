@@ -295,6 +295,10 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	attr_str(tb[FRA_IFNAME], r.iif, sizeof(r.iif));
 	attr_u32(tb[FRA_TABLE], &r.table);
 	attr_u32(tb[FRA_FWMARK], &r.fwmark);
+	if (frh->src_len && tb[FRA_SRC] && mnl_attr_get_payload_len(tb[FRA_SRC]) == 4) {
+		r.src = ntohl(mnl_attr_get_u32(tb[FRA_SRC]));
+		r.src_len = frh->src_len;
+	}
 	if (frh->action == FR_ACT_BLACKHOLE)
 		r.table = 0;
 	*(struct nl_rule *)vec_push(data) = r;
@@ -444,6 +448,10 @@ int nl_rule_set(struct nl *n, bool add, const struct nl_rule *r)
 	frh->family = AF_INET;
 	frh->action = r->table ? FR_ACT_TO_TBL : FR_ACT_BLACKHOLE;
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, r->prio);
+	if (r->src_len) {
+		frh->src_len = r->src_len;
+		mnl_attr_put_u32(nlh, FRA_SRC, htonl(r->src));
+	}
 	if (r->iif[0])
 		mnl_attr_put_strz(nlh, FRA_IFNAME, r->iif);
 	if (r->fwmark) {

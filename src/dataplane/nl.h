@@ -51,6 +51,8 @@ struct nl_rule {
 	uint32_t prio;
 	char iif[NL_IFNAME_SIZE];	/* "": any */
 	uint32_t fwmark;		/* 0: any; else matched under the mask 0xffffffff */
+	uint32_t src;			/* the sources it matches: src/src_len; 0/0: any */
+	uint8_t src_len;
 	uint32_t table;		/* 0: a blackhole rule */
 };
 

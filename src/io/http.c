@@ -305,7 +305,8 @@ struct conn {
 	size_t body_off;	/* bytes of 'body' already sent */
 	uint32_t events;	/* what the loop watches 'fd' for */
 	int64_t active_ms;
-	struct sockaddr_in local, peer;	/* zero unless IPv4 */
+	struct sockaddr_in local, peer;	/* zero unless IPv4; 'local' through the alias */
+	uint32_t reached_ip;		/* 'local' as the client addressed it, host order */
 	bool closing;		/* close once 'out' is sent */
 	bool held;		/* 'out' waits for http_server_release() */
 	/* TLS only: */
@@ -344,6 +345,8 @@ struct http_server {
 	bool holding;		/* responses wait for a release */
 	struct http_response resp;	/* reused for every request */
 	SSL_CTX *tls;		/* NULL: plain HTTP */
+	http_alias_fn *alias;	/* NULL: none */
+	void *alias_arg;
 };
 
 static void conn_close(struct conn *c)
@@ -679,6 +682,7 @@ static void consume(struct conn *c, const char *data, size_t len)
 		}
 		http_reader_request(&c->reader, &req);
 		req.local_ip = ntohl(c->local.sin_addr.s_addr);
+		req.reached_ip = c->reached_ip;
 		req.local_port = ntohs(c->local.sin_port);
 		req.peer_ip = ntohl(c->peer.sin_addr.s_addr);
 		req.peer_port = ntohs(c->peer.sin_port);
@@ -1010,6 +1014,9 @@ static void accept_event(struct loop *l, int fd, uint32_t events, void *arg)
 		    local.sin_family == AF_INET) {
 			c->peer = peer;
 			c->local = local;
+			c->reached_ip = ntohl(local.sin_addr.s_addr);
+			if (s->alias)
+				c->local.sin_addr.s_addr = htonl(s->alias(s->alias_arg, c->reached_ip));
 		}
 		http_reader_init_max(&c->reader, s->body_limit);
 		buf_init(&c->out, LIMIT_HTTP_RESPONSE_BYTES + 4096);
@@ -1074,6 +1081,12 @@ void http_server_free(struct http_server *s)
 	buf_release(&s->resp.headers);
 	buf_release(&s->resp.body);
 	free(s);
+}
+
+void http_server_set_alias(struct http_server *s, http_alias_fn *fn, void *arg)
+{
+	s->alias = fn;
+	s->alias_arg = arg;
 }
 
 void http_server_set_body_limit(struct http_server *s, size_t bytes)

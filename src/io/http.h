@@ -36,8 +36,12 @@ struct http_request {
 	size_t n_headers;
 	struct str body;
 	bool keep_alive;
-	/* The connection's IPv4 ends, host order (0 for other families). */
-	uint32_t local_ip, peer_ip;
+	/*
+	 * The connection's IPv4 ends, host order (0 for other families); the
+	 * local one as the server's alias function gave it, 'reached_ip' as
+	 * the client addressed it.
+	 */
+	uint32_t local_ip, peer_ip, reached_ip;
 	uint16_t local_port, peer_port;
 	bool secure;		/* it came over TLS (aws:SecureTransport) */
 	uint64_t conn_id;	/* the connection's number, unique to its server */
@@ -178,6 +182,10 @@ struct http_server *http_server_new(struct loop *l, int fd, http_handler_fn *fn,
  */
 struct http_server *http_server_new_tls(struct loop *l, int fd, http_handler_fn *fn, void *arg,
 					struct tls_server *t);
+/* What the address a client reached stands for (the address itself, mostly). */
+typedef uint32_t http_alias_fn(void *arg, uint32_t ip);
+/* Sets 'fn' as the alias function of connections accepted from now on. */
+void http_server_set_alias(struct http_server *s, http_alias_fn *fn, void *arg);
 /* Closes the listener and every connection. */
 void http_server_free(struct http_server *s);
 /* Takes request bodies of up to 'bytes' on connections accepted from now on. */

@@ -1,12 +1,14 @@
 #!/bin/bash
 # The VPC router's fast path (src/dataplane/bpf/fastpath.bpf.c): established
-# TCP between instances, to an interface endpoint's service and back, and
-# back from a gateway endpoint's service, skips the router's stack (its
-# counters move), while every flow still
-# starts in it: a group that does not admit a port keeps its connections
-# out, and a new group rule admits them; conntrack still sees the handshake
-# through (its entry is established). Its pins go with the VPC and with
-# --teardown. Needs root, nft and bpftool; exits 77 without.
+# TCP between instances, connections to an interface endpoint's service
+# after their SYN and their answers, and answers from a gateway endpoint's
+# service, skip the router's stack (its counters move), while every flow
+# still starts in it: a group that does not admit a port keeps its
+# connections out, and a new group rule admits them; conntrack still sees
+# the handshake between instances through (its entry is established), and
+# holds nothing of connections to the endpoint, which the region takes at
+# the ENI's own address there, from the private source. Its pins go with
+# the VPC and with --teardown. Needs root, nft and bpftool; exits 77 without.
 . "$(dirname "$0")/dataplane.sh"
 command -v bpftool >/dev/null || { echo "needs bpftool (make deps)"; exit 77; }
 start_vpced
@@ -108,9 +110,10 @@ eventually blocked chat "$A" 10.0.2.10 7000 1
 ec2 authorize-security-group-ingress --group-id "$WEB" --protocol tcp --port 7000 --source-group "$SG" >/dev/null
 eventually "ok 50" chat "$A" 10.0.2.10 7000 50
 
-# An interface endpoint (SQS, 198.18.0.65 in the region) in B's subnet, in
-# the default group, which admits A: its established flows are translated
-# and carried both ways (A's port to the region, pl0 back to A).
+# An interface endpoint (SQS) in B's subnet, in the default group, which
+# admits A: its connections are translated to the ENI's address in the
+# region and, after their SYN, carried both ways (A's port to the region,
+# pl0 back to A).
 E=$(ec2 create-vpc-endpoint --vpc-id "$VPC" --vpc-endpoint-type Interface \
 	--service-name com.amazonaws.us-east-1.sqs --subnet-ids "$S2" --no-private-dns-enabled \
 	--query VpcEndpoint.VpcEndpointId --output text)
@@ -119,7 +122,14 @@ ENI=$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$E" --query 'VpcEndpoints[0
 EIP=$(ec2 describe-network-interfaces --network-interface-ids "$ENI" \
 	--query 'NetworkInterfaces[0].PrivateIpAddress' --output text)
 for _ in $(seq 40); do ip netns exec "$P$VPC" ip link show pl0 >/dev/null 2>&1 && break; sleep 0.05; done
-serve "${P}region" 198.18.0.65
+# The ENI's address in the region, as the router's ruleset translates it.
+region_ip() {
+	ip netns exec "$P$VPC" nft list chain inet vpce endpoint_to_region 2>/dev/null |
+		grep -o "$EIP : 100\.[0-9.]*" | cut -d' ' -f3
+}
+for _ in $(seq 40); do RIP=$(region_ip); [ -n "$RIP" ] && break; sleep 0.05; done
+case "$RIP" in 100.*) ;; *) fail "no address in the region for $EIP: '$RIP'" ;; esac
+serve "${P}region" "$RIP"
 sleep 0.5
 eventually "ok 1" chat "$A" "$EIP" 7000 1
 out_before=$(fast_count 2) back_before=$(fast_count 3)
@@ -127,22 +137,21 @@ eq "$(chat "$A" "$EIP" 7000 200)" "ok 200" "200 exchanges with the endpoint's se
 out=$(($(fast_count 2) - out_before)) back=$(($(fast_count 3) - back_before))
 [ "$out" -ge 190 ] || fail "the fast path carried $out segments of ~200 to the endpoint's service"
 [ "$back" -ge 190 ] || fail "the fast path carried $back answers of ~200 back from it"
-SPORT=40000 chat "$A" "$EIP" 7000 5 2 >"$TMP/held" &
+SPORT=40000 chat "$A" "$EIP" 7000 5 8 >"$TMP/held" &
 held=$!
 eventually "ok 5" cat "$TMP/held"
-eq "$(ct_state "$EIP")" ESTABLISHED "conntrack's state of an open connection to the endpoint"
-# B from the same port while A's connection holds it: the SNAT to the VPC's
-# one PrivateLink address takes another port, which the fast path writes too.
+eq "$(ct_state "$EIP")" "" "conntrack's entries of an open connection to the endpoint"
+# B from the same port while A's connection holds it: the region sees both
+# private sources, each on its own connection, both carried.
 ec2 authorize-security-group-ingress --group-id "$SG" --protocol tcp --port 7000 --source-group "$WEB" \
 	>/dev/null
 out_before=$(fast_count 2) back_before=$(fast_count 3)
 eq "$(SPORT=40000 chat "$B" "$EIP" 7000 50)" "ok 50" "50 exchanges from the same port of another instance"
 out=$(($(fast_count 2) - out_before)) back=$(($(fast_count 3) - back_before))
 [ "$out" -ge 45 ] && [ "$back" -ge 45 ] || fail "the fast path carried $out and $back segments of ~50 each way"
-reply_port=$(ip netns exec "$P$VPC" awk '/src=10.0.2.10 .* sport=40000 / {
-	for (i = 1; i <= NF; i++) if ($i ~ /^dport=/ && n++) { sub("dport=", "", $i); print $i } }' \
-	/proc/net/nf_conntrack)
-[ -n "$reply_port" ] && [ "$reply_port" != 40000 ] || fail "B's connection kept port 40000 ('$reply_port')"
+peers=$(ip netns exec "${P}region" ss -tnH state established "( sport = :7000 )" | awk '{ print $4 }' |
+	sort | xargs)
+case "$peers" in *"10.0.1.10:40000"*) ;; *) fail "the region's connections from: $peers" ;; esac
 wait "$held"
 # The endpoint's groups still decide every new connection: one that admits nothing keeps A out.
 SHUT=$(ec2 create-security-group --group-name shut --description shut --vpc-id "$VPC" \

@@ -441,6 +441,7 @@ static void test_endpoints(struct net *n)
 	vpc = netplan_ns_find(&p, n->vpc->res.id);
 	pl_ip = p.ns[vpc].pl_ip;
 	CHECK((pl_ip & 0xFFC00000u) == NP_PL_BLOCK && pl_ip != NP_PL_BLOCK);
+	CHECK(p.ns[vpc].pl_block.len == NP_PL_VPC_LEN && pl_ip == p.ns[vpc].pl_block.addr + 1);
 	CHECK_EQ(netplan_ns_of_pl_ip(&p, pl_ip), vpc);
 	CHECK_EQ(netplan_ns_of_pl_ip(&p, 0), -1);
 	snprintf(want, sizeof(want), "%s/32", ip4_fmt(pl_ip, ip));
@@ -451,6 +452,16 @@ static void test_endpoints(struct net *n)
 	rule = mark_rule(&p, (size_t)vpc, NP_MARK_ENDPOINT);
 	CHECK(rule && rule->table == NP_TABLE_ENDPOINT && rule->prio == NP_RULE_ENDPOINT_PRIO &&
 	      !rule->iif[0]);
+	/* The region sends what it answers from the VPC's block back over the VPC's link. */
+	rule = NULL;
+	for (size_t i = 0; i < p.n_rules; i++)
+		if (p.rules[i].ns == 0 && cidr4_eq(&p.rules[i].from, &p.ns[vpc].pl_block))
+			rule = &p.rules[i];
+	CHECK(rule && !strcmp(rule->iif, "lo") && rule->prio == NP_RULE_ENDPOINT_PRIO);
+	if (rule) {
+		r = find_route(&p, rule->table, "0.0.0.0/0");
+		CHECK(r && r->ns == 0 && r->via == NP_PL_ROUTER_IP && !strncmp(r->dev, "pl", 2));
+	}
 	/* One ENI per subnet, each answering by its own subnet's table. */
 	CHECK_EQ(p.n_endpoints, 2);
 	t_pub = rule_for(&p, n->pub, NP_RULE_LOOKUP_PRIO)->table;
@@ -460,9 +471,16 @@ static void test_endpoints(struct net *n)
 		CHECK(p.endpoints[i].vpce == ie);
 		CHECK_EQ(p.endpoints[i].service_ip, 0xC6120041u);	/* 198.18.0.65 */
 		CHECK_EQ(p.endpoints[i].table, i ? t_main : t_pub);
+		/* Its own address in the block, local to the region. */
+		CHECK(cidr4_contains_ip(&p.ns[vpc].pl_block, p.endpoints[i].region_ip) &&
+		      p.endpoints[i].region_ip > pl_ip);
+		snprintf(want, sizeof(want), "%s/32", ip4_fmt(p.endpoints[i].region_ip, ip));
+		r = find_route(&p, NP_TABLE_LOCAL, want);
+		CHECK(r && r->ns == 0 && r->hop == NP_HOP_LOCAL);
 		rule = mark_rule(&p, (size_t)vpc, p.endpoints[i].table);
 		CHECK(rule && !strcmp(rule->iif, "pl0") && rule->table == p.endpoints[i].table);
 	}
+	CHECK(p.n_endpoints == 2 && p.endpoints[0].region_ip != p.endpoints[1].region_ip);
 	/* The gateway endpoint's prefix list, over the link, in its table only. */
 	r = find_route(&p, t_pub, "198.18.0.0/28");
 	CHECK(r && r->hop == NP_HOP_ENDPOINT && r->via == NP_PL_REGION_IP && !strcmp(r->dev, "pl0"));
@@ -470,16 +488,23 @@ static void test_endpoints(struct net *n)
 
 	buf_init(&b, 1 << 20);
 	CHECK_EQ(netplan_nft(&p, (size_t)vpc, &b), 0);
-	snprintf(want, sizeof(want), "meta l4proto tcp dnat to ip daddr map { %s : 198.18.0.65",
+	/* Interface endpoints: one to one, without conntrack, both ways. */
+	CHECK(strstr(b.p, "meta l4proto tcp dnat") == NULL);
+	snprintf(want, sizeof(want), "meta mark 0x1 ip daddr set ip daddr map { %s : ",
 		 ip4_fmt(p.endpoints[0].ip, ip));
 	CHECK(strstr(b.p, want) != NULL);
+	snprintf(want, sizeof(want), " : %s", ip4_fmt(p.endpoints[0].ip, ip));
+	CHECK(strstr(strstr(b.p, "ip saddr set ip saddr map {") ?: "", want) != NULL);
+	snprintf(want, sizeof(want), "meta mark set ip saddr map { %s : %u",
+		 ip4_fmt(p.endpoints[0].region_ip, ip), t_pub);
+	CHECK(strstr(b.p, want) != NULL);
+	/* Gateway endpoints: the VPC's one address, with conntrack. */
 	snprintf(want, sizeof(want), "oifname \"pl0\" snat to %s\n", ip4_fmt(pl_ip, ip));
 	CHECK(strstr(b.p, want) != NULL);
-	CHECK(strstr(b.p, "meta l4proto != tcp drop\n\t\tmeta mark set 0x1\n") != NULL);
-	snprintf(want, sizeof(want), "ct mark set ip daddr map { %s : %u",
-		 ip4_fmt(p.endpoints[0].ip, ip), t_pub);
-	CHECK(strstr(b.p, want) != NULL);
+	CHECK(strstr(b.p, "meta l4proto != tcp drop\n\t\tnotrack meta mark set 0x1\n") != NULL);
+	CHECK(strstr(b.p, "notrack tcp flags & (syn | ack) == syn drop\n") != NULL);
 	CHECK(strstr(b.p, "\t\tmeta mark 0x1 accept\n") != NULL);
+	CHECK(strstr(b.p, "iifname \"pl0\" ct state untracked accept\n") != NULL);
 	buf_release(&b);
 
 	/*
@@ -507,6 +532,7 @@ static void test_endpoints(struct net *n)
 	CHECK_EQ(netplan_compile(&n->f.w, n->f.cx.region, "t1-", &q), 0);
 	again = netplan_ns_find(&q, n->vpc->res.id);
 	CHECK_EQ(q.ns[again].pl_ip, pl_ip);
+	CHECK(q.n_endpoints == 2 && q.endpoints[0].region_ip == p.endpoints[0].region_ip);
 	netplan_release(&q);
 	netplan_release(&p);
 	CHECK_EQ(vpce_delete(&n->f.w, &n->f.cx, ie->res.id, &n->f.e), 0);

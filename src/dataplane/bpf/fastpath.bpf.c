@@ -7,13 +7,15 @@
  * have sent it. To another ENI of the VPC: straight into the destination's
  * namespace (bpf_redirect_peer; TTL down by one, the MACs those of the
  * router's side and the destination ENI, or unchanged within a subnet, as
- * the bridge would). To an interface endpoint's ENI: translated as
- * conntrack's entry says (DNAT to the service, SNAT to the VPC's
- * PrivateLink address) and into the region over pl0. On pl0's ingress, the
- * answers of those flows: translated back and into the instance's
- * namespace. Everything else takes the router's stack (routes, security
- * groups, conntrack, NAT), which is also where every flow starts and ends,
- * so the groups and the routes decide exactly as without it. The realizer
+ * the bridge would). Every segment but the SYN of a connection to an
+ * interface endpoint's ENI that the router let through (its answer, a
+ * SYN-ACK from the ENI's address in the region, says so): translated to
+ * that address, as the router's ruleset translates it without conntrack,
+ * and into the region over pl0; on pl0's ingress, that connection's
+ * answers, translated back and into the instance's namespace. Everything
+ * else takes the router's stack (routes, security groups, conntrack, NAT),
+ * which is also where every flow starts (and, between instances, ends), so
+ * the groups and the routes decide exactly as without it. The realizer
  * keeps the maps equal to the plan (dataplane/fastpath.c).
  */
 #include <linux/bpf.h>
@@ -100,6 +102,12 @@ void bpf_ct_release(struct nf_conn *) __ksym;
 #define IP_CSUM_OFF (IP_OFF + __builtin_offsetof(struct iphdr, check))
 #define TCP_CSUM_OFF (IP_OFF + sizeof(struct iphdr) + __builtin_offsetof(struct tcphdr, check))
 
+/* A TCP flow as one direction's packets carry it; network order. */
+struct flow {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+};
+
 /* Where an ENI's address leads: its port, its MAC, the router's MAC and bridge on that side. */
 struct hop {
 	__u32 ifindex;
@@ -130,11 +138,12 @@ struct {
 	__type(value, struct port);
 } ports SEC(".maps");
 
-/* An interface endpoint's ENI: how the router routes its connections and their answers. */
+/* An interface endpoint's ENI: how the router translates and routes its connections and their answers. */
 struct endpoint {
 	__u32 link;			/* ifindex of pl0, the link to the region */
 	__u32 out_table;		/* the endpoint rule's table, which sends them to pl0 */
-	__u32 table;			/* its subnet's table: the answers' (and the flows' ct mark) */
+	__u32 table;			/* its subnet's table: the answers' */
+	__be32 region_ip;		/* the ENI's address in the region */
 };
 
 struct {
@@ -143,6 +152,25 @@ struct {
 	__type(key, __u32);		/* the ENI's address, network order */
 	__type(value, struct endpoint);
 } endpoints SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);		/* an ENI's address in the region, network order */
+	__type(value, __u32);		/* the ENI's address, network order */
+} regions SEC(".maps");
+
+/*
+ * Connections to interface endpoints that the router let through: the
+ * client's direction. A connection that falls out of it (the least recently
+ * used go first) takes the router's stack, which decides the same.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow);
+	__type(value, __u8);
+} admitted SEC(".maps");
 
 /*
  * Segments carried between instances [0], left to the router though
@@ -159,12 +187,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
-
-/* A TCP flow as one direction's packets carry it; network order. */
-struct flow {
-	__be32 saddr, daddr;
-	__be16 sport, dport;
-};
 
 static __always_inline int same_mac(const __u8 *a, const __u8 *b)
 {
@@ -207,21 +229,29 @@ static __always_inline struct ethhdr *eth_of(struct iphdr *ip)
 
 /*
  * The IPv4 TCP segment of 'skb' that a router could forward without its
- * stack: no options, fragments or expiring TTL, no SYN, FIN or RST (those
- * are for conntrack and the groups to see). NULL otherwise.
+ * stack: no options, fragments or expiring TTL. NULL otherwise.
  */
-static __always_inline struct iphdr *segment(struct __sk_buff *skb)
+static __always_inline struct iphdr *tcp_segment(struct __sk_buff *skb)
 {
 	struct iphdr *ip = headers(skb);
-	struct tcphdr *tcp;
 
 	if (!ip || eth_of(ip)->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 ||
 	    ip->protocol != IPPROTO_TCP || ip->ttl <= 1 || (ip->frag_off & bpf_htons(0x3FFF)))
 		return NULL;
-	tcp = (void *)(ip + 1);
-	if (tcp->syn || tcp->fin || tcp->rst)
-		return NULL;
 	return ip;
+}
+
+static __always_inline struct tcphdr *tcp_of(struct iphdr *ip)
+{
+	return (struct tcphdr *)(ip + 1);
+}
+
+/* A segment of a flow that conntrack follows: no SYN, FIN or RST, which it must see. */
+static __always_inline int ct_segment(struct iphdr *ip)
+{
+	struct tcphdr *tcp = tcp_of(ip);
+
+	return !tcp->syn && !tcp->fin && !tcp->rst;
 }
 
 static __always_inline void flow_of(const struct iphdr *ip, struct flow *f)
@@ -280,9 +310,9 @@ static __always_inline void ct_translated(const struct nf_conn *ct, __u8 dir, st
  * The translation of flow 'from' that the router's NAT made, from its
  * conntrack entry: true, with 'to', the flow's 'mark' and its 'nat' (the
  * IPS_SRC_NAT and IPS_DST_NAT it had) filled, when the entry holds 'from'
- * in direction 'dir', was translated at its source at least (an interface
- * endpoint's flows at both ends, a gateway endpoint's at the source only)
- * and may be carried; false when there is none or it is the stack's to see.
+ * in direction 'dir', was translated at its source at least (a gateway
+ * endpoint's flows are) and may be carried; false when there is none or it
+ * is the stack's to see.
  */
 static __always_inline int ct_nat(struct __sk_buff *skb, const struct flow *from, __u8 dir,
 				  struct flow *to, __u32 *mark, __u32 *nat)
@@ -406,24 +436,31 @@ static __always_inline int to_instance(struct __sk_buff *skb, const struct port 
 }
 
 /*
- * From port 'own' to endpoint 'e''s ENI: the flow's translation taken from
- * its conntrack entry (only ever one that the router's NAT made), routed
- * by the endpoint rule's table as the router would (so out of pl0, to the
- * MAC the router's neighbour table holds), into the region.
+ * From port 'own' to endpoint 'e''s ENI, a connection the router let
+ * through: translated to the ENI's address in the region, routed by the
+ * endpoint rule's table as the router would (so out of pl0, to the MAC the
+ * router's neighbour table holds), into the region. A SYN is the router's:
+ * it forgets the connection that had the same addresses and ports.
  */
-static __always_inline int to_region(struct __sk_buff *skb, const struct port *own,
-				     const struct endpoint *e)
+static __always_inline int to_region(struct __sk_buff *skb, struct iphdr *ip,
+				     const struct port *own, const struct endpoint *e)
 {
-	struct iphdr *ip = headers(skb);
 	struct bpf_fib_lookup fib = {};
 	struct flow from, to;
-	__u32 mark, nat;
 
-	if (!ip || !same_mac(eth_of(ip)->h_dest, own->router_mac))
-		return TC_ACT_OK;
 	flow_of(ip, &from);
-	if (!ct_nat(skb, &from, IP_CT_DIR_ORIGINAL, &to, &mark, &nat) || nat != IPS_NAT_MASK)
+	if (tcp_of(ip)->syn) {
+		bpf_map_delete_elem(&admitted, &from);
 		return TC_ACT_OK;
+	}
+	if (!same_mac(eth_of(ip)->h_dest, own->router_mac))
+		return TC_ACT_OK;
+	if (!bpf_map_lookup_elem(&admitted, &from)) {
+		count(ST_LEFT);
+		return TC_ACT_OK;
+	}
+	to = from;
+	to.daddr = e->region_ip;
 	if (route(skb, &to, own->br, e->out_table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
 	    fib.ifindex != e->link)
 		return TC_ACT_OK;
@@ -442,7 +479,7 @@ int vpce_fastpath(struct __sk_buff *skb)
 	struct port *own;
 	struct hop *h;
 
-	ip = segment(skb);
+	ip = tcp_segment(skb);
 	if (!ip)
 		return TC_ACT_OK;
 	/* From the port's own address only: anything else is the bridge's to drop. */
@@ -452,20 +489,61 @@ int vpce_fastpath(struct __sk_buff *skb)
 	daddr = ip->daddr;
 	h = bpf_map_lookup_elem(&hops, &daddr);
 	if (h)
-		return to_instance(skb, own, h);
+		return ct_segment(ip) ? to_instance(skb, own, h) : TC_ACT_OK;
 	e = bpf_map_lookup_elem(&endpoints, &daddr);
 	if (e)
-		return to_region(skb, own, e);
+		return to_region(skb, ip, own, e);
 	return TC_ACT_OK;
 }
 
 /*
- * On pl0: an answer of a flow to_region() carried, or of one that a
- * gateway endpoint's route sent to the region (translated at its source
- * only), translated back as conntrack's entry says, routed as the router
- * routes answers (an interface endpoint's by the table of its subnet,
- * which the flow's mark names; a gateway endpoint's, unmarked, by the main
- * table, as no rule for pl0 matches them) and, when that reaches the
+ * On pl0, from ENI 'eni''s address in the region: an answer of a
+ * connection to it. Its SYN-ACK says the router let the connection
+ * through; it and the connection's later answers are translated back,
+ * routed by the table of the ENI's subnet, as the router routes them, and,
+ * when that reaches the instance on its bridge, go into its namespace.
+ */
+static __always_inline int from_endpoint(struct __sk_buff *skb, struct iphdr *ip, __be32 eni)
+{
+	struct tcphdr *tcp = tcp_of(ip);
+	struct bpf_fib_lookup fib = {};
+	struct flow from, to, client;
+	struct endpoint *e;
+	struct hop *h;
+	__u8 yes = 1;
+
+	if (tcp->syn && !tcp->ack)
+		return TC_ACT_OK;	/* an endpoint opens nothing: the router drops it */
+	e = bpf_map_lookup_elem(&endpoints, &eni);
+	if (!e || e->link != skb->ingress_ifindex)
+		return TC_ACT_OK;
+	flow_of(ip, &from);
+	client = (struct flow){ .saddr = from.daddr, .daddr = eni, .sport = from.dport,
+				.dport = from.sport };
+	if (tcp->syn)
+		bpf_map_update_elem(&admitted, &client, &yes, BPF_ANY);
+	else if (!bpf_map_lookup_elem(&admitted, &client))
+		return TC_ACT_OK;
+	to = from;
+	to.saddr = eni;
+	h = bpf_map_lookup_elem(&hops, &to.daddr);
+	if (!h)
+		return TC_ACT_OK;
+	if (route(skb, &to, skb->ingress_ifindex, e->table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
+	    fib.ifindex != h->br || fib.ipv4_dst != to.daddr || !same_mac(fib.dmac, h->dmac))
+		return TC_ACT_OK;
+	if (hop(skb, h->smac, h->dmac, &from, &to) < 0)
+		return TC_ACT_SHOT;
+	count(ST_ANSWER);
+	return bpf_redirect_peer(h->ifindex, 0);
+}
+
+/*
+ * On pl0: an answer of a connection to an interface endpoint
+ * (from_endpoint()), or of a flow that a gateway endpoint's route sent to
+ * the region (translated at its source only, unmarked), translated back as
+ * conntrack's entry says, routed as the router routes those answers (by the
+ * main table, as no rule for pl0 matches them) and, when that reaches the
  * instance on its bridge, into the instance's namespace.
  */
 SEC("tc")
@@ -473,36 +551,33 @@ int vpce_answers(struct __sk_buff *skb)
 {
 	struct bpf_fib_lookup fib = {};
 	struct flow from, to;
-	struct endpoint *e;
 	struct iphdr *ip;
 	struct hop *h;
-	__u32 mark, nat, table = RT_TABLE_MAIN, what = ST_GATEWAY;
+	__u32 mark, nat, saddr;
+	__be32 *eni;
 
-	ip = segment(skb);
+	ip = tcp_segment(skb);
 	if (!ip || skb->pkt_type != PACKET_HOST)
 		return TC_ACT_OK;
-	flow_of(ip, &from);
-	if (!ct_nat(skb, &from, IP_CT_DIR_REPLY, &to, &mark, &nat))
+	saddr = ip->saddr;
+	eni = bpf_map_lookup_elem(&regions, &saddr);
+	if (eni)
+		return from_endpoint(skb, ip, *eni);
+	if (!ct_segment(ip))
 		return TC_ACT_OK;
-	/* 'to' runs from the endpoint's ENI, or the service, back to the instance. */
+	flow_of(ip, &from);
+	if (!ct_nat(skb, &from, IP_CT_DIR_REPLY, &to, &mark, &nat) || nat != IPS_SRC_NAT || mark)
+		return TC_ACT_OK;
+	/* 'to' runs from the service back to the instance. */
 	h = bpf_map_lookup_elem(&hops, &to.daddr);
 	if (!h)
 		return TC_ACT_OK;
-	if (nat == IPS_NAT_MASK) {
-		e = bpf_map_lookup_elem(&endpoints, &to.saddr);
-		if (!e || e->link != skb->ingress_ifindex || mark != e->table)
-			return TC_ACT_OK;
-		table = e->table;
-		what = ST_ANSWER;
-	} else if (mark) {
-		return TC_ACT_OK;
-	}
-	if (route(skb, &to, skb->ingress_ifindex, table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
+	if (route(skb, &to, skb->ingress_ifindex, RT_TABLE_MAIN, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
 	    fib.ifindex != h->br || fib.ipv4_dst != to.daddr || !same_mac(fib.dmac, h->dmac))
 		return TC_ACT_OK;
 	if (hop(skb, h->smac, h->dmac, &from, &to) < 0)
 		return TC_ACT_SHOT;
-	count(what);
+	count(ST_GATEWAY);
 	return bpf_redirect_peer(h->ifindex, 0);
 }
 
