@@ -398,6 +398,33 @@ static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	table_start(b, "inet vpce-region");
 	buf_adds(b, "\tchain input {\n"
 		    "\t\ttype filter hook input priority filter; policy accept;\n");
+	/*
+	 * A VPC's block takes connections over the VPC's own link only: an
+	 * ENI's region address is no public address, and nothing but the
+	 * VPC's router may reach it (nor make its answers go to that VPC).
+	 */
+	for (size_t i = 0; i < p->n_links; i++) {
+		const struct np_link *l = &p->links[i];
+
+		if (l->kind != NP_LINK_VETH || l->peer_ns != ns || !p->ns[l->ns].pl_block.len ||
+		    strcmp(l->name, "pl0") != 0)
+			continue;
+		if (first) {
+			buf_adds(b, "\t\tip daddr ");
+			add_block(b, &(struct cidr4){ NP_PL_BLOCK, NP_PL_BLOCK_LEN });
+			buf_adds(b, " ip daddr & ");
+			add_ip(b, 0xFFFFFFFFu << (32 - NP_PL_VPC_LEN));
+			buf_adds(b, " . iifname != { ");
+		} else {
+			buf_adds(b, ", ");
+		}
+		add_ip(b, p->ns[l->ns].pl_block.addr);
+		buf_addf(b, " . \"%s\"", l->peer);
+		first = false;
+	}
+	if (!first)
+		buf_adds(b, " } drop\n");
+	first = true;
 	for (size_t i = 0; i < p->n_routes; i++) {
 		const struct np_route *r = &p->routes[i];
 

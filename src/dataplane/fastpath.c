@@ -51,8 +51,14 @@ struct endpoint {
 	uint32_t region_ip;		/* network order */
 };
 
+struct region_ep {
+	uint32_t eni;			/* network order */
+	uint32_t link;
+	uint32_t table;
+};
+
 struct pins {
-	int prog, answers, hops, ports, endpoints, regions;
+	int prog, answers, hops, ports, endpoints, regions, verdicts;
 	uint32_t prog_id, answers_id;
 };
 
@@ -99,7 +105,8 @@ static void pin_path(char *dst, size_t size, const char *ns_name, const char *wh
 
 static void close_pins(struct pins *k)
 {
-	int fds[] = { k->prog, k->answers, k->hops, k->ports, k->endpoints, k->regions };
+	int fds[] = { k->prog, k->answers, k->hops, k->ports, k->endpoints, k->regions,
+		      k->verdicts };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
@@ -173,11 +180,12 @@ static int open_pins(const char *ns_name, struct pins *k)
 		.ports = pin_get(ns_name, "ports"),
 		.endpoints = pin_get(ns_name, "endpoints"),
 		.regions = pin_get(ns_name, "regions"),
+		.verdicts = pin_get(ns_name, "verdicts"),
 	};
 	k->prog_id = k->prog < 0 ? 0 : prog_id(k->prog);
 	k->answers_id = k->answers < 0 ? 0 : prog_id(k->answers);
 	if (!k->prog_id || !k->answers_id || k->hops < 0 || k->ports < 0 || k->endpoints < 0 ||
-	    k->regions < 0) {
+	    k->regions < 0 || k->verdicts < 0) {
 		close_pins(k);
 		return -ENOENT;
 	}
@@ -254,6 +262,16 @@ static void prune(int fd, uint32_t *keep, size_t n)
 		for (size_t i = 0; i < n_gone; i++)
 			bpf_map_delete_elem(fd, &gone[i]);
 	} while (n_gone == ARRAY_SIZE(gone));
+}
+
+/* Empties map 'fd', whatever its keys. */
+static void clear(int fd)
+{
+	unsigned char key[64];
+
+	while (bpf_map_get_next_key(fd, NULL, key) == 0)
+		if (bpf_map_delete_elem(fd, key) < 0)
+			break;
 }
 
 /* Attaches program 'fd' (kernel ID 'id') to the tc ingress of link 'ifindex', unless it is there. */
@@ -380,7 +398,9 @@ static int sync_endpoints(const struct np_plan *p, size_t ns, const struct pins 
 		if (x->ns != ns || !x->table || x->n_detours)
 			continue;
 		bpf_map_update_elem(k->endpoints, &ip, &e, BPF_ANY);
-		bpf_map_update_elem(k->regions, &e.region_ip, &ip, BPF_ANY);
+		bpf_map_update_elem(k->regions, &e.region_ip,
+				    &(struct region_ep){ .eni = ip, .link = link, .table = x->table },
+				    BPF_ANY);
 		rkeys[n] = e.region_ip;
 		keys[n++] = ip;
 	}
@@ -404,6 +424,9 @@ int fp_sync(const struct np_plan *p, size_t ns, char *err, size_t size)
 	ret = sync_ports(p, ns, &k, err, size);
 	if (ret >= 0)
 		ret = sync_endpoints(p, ns, &k, err, size);
+	/* The ruleset was loaded just before: the groups decide every endpoint's next SYN again. */
+	if (ret >= 0)
+		clear(k.verdicts);
 	close_pins(&k);
 	return ret;
 }

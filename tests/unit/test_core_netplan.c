@@ -498,6 +498,16 @@ static void test_endpoints(struct net *n)
 	snprintf(want, sizeof(want), "meta mark set ip saddr map { %s : %u",
 		 ip4_fmt(p.endpoints[0].region_ip, ip), t_pub);
 	CHECK(strstr(b.p, want) != NULL);
+	buf_release(&b);
+	/* The region takes the VPC's block over the VPC's link only. */
+	buf_init(&b, 1 << 20);
+	CHECK_EQ(netplan_nft(&p, 0, &b), 0);
+	snprintf(want, sizeof(want), "ip daddr 100.64.0.0/10 ip daddr & 255.255.254.0 . iifname != { %s . \"pl",
+		 ip4_fmt(p.ns[vpc].pl_block.addr, ip));
+	CHECK(strstr(b.p, want) != NULL);
+	buf_release(&b);
+	buf_init(&b, 1 << 20);
+	CHECK_EQ(netplan_nft(&p, (size_t)vpc, &b), 0);
 	/* Gateway endpoints: the VPC's one address, with conntrack. */
 	snprintf(want, sizeof(want), "oifname \"pl0\" snat to %s\n", ip4_fmt(pl_ip, ip));
 	CHECK(strstr(b.p, want) != NULL);

@@ -153,24 +153,47 @@ struct {
 	__type(value, struct endpoint);
 } endpoints SEC(".maps");
 
+/* The same, by the ENI's address in the region: what its answers need. */
+struct region_ep {
+	__be32 eni;			/* the ENI's address */
+	__u32 link;
+	__u32 table;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);		/* an ENI's address in the region, network order */
-	__type(value, __u32);		/* the ENI's address, network order */
+	__type(value, struct region_ep);
 } regions SEC(".maps");
 
+/* Who the router let connect to which port of an endpoint's ENI. */
+struct verdict {
+	__be32 client, eni;
+	__be16 port;
+	__u16 pad;
+};
+
 /*
- * Connections to interface endpoints that the router let through: the
- * client's direction. A connection that falls out of it (the least recently
- * used go first) takes the router's stack, which decides the same.
+ * The verdicts the router's ruleset gave connections to interface
+ * endpoints: a SYN-ACK from the ENI's region address answered one, so the
+ * security groups (the sender's egress, the endpoint's ingress) admitted
+ * the client to that port of the ENI. The ruleset decides every packet of
+ * these connections on those three alone, untracked (TCP is the only
+ * protocol an endpoint takes), so every later segment from the same client
+ * to the same port, a SYN included, is carried. Emptied by the realizer
+ * whenever it loads a ruleset, after loading it: a rule changed or gone is
+ * the router's to decide again. Small, so that it stays in the cache; a
+ * verdict that falls out of it (the least recently used first) is the
+ * router's to give again.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct flow);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);	/* each CPU's own list: no lock shared */
+	__type(key, struct verdict);
 	__type(value, __u8);
-} admitted SEC(".maps");
+} verdicts SEC(".maps");
 
 /*
  * Segments carried between instances [0], left to the router though
@@ -369,12 +392,17 @@ static __always_inline int hop(struct __sk_buff *skb, const __u8 *smac, const __
 	ip->daddr = to->daddr;
 	tcp->source = to->sport;
 	tcp->dest = to->dport;
-	addrs = bpf_csum_diff((__be32 *)&from->saddr, 8, (__be32 *)&to->saddr, 8, 0);
-	ports = bpf_csum_diff((__be32 *)&from->sport, 4, (__be32 *)&to->sport, 4, 0);
-	if (bpf_l3_csum_replace(skb, IP_CSUM_OFF, 0, addrs, 0) < 0 ||
-	    bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, addrs, BPF_F_PSEUDO_HDR) < 0 ||
-	    bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, ports, 0) < 0)
-		return -1;
+	if (from->saddr != to->saddr || from->daddr != to->daddr) {
+		addrs = bpf_csum_diff((__be32 *)&from->saddr, 8, (__be32 *)&to->saddr, 8, 0);
+		if (bpf_l3_csum_replace(skb, IP_CSUM_OFF, 0, addrs, 0) < 0 ||
+		    bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, addrs, BPF_F_PSEUDO_HDR) < 0)
+			return -1;
+	}
+	if (from->sport != to->sport || from->dport != to->dport) {
+		ports = bpf_csum_diff((__be32 *)&from->sport, 4, (__be32 *)&to->sport, 4, 0);
+		if (bpf_l4_csum_replace(skb, TCP_CSUM_OFF, 0, ports, 0) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -436,29 +464,25 @@ static __always_inline int to_instance(struct __sk_buff *skb, const struct port 
 }
 
 /*
- * From port 'own' to endpoint 'e''s ENI, a connection the router let
- * through: translated to the ENI's address in the region, routed by the
- * endpoint rule's table as the router would (so out of pl0, to the MAC the
- * router's neighbour table holds), into the region. A SYN is the router's:
- * it forgets the connection that had the same addresses and ports.
+ * From port 'own' to endpoint 'e''s ENI, from a client the router admitted
+ * to that port (verdicts): translated to the ENI's address in the region,
+ * routed by the endpoint rule's table as the router would (so out of pl0,
+ * to the MAC the router's neighbour table holds), into the region.
  */
 static __always_inline int to_region(struct __sk_buff *skb, struct iphdr *ip,
 				     const struct port *own, const struct endpoint *e)
 {
+	struct verdict v = { .client = ip->saddr, .eni = ip->daddr, .port = tcp_of(ip)->dest };
 	struct bpf_fib_lookup fib = {};
 	struct flow from, to;
 
-	flow_of(ip, &from);
-	if (tcp_of(ip)->syn) {
-		bpf_map_delete_elem(&admitted, &from);
-		return TC_ACT_OK;
-	}
 	if (!same_mac(eth_of(ip)->h_dest, own->router_mac))
 		return TC_ACT_OK;
-	if (!bpf_map_lookup_elem(&admitted, &from)) {
+	if (!bpf_map_lookup_elem(&verdicts, &v)) {
 		count(ST_LEFT);
 		return TC_ACT_OK;
 	}
+	flow_of(ip, &from);
 	to = from;
 	to.daddr = e->region_ip;
 	if (route(skb, &to, own->br, e->out_table, &fib) != BPF_FIB_LKUP_RET_SUCCESS ||
@@ -497,35 +521,35 @@ int vpce_fastpath(struct __sk_buff *skb)
 }
 
 /*
- * On pl0, from ENI 'eni''s address in the region: an answer of a
- * connection to it. Its SYN-ACK says the router let the connection
- * through; it and the connection's later answers are translated back,
- * routed by the table of the ENI's subnet, as the router routes them, and,
- * when that reaches the instance on its bridge, go into its namespace.
+ * On pl0, from an ENI's address in the region: an answer of a connection
+ * to it, which the router's ruleset lets through whatever it is (but a
+ * lone SYN). A SYN-ACK says the router admitted the client to that port
+ * (verdicts). Translated back, routed by the table of the ENI's subnet, as
+ * the router routes them, and, when that reaches the instance on its
+ * bridge, into its namespace.
  */
-static __always_inline int from_endpoint(struct __sk_buff *skb, struct iphdr *ip, __be32 eni)
+static __always_inline int from_endpoint(struct __sk_buff *skb, struct iphdr *ip,
+					 const struct region_ep *e)
 {
 	struct tcphdr *tcp = tcp_of(ip);
 	struct bpf_fib_lookup fib = {};
-	struct flow from, to, client;
-	struct endpoint *e;
+	struct flow from, to;
 	struct hop *h;
 	__u8 yes = 1;
 
 	if (tcp->syn && !tcp->ack)
 		return TC_ACT_OK;	/* an endpoint opens nothing: the router drops it */
-	e = bpf_map_lookup_elem(&endpoints, &eni);
-	if (!e || e->link != skb->ingress_ifindex)
+	if (e->link != skb->ingress_ifindex)
 		return TC_ACT_OK;
 	flow_of(ip, &from);
-	client = (struct flow){ .saddr = from.daddr, .daddr = eni, .sport = from.dport,
-				.dport = from.sport };
-	if (tcp->syn)
-		bpf_map_update_elem(&admitted, &client, &yes, BPF_ANY);
-	else if (!bpf_map_lookup_elem(&admitted, &client))
-		return TC_ACT_OK;
+	if (tcp->syn) {
+		struct verdict v = { .client = from.daddr, .eni = e->eni, .port = from.sport };
+
+		if (!bpf_map_lookup_elem(&verdicts, &v))	/* a lookup takes no lock */
+			bpf_map_update_elem(&verdicts, &v, &yes, BPF_ANY);
+	}
 	to = from;
-	to.saddr = eni;
+	to.saddr = e->eni;
 	h = bpf_map_lookup_elem(&hops, &to.daddr);
 	if (!h)
 		return TC_ACT_OK;
@@ -553,8 +577,8 @@ int vpce_answers(struct __sk_buff *skb)
 	struct flow from, to;
 	struct iphdr *ip;
 	struct hop *h;
+	struct region_ep *eni;
 	__u32 mark, nat, saddr;
-	__be32 *eni;
 
 	ip = tcp_segment(skb);
 	if (!ip || skb->pkt_type != PACKET_HOST)
@@ -562,7 +586,7 @@ int vpce_answers(struct __sk_buff *skb)
 	saddr = ip->saddr;
 	eni = bpf_map_lookup_elem(&regions, &saddr);
 	if (eni)
-		return from_endpoint(skb, ip, *eni);
+		return from_endpoint(skb, ip, eni);
 	if (!ct_segment(ip))
 		return TC_ACT_OK;
 	flow_of(ip, &from);
