@@ -7,7 +7,10 @@
 # endpoint carries, from the subnets of its route tables only, packets to
 # its service's prefix list, with their private sources; a more specific
 # route wins; another region's service is not its; on premises reaches the
-# interface endpoint and never the gateway endpoint. Needs root and nft.
+# interface endpoint and never the gateway endpoint; two VPCs with the same
+# block and the same private source each get their own answers, and an
+# ENI's address in the region takes connections from its VPC's link only.
+# Needs root and nft.
 . "$(dirname "$0")/dataplane.sh"
 . "$(dirname "$0")/tcp.sh"
 command -v dig >/dev/null || { echo "needs dig (make deps)"; exit 77; }
@@ -137,6 +140,37 @@ out=$(get "$VGW" "https://$REGIONAL/")
 eq "$(field "$out" endpoint)" "$E" "on premises through the interface endpoint, by its regional name"
 eq "$(field "$out" source)" 172.16.0.1 "from the on-premises address"
 eq "$(status "$VGW" http://198.18.0.1/)" 000 "on premises never reaches a gateway endpoint"
+
+# Another VPC with the same block, an instance at B's address and its own
+# SQS endpoint: each VPC's connections reach the region from the same
+# private source, and each is answered in its own VPC (the region answers
+# from each ENI's own address there, back over its VPC's link).
+VPC2=$(ec2 create-vpc --cidr-block 10.0.0.0/16 --query Vpc.VpcId --output text)
+S22=$(ec2 create-subnet --vpc-id "$VPC2" --cidr-block 10.0.2.0/24 --availability-zone us-east-1b \
+	--query Subnet.SubnetId --output text)
+B2=$(ec2 run-instances --image-id ami-0123456789abcdef0 --subnet-id "$S22" --private-ip-address 10.0.2.10 \
+	--query 'Instances[0].InstanceId' --output text)
+E2=$(ec2 create-vpc-endpoint --vpc-id "$VPC2" --vpc-endpoint-type Interface \
+	--service-name com.amazonaws.us-east-1.sqs --subnet-ids "$S22" --no-private-dns-enabled --query VpcEndpoint.VpcEndpointId --output text)
+ENI2=$(ec2 describe-vpc-endpoints --vpc-endpoint-ids "$E2" --query 'VpcEndpoints[0].NetworkInterfaceIds[0]' \
+	--output text)
+IP3=$(ec2 describe-network-interfaces --network-interface-ids "$ENI2" \
+	--query 'NetworkInterfaces[0].PrivateIpAddress' --output text)
+eventually 200 status "$B2" "https://$IP3/"
+for x in "$B2 $IP3 $E2 $VPC2" "$B $IP2 $E $VPC" "$B2 $IP3 $E2 $VPC2"; do
+	read -r id ip ep vpc <<<"$x"
+	out=$(get "$id" "https://$ip/")
+	eq "$(field "$out" endpoint) $(field "$out" vpc) $(field "$out" source)" "$ep $vpc 10.0.2.10" \
+		"the same private source through $ep"
+done
+# An ENI's address in the region takes connections over its VPC's link only:
+# not from the region itself.
+RIP=$(ip netns exec "$P$VPC2" nft list chain inet vpce endpoint_to_region | grep -o "$IP3 : 100\.[0-9.]*" |
+	cut -d' ' -f3)
+case "$RIP" in 100.*) ;; *) fail "no region address for $IP3: '$RIP'" ;; esac
+eq "$(ip netns exec "${P}region" curl -sk -o /dev/null -w '%{http_code}' --max-time 1 "https://$RIP/")" 000 \
+	"the ENI's region address from the region itself"
+ec2 delete-vpc-endpoints --vpc-endpoint-ids "$E2" >/dev/null
 
 # The endpoints go: so do the link and the addresses.
 ec2 delete-vpc-endpoints --vpc-endpoint-ids "$E" "$G" >/dev/null
