@@ -65,6 +65,13 @@ int s3_sum_by_name(struct str name);
 int s3_sum_by_header(struct str header);
 /* Writes the base64 checksum 's' of 'data' into 'out'. */
 void s3_sum_compute(enum s3_sum s, struct str data, char out[static S3_SUM_B64_SIZE]);
+/*
+ * The slicing-by-8 tables of CRC-64/NVME and CRC-32C, reflected: [0] the
+ * byte-wise table, [k] a byte's effect k bytes further on
+ * (s3_crc_tables.c, written by scripts/gen-crc-tables.py).
+ */
+extern const uint64_t s3_crc64nvme_tables[8][256];
+extern const uint64_t s3_crc32c_tables[8][256];	/* 32-bit values */
 /* True when 'b64' is a well-formed value of 's' (its digest's length in base64). */
 bool s3_sum_valid(enum s3_sum s, struct str b64);
 

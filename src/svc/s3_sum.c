@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The checksums S3 accepts with an upload: CRC32 (zlib), CRC32C and
- * CRC64NVME (reflected table CRCs, tables built per call: no globals),
- * SHA-1 and SHA-256 (libcrypto). Values are base64 of the big-endian CRC or
+ * CRC64NVME (reflected, slicing by 8 with constant tables: S3 computes
+ * CRC64NVME for every object, and byte by byte it was most of a 64 KiB
+ * PUT's CPU; docs/benchmarks.md), SHA-1 and SHA-256 (libcrypto). Values are base64 of the big-endian CRC or
  * of the digest, as S3 writes them.
  */
 #include "compat.h"
@@ -48,38 +49,44 @@ int s3_sum_by_header(struct str header)
 	return -1;
 }
 
+/* Eight bytes, little-endian: the order a reflected CRC takes them in. */
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/*
+ * A reflected CRC of 'p' by tables 't', from register 'crc' (all ones, of
+ * its width), eight bytes a step; the register is returned unfinished.
+ */
+static uint64_t crc_sliced(const uint64_t t[8][256], uint64_t crc, const unsigned char *p, size_t n)
+{
+	for (; n >= 8; p += 8, n -= 8) {
+		uint64_t v = le64(p) ^ crc;
+
+		crc = t[7][v & 0xff] ^ t[6][v >> 8 & 0xff] ^ t[5][v >> 16 & 0xff] ^
+		      t[4][v >> 24 & 0xff] ^ t[3][v >> 32 & 0xff] ^ t[2][v >> 40 & 0xff] ^
+		      t[1][v >> 48 & 0xff] ^ t[0][v >> 56];
+	}
+	for (; n; p++, n--)
+		crc = t[0][(crc ^ *p) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
 /* CRC-32C (Castagnoli), reflected polynomial 0x82f63b78. */
 static uint32_t crc32c(const unsigned char *p, size_t n)
 {
-	uint32_t table[256], crc = 0xffffffffu;
-
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-		table[i] = c;
-	}
-	for (size_t i = 0; i < n; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	return ~(uint32_t)crc_sliced(s3_crc32c_tables, 0xffffffffu, p, n);
 }
 
 /* CRC-64/NVME, reflected polynomial 0x9a6c9329ac4bc9b5. */
 static uint64_t crc64nvme(const unsigned char *p, size_t n)
 {
-	uint64_t table[256], crc = ~(uint64_t)0;
-
-	for (uint64_t i = 0; i < 256; i++) {
-		uint64_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x9a6c9329ac4bc9b5ull : c >> 1;
-		table[i] = c;
-	}
-	for (size_t i = 0; i < n; i++)
-		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
+	return ~crc_sliced(s3_crc64nvme_tables, ~(uint64_t)0, p, n);
 }
 
 static void crc32_of(const unsigned char *p, size_t n, unsigned char out[4])
