@@ -160,8 +160,8 @@ static void forward(void *arg, const struct svc_forward *fw, const struct http_r
 	p->fw = *fw;
 	p->fw.extra_headers = STR_EMPTY;
 	p->d = http_response_defer(resp);
-	if (!p->d) {
-		svc_forward_failed(fw, -ENOMEM, resp);
+	if (!p->d) {		/* LIMIT_HTTP_DEFERRED requests wait already */
+		svc_forward_failed(fw, -EBUSY, resp);
 		free(p);
 		return;
 	}

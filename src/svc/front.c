@@ -280,14 +280,22 @@ static void forward(struct svc_front *f, const struct svc_backend *b, const stru
 void svc_forward_failed(const struct svc_forward *fw, int err, struct http_response *resp)
 {
 	char name[SERVICE_NAME_SIZE], ip[IP4_STRLEN], msg[SERVICE_NAME_SIZE + 160];
-	int status = err == -ETIMEDOUT ? 504 : 502;
+	int status = err == -ETIMEDOUT ? 504 : err == -EBUSY ? 503 : 502;
 
 	catalog_full_name(fw->svc, fw->region, name);
-	snprintf(msg, sizeof(msg), "vpce: the backend of %s at %s:%u did not answer: %s", name,
-		 ip4_fmt(fw->backend->ip, ip), fw->backend->port, strerror(-err));
+	if (err == -EBUSY)
+		snprintf(msg, sizeof(msg), "vpce: %d requests already wait for their backends; "
+			 "try again", LIMIT_HTTP_DEFERRED);
+	else
+		snprintf(msg, sizeof(msg), "vpce: the backend of %s at %s:%u did not answer: %s",
+			 name, ip4_fmt(fw->backend->ip, ip), fw->backend->port, strerror(-err));
 	switch (fw->form) {
 	case SVC_FORM_S3:
-		s3_error(resp, NULL, status, "ServiceUnavailable", msg, fw->request_id);
+		if (err == -EBUSY)	/* S3's own words for it */
+			s3_error(resp, NULL, status, "SlowDown", "Please reduce your request rate.",
+				 fw->request_id);
+		else
+			s3_error(resp, NULL, status, "ServiceUnavailable", msg, fw->request_id);
 		break;
 	case SVC_FORM_DYNAMODB:
 		ddb_error(resp, status, "ServiceUnavailable", msg, fw->request_id);

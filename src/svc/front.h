@@ -112,8 +112,9 @@ typedef void svc_forward_fn(void *arg, const struct svc_forward *fw,
 
 /*
  * Writes into 'resp' the answer to a request whose backend failed with
- * 'err' (a negative errno: -ETIMEDOUT gives 504, anything else 502), in the
- * service's form, naming the backend and why.
+ * 'err' (a negative errno: -ETIMEDOUT gives 504; -EBUSY, too many requests
+ * waiting for backends already, 503, S3's SlowDown for S3; anything else
+ * 502), in the service's form, naming the backend and why.
  */
 void svc_forward_failed(const struct svc_forward *fw, int err, struct http_response *resp);
 

@@ -309,6 +309,19 @@ static void backends(struct scene *s, struct http_response *r)
 	CHECK_EQ(r->status, 504);
 	CHECK(has(r, "ServiceUnavailableException"));
 	CHECK(has_header(r, "x-amzn-query-error: ServiceUnavailable;Receiver"));
+	/* Too many requests waiting for backends already: try again, in S3's words for S3. */
+	buf_reset(&r->body);
+	buf_reset(&r->headers);
+	svc_forward_failed(&fw, -EBUSY, r);
+	CHECK_EQ(r->status, 503);
+	CHECK(has(r, "requests already wait for their backends; try again"));
+	fw = (struct svc_forward){ .backend = &b.v[2], .svc = b.v[2].svc, .region = b.v[2].region,
+				   .form = SVC_FORM_S3, .request_id = "R3" };
+	buf_reset(&r->body);
+	buf_reset(&r->headers);
+	svc_forward_failed(&fw, -EBUSY, r);
+	CHECK_EQ(r->status, 503);
+	CHECK(has(r, "<Code>SlowDown</Code>") && has(r, "Please reduce your request rate."));
 	s->front.backends = NULL;
 }
 
