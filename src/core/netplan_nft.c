@@ -387,22 +387,14 @@ static bool speaks_http(const struct np_plan *p, uint32_t service_ip)
 }
 
 /*
- * The region: plain HTTP only where S3 and DynamoDB answer; at every other
- * service's addresses port 80 is refused, as a closed port is. (Other
- * addresses of the namespace, its links', are left alone.)
+ * A VPC's block of the region takes connections over the VPC's own link
+ * only: an ENI's region address is no public address, and nothing but the
+ * VPC's router may reach it (nor make its answers go to that VPC).
  */
-static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
+static void pl_blocks_guard(const struct np_plan *p, size_t ns, struct buf *b)
 {
 	bool first = true;
 
-	table_start(b, "inet vpce-region");
-	buf_adds(b, "\tchain input {\n"
-		    "\t\ttype filter hook input priority filter; policy accept;\n");
-	/*
-	 * A VPC's block takes connections over the VPC's own link only: an
-	 * ENI's region address is no public address, and nothing but the
-	 * VPC's router may reach it (nor make its answers go to that VPC).
-	 */
 	for (size_t i = 0; i < p->n_links; i++) {
 		const struct np_link *l = &p->links[i];
 
@@ -424,7 +416,22 @@ static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
 	}
 	if (!first)
 		buf_adds(b, " } drop\n");
-	first = true;
+}
+
+/*
+ * The region: its VPCs' blocks guarded; plain HTTP only where S3 and
+ * DynamoDB answer; at every other service's addresses port 80 is refused,
+ * as a closed port is. (Other addresses of the namespace, its links', are
+ * left alone.)
+ */
+static void region_ruleset(const struct np_plan *p, size_t ns, struct buf *b)
+{
+	bool first = true;
+
+	table_start(b, "inet vpce-region");
+	buf_adds(b, "\tchain input {\n"
+		    "\t\ttype filter hook input priority filter; policy accept;\n");
+	pl_blocks_guard(p, ns, b);
 	for (size_t i = 0; i < p->n_routes; i++) {
 		const struct np_route *r = &p->routes[i];
 
