@@ -7,16 +7,18 @@
  * have sent it. To another ENI of the VPC: straight into the destination's
  * namespace (bpf_redirect_peer; TTL down by one, the MACs those of the
  * router's side and the destination ENI, or unchanged within a subnet, as
- * the bridge would). Every segment but the SYN of a connection to an
- * interface endpoint's ENI that the router let through (its answer, a
- * SYN-ACK from the ENI's address in the region, says so): translated to
- * that address, as the router's ruleset translates it without conntrack,
- * and into the region over pl0; on pl0's ingress, that connection's
- * answers, translated back and into the instance's namespace. Everything
- * else takes the router's stack (routes, security groups, conntrack, NAT),
- * which is also where every flow starts (and, between instances, ends), so
- * the groups and the routes decide exactly as without it. The realizer
- * keeps the maps equal to the plan (dataplane/fastpath.c).
+ * the bridge would). To an interface endpoint's ENI, every segment, SYNs
+ * included, from a client the router's ruleset admitted to that port (a
+ * SYN-ACK from the ENI's address in the region said so: the verdicts
+ * map): translated to that address, as the ruleset translates it without
+ * conntrack, and into the region over pl0; on pl0's ingress, every answer
+ * from an ENI's region address, translated back and into the instance's
+ * namespace. Everything else takes the router's stack (routes, security
+ * groups, conntrack, NAT), which is also where every flow between
+ * instances starts and ends, and where a client's first connection to an
+ * endpoint's port is decided, so the groups and the routes decide exactly
+ * as without it. The realizer keeps the maps equal to the plan
+ * (dataplane/fastpath.c).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -576,17 +578,17 @@ int vpce_answers(struct __sk_buff *skb)
 	struct bpf_fib_lookup fib = {};
 	struct flow from, to;
 	struct iphdr *ip;
+	struct region_ep *ep;
 	struct hop *h;
-	struct region_ep *eni;
 	__u32 mark, nat, saddr;
 
 	ip = tcp_segment(skb);
 	if (!ip || skb->pkt_type != PACKET_HOST)
 		return TC_ACT_OK;
 	saddr = ip->saddr;
-	eni = bpf_map_lookup_elem(&regions, &saddr);
-	if (eni)
-		return from_endpoint(skb, ip, eni);
+	ep = bpf_map_lookup_elem(&regions, &saddr);
+	if (ep)
+		return from_endpoint(skb, ip, ep);
 	if (!ct_segment(ip))
 		return TC_ACT_OK;
 	flow_of(ip, &from);
