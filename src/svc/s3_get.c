@@ -33,6 +33,7 @@ static int check_version(struct s3_ctx *x)
 	return s3_fail(x, 400, "InvalidArgument", "Invalid version id specified", f);
 }
 
+/* The partNumber asked for: 0 for none, 1, or an answered error (negative). */
 static int check_part(struct s3_ctx *x)
 {
 	char v[16];
@@ -51,7 +52,7 @@ static int check_part(struct s3_ctx *x)
 	if (n != 1)
 		return s3_fail(x, 416, "InvalidPartNumber", "The requested partnumber is not satisfiable",
 			       NULL);
-	return 0;
+	return 1;
 }
 
 /* Parses an HTTP date (RFC 7231's IMF-fixdate) into Unix seconds; false when it is not one. */
@@ -204,7 +205,13 @@ static int object_body(struct s3_ctx *x, bool ranged, uint64_t from, uint64_t to
 	return 0;
 }
 
-static int answer_object(struct s3_ctx *x, const struct s3_record *r)
+/*
+ * The object, or the bytes of its Range; 'part' when partNumber=1 was
+ * asked for, which S3 answers as a range: the whole of a single-part
+ * object. (A multipart object's parts are not kept apart: it is sent
+ * whole.)
+ */
+static int answer_object(struct s3_ctx *x, const struct s3_record *r, bool part)
 {
 	const struct str *range = http_header_get(x->req, "Range");
 	uint64_t from = 0, to = r->size ? r->size - 1 : 0;
@@ -213,6 +220,8 @@ static int answer_object(struct s3_ctx *x, const struct s3_record *r)
 
 	if (ranged < 0)
 		return invalid_range(x, r, range);
+	if (!range && part && r->size && !strchr(r->etag, '-'))
+		ranged = 1;
 	if ((ret = get_conditions(x, r)) != 0) {
 		if (ret > 0)
 			object_headers(x, r, false);
@@ -238,10 +247,10 @@ int s3_get_object(struct s3_ctx *x)
 {
 	struct s3_record r;
 	struct buf text;
-	int ret;
+	int ret, part;
 
 	if ((ret = s3_ctx_bucket(x)) < 0 || (ret = check_version(x)) < 0 ||
-	    (ret = check_part(x)) < 0)
+	    (ret = part = check_part(x)) < 0)
 		return ret;
 	buf_init(&text, LIMIT_S3_RECORD_BYTES);
 	ret = s3_read_record(x, &text, &r);
@@ -250,7 +259,7 @@ int s3_get_object(struct s3_ctx *x)
 	else if (ret < 0)
 		ret = internal_error(x);
 	else
-		ret = answer_object(x, &r);
+		ret = answer_object(x, &r, part == 1);
 	buf_release(&text);
 	return ret;
 }

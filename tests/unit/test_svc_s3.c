@@ -415,6 +415,14 @@ static void test_objects(void)
 	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
 		     (const char *[]){ "Range", "bytes=-2", NULL }, NULL), 206);
 	CHECK_STREQ(t->resp.body.p, "lo");
+	/* Part 1 of a single-part object: the whole of it, as a range. */
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt?partNumber=1", NULL, NULL), 206);
+	CHECK_STREQ(t->resp.body.p, "hello");
+	CHECK(header_is(t, "Content-Range", "bytes 0-4/5"));
+	CHECK_EQ(req(kv, t, "HEAD", h, "/obj/dir/hello.txt?partNumber=1", NULL, NULL), 206);
+	CHECK(t->resp.head && t->resp.length == 5 && header_is(t, "Content-Range", "bytes 0-4/5"));
+	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt?partNumber=2", NULL, NULL), 416);
+	CHECK(body_has(t, "<Code>InvalidPartNumber</Code>"));
 	CHECK_EQ(req(kv, t, "GET", h, "/obj/dir/hello.txt",
 		     (const char *[]){ "Range", "bytes=9-", NULL }, NULL), 416);
 	CHECK(body_has(t, "<Code>InvalidRange</Code>"));
