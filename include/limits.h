@@ -157,7 +157,8 @@
 #define LIMIT_S3_BUCKETS 10000			/* AWS: general purpose buckets per account */
 #define LIMIT_S3_POLICY_BYTES 20480		/* AWS: a bucket policy */
 #define LIMIT_S3_CHUNKS 65536			/* chunks of one aws-chunked body */
-#define LIMIT_S3_RECORD_BYTES 8192		/* a stored object's description */
+/* A stored object's description: its headers, and its parts' sizes (run-length, 16 bytes a run at most). */
+#define LIMIT_S3_RECORD_BYTES (8192 + 16 * LIMIT_S3_PARTS)
 
 /* The services' read cache (base/kv_cache.h) */
 #define LIMIT_KV_CACHE_KEYS 4096		/* entries kept; all dropped past it */

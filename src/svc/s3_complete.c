@@ -92,7 +92,23 @@ struct assembly {
 	unsigned char *sums;		/* the raw checksums of a composite one */
 	size_t sums_len;
 	uint64_t size;
+	struct buf parts;		/* the parts' sizes, run-length (s3_record.h) */
+	uint64_t run, run_count;	/* the run not yet written */
 };
+
+/* Adds a part of 'size' bytes to the run-length list of 'a'. */
+static void add_part_size(struct assembly *a, uint64_t size)
+{
+	if (a->run_count && a->run == size) {
+		a->run_count++;
+		return;
+	}
+	if (a->run_count)
+		buf_addf(&a->parts, "%s%llux%llu", a->parts.len ? " " : "",
+			 (unsigned long long)a->run, (unsigned long long)a->run_count);
+	a->run = size;
+	a->run_count = 1;
+}
 
 static int internal_error(struct s3_ctx *x)
 {
@@ -170,6 +186,7 @@ static int check_part(struct s3_ctx *x, const struct s3_upload *u, const struct 
 		return internal_error(x);
 	a->sums_len += n;
 	a->size += r.size;
+	add_part_size(a, r.size);
 	return 0;
 }
 
@@ -289,13 +306,16 @@ static int complete(struct s3_ctx *x, const struct s3_upload *u, const struct wa
 	int ret;
 
 	buf_init(&data, LIMIT_S3_MULTIPART_OBJECT_BYTES);
+	buf_init(&a.parts, 16 * LIMIT_S3_PARTS);
 	if ((ret = check_list(x, u, l, &a)) < 0 || (ret = s3_put_conditions(x)) < 0)
 		goto out;
+	add_part_size(&a, UINT64_MAX);	/* writes the last run */
 	if (gather(x, u, l, a.size, &data) < 0) {
 		ret = internal_error(x);
 		goto out;
 	}
 	finish_record(u, &a, l->n, buf_str(&data), &r);
+	r.parts = a.parts.err ? STR_EMPTY : buf_str(&a.parts);
 	if ((ret = check_full_sum(x, u, &r)) < 0)
 		goto out;
 	if (s3_store_object(x, &r, buf_str(&data), u->id) < 0) {
@@ -305,6 +325,7 @@ static int complete(struct s3_ctx *x, const struct s3_upload *u, const struct wa
 	completed(x, u, &r);
 out:
 	buf_release(&data);
+	buf_release(&a.parts);
 	free(a.md5s);
 	free(a.sums);
 	return ret;

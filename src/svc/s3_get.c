@@ -33,7 +33,7 @@ static int check_version(struct s3_ctx *x)
 	return s3_fail(x, 400, "InvalidArgument", "Invalid version id specified", f);
 }
 
-/* The partNumber asked for: 0 for none, 1, or an answered error (negative). */
+/* The partNumber asked for: 0 for none, 1 to LIMIT_S3_PARTS, or an answered error (negative). */
 static int check_part(struct s3_ctx *x)
 {
 	char v[16];
@@ -48,10 +48,41 @@ static int check_part(struct s3_ctx *x)
 		return s3_fail(x, 400, "InvalidArgument",
 			       "Part number must be an integer between 1 and 10000, inclusive", f);
 	}
-	/* A single-part object has part 1 only. */
-	if (n != 1)
-		return s3_fail(x, 416, "InvalidPartNumber", "The requested partnumber is not satisfiable",
-			       NULL);
+	return (int)n;
+}
+
+static int no_part(struct s3_ctx *x)
+{
+	return s3_fail(x, 416, "InvalidPartNumber", "The requested partnumber is not satisfiable",
+		       NULL);
+}
+
+/*
+ * Part 'part' of 'r' as the range S3 answers it with: [*from, *to] and
+ * its x-amz-mp-parts-count. Returns 1 for a range, 0 to send everything (a
+ * multipart object whose parts' sizes were not kept), or an answered
+ * error. A single-part object has part 1 only: the whole of it.
+ */
+static int part_range(struct s3_ctx *x, const struct s3_record *r, int part, uint64_t *from,
+		      uint64_t *to)
+{
+	uint64_t size, count;
+	int ret;
+
+	if (!strchr(r->etag, '-')) {
+		if (part != 1)
+			return no_part(x);
+		return r->size > 0;
+	}
+	ret = s3_record_part(r, (uint64_t)part, from, &size, &count);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0)
+		return no_part(x);
+	http_response_header(x->resp, "x-amz-mp-parts-count", "%llu", (unsigned long long)count);
+	if (!size)
+		return 0;
+	*to = *from + size - 1;
 	return 1;
 }
 
@@ -205,13 +236,8 @@ static int object_body(struct s3_ctx *x, bool ranged, uint64_t from, uint64_t to
 	return 0;
 }
 
-/*
- * The object, or the bytes of its Range; 'part' when partNumber=1 was
- * asked for, which S3 answers as a range: the whole of a single-part
- * object. (A multipart object's parts are not kept apart: it is sent
- * whole.)
- */
-static int answer_object(struct s3_ctx *x, const struct s3_record *r, bool part)
+/* The object, or the bytes of its Range or of part number 'part' (0: none asked for). */
+static int answer_object(struct s3_ctx *x, const struct s3_record *r, int part)
 {
 	const struct str *range = http_header_get(x->req, "Range");
 	uint64_t from = 0, to = r->size ? r->size - 1 : 0;
@@ -220,8 +246,8 @@ static int answer_object(struct s3_ctx *x, const struct s3_record *r, bool part)
 
 	if (ranged < 0)
 		return invalid_range(x, r, range);
-	if (!range && part && r->size && !strchr(r->etag, '-'))
-		ranged = 1;
+	if (!range && part && (ranged = part_range(x, r, part, &from, &to)) < 0)
+		return ranged;
 	if ((ret = get_conditions(x, r)) != 0) {
 		if (ret > 0)
 			object_headers(x, r, false);
@@ -259,7 +285,7 @@ int s3_get_object(struct s3_ctx *x)
 	else if (ret < 0)
 		ret = internal_error(x);
 	else
-		ret = answer_object(x, &r, part == 1);
+		ret = answer_object(x, &r, part);
 	buf_release(&text);
 	return ret;
 }

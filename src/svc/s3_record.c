@@ -8,6 +8,11 @@ void s3_record_encode(const struct s3_record *r, struct buf *out)
 		 (long long)r->mtime_ms, r->etag);
 	if (r->sum >= 0)
 		buf_addf(out, "sum %s %s\n", s3_sum_name((enum s3_sum)r->sum), r->sum_value);
+	if (r->parts.len) {
+		buf_adds(out, "parts ");
+		buf_addstr(out, r->parts);
+		buf_addc(out, '\n');
+	}
 	for (size_t i = 0; i < r->n_headers; i++) {
 		buf_adds(out, "h ");
 		buf_addstr(out, r->headers[i].name);
@@ -15,6 +20,45 @@ void s3_record_encode(const struct s3_record *r, struct buf *out)
 		buf_addstr(out, r->headers[i].value);
 		buf_addc(out, '\n');
 	}
+}
+
+/* The next run of a "parts" value: its size and count; false at its end (or on a bad one). */
+static bool next_run(struct str *rest, uint64_t *size, uint64_t *count)
+{
+	struct str run, n;
+
+	if (!rest->len)
+		return false;
+	if (!str_cut(rest, ' ', &run)) {
+		run = *rest;
+		*rest = STR_EMPTY;
+	}
+	n = run;
+	return str_cut(&n, 'x', &run) &&
+	       str_to_u64(run, LIMIT_S3_MULTIPART_OBJECT_BYTES, size) == 0 &&
+	       str_to_u64(n, LIMIT_S3_PARTS, count) == 0 && *count > 0;
+}
+
+int s3_record_part(const struct s3_record *r, uint64_t n, uint64_t *from, uint64_t *size,
+		   uint64_t *count)
+{
+	struct str rest = r->parts;
+	uint64_t run, k, at = 0, seen = 0;
+	bool found = false;
+
+	if (!rest.len)
+		return -ENOENT;
+	while (next_run(&rest, &run, &k)) {
+		if (!found && n > seen && n <= seen + k) {
+			*from = at + (n - seen - 1) * run;
+			*size = run;
+			found = true;
+		}
+		at += run * k;
+		seen += k;
+	}
+	*count = seen;
+	return found ? 0 : -ERANGE;
 }
 
 const char *s3_record_sum_type(const struct s3_record *r)
@@ -53,6 +97,18 @@ static int decode_field(struct str field, struct str v, struct s3_record *r)
 	}
 	if (str_eq_c(field, "etag"))
 		return decode_etag(v, r->etag);
+	if (str_eq_c(field, "parts")) {
+		struct str rest = v;
+		uint64_t size, count;
+
+		if (!rest.len)
+			return -EIO;
+		while (rest.len)
+			if (!next_run(&rest, &size, &count))
+				return -EIO;
+		r->parts = v;
+		return 0;
+	}
 	if (!str_cut(&v, ' ', &name))
 		return -EIO;
 	if (str_eq_c(field, "sum")) {

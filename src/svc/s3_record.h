@@ -3,7 +3,9 @@
  * An object's description as kept in S3_SPACE_META (and a part's, in
  * S3_SPACE_PART): one text line a field, "size N", "mtime MS", "etag HEX"
  * (HEX-N for an object made of N parts), "sum NAME BASE64" (BASE64-N for a
- * composite checksum) and "h NAME VALUE" for each header given back with
+ * composite checksum), "parts SIZExCOUNT ..." (an object made of parts:
+ * their sizes in order, run-length: "5242880x3 17x1" is three parts of 5 MiB
+ * and one of 17 bytes) and "h NAME VALUE" for each header given back with
  * the object (Content-Type, x-amz-meta-*, ...). Values hold no CR or LF
  * (HTTP header values cannot).
  */
@@ -23,6 +25,7 @@ struct s3_record {
 	char etag[S3_ETAG_SIZE];	/* MD5, lowercase hex; or MD5 of the parts' MD5s, "-N" */
 	int sum;			/* enum s3_sum, or -1 */
 	char sum_value[S3_SUM_VALUE_SIZE];	/* a composite one ends in "-N" */
+	struct str parts;		/* the "parts" line's value, a view; empty: none kept */
 	struct http_header headers[S3_RECORD_HEADERS];	/* views into the decoded text */
 	size_t n_headers;
 };
@@ -34,6 +37,14 @@ void s3_record_encode(const struct s3_record *r, struct buf *out);
  * or -EIO when 'text' is not a record.
  */
 int s3_record_decode(struct str text, struct s3_record *r);
+
+/*
+ * Where part 'n' (from 1) of 'r' lies: its first byte and its size, and
+ * the number of parts. Returns 0, -ERANGE when it has no part 'n', or
+ * -ENOENT when 'r' keeps no parts' sizes.
+ */
+int s3_record_part(const struct s3_record *r, uint64_t n, uint64_t *from, uint64_t *size,
+		   uint64_t *count);
 
 /* "COMPOSITE" when the checksum of 'r' is made of its parts' ones, else "FULL_OBJECT". */
 const char *s3_record_sum_type(const struct s3_record *r);

@@ -18,6 +18,7 @@
 #include "base/xml.h"
 #include "svc/s3.h"
 #include "svc/s3_internal.h"
+#include "svc/s3_record.h"
 
 void test_svc_s3(void);
 
@@ -1067,6 +1068,18 @@ static void test_multipart_flow(void)
 	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big", (const char *[]){ "Range", "bytes=5242879-5242881",
 								    NULL }, NULL), 206);
 	CHECK_STREQ(t->resp.body.p, "abb");
+	/* Each part by its number, as a range, with the number of parts. */
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big?partNumber=1", NULL, NULL), 206);
+	CHECK(t->resp.body.len == big && t->resp.body.p[big - 1] == 'a');
+	CHECK(header_is(t, "Content-Range", "bytes 0-5242879/5242883"));
+	CHECK(header_is(t, "x-amz-mp-parts-count", "2"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big?partNumber=2", NULL, NULL), 206);
+	CHECK_STREQ(t->resp.body.p, "bbb");
+	CHECK(header_is(t, "Content-Range", "bytes 5242880-5242882/5242883"));
+	CHECK_EQ(req(kv, t, "HEAD", h, "/mpu/big?partNumber=2", NULL, NULL), 206);
+	CHECK(t->resp.head && t->resp.length == 3 && header_is(t, "x-amz-mp-parts-count", "2"));
+	CHECK_EQ(req(kv, t, "GET", h, "/mpu/big?partNumber=3", NULL, NULL), 416);
+	CHECK(body_has(t, "<Code>InvalidPartNumber</Code>"));
 	CHECK_EQ(req(kv, t, "GET", h, "/mpu?list-type=2", NULL, NULL), 200);
 	snprintf(want, sizeof(want), "<ETag>&quot;%s-2&quot;</ETag>", hex);
 	CHECK(body_has(t, want));
@@ -1279,9 +1292,41 @@ static void test_crc_tables(void)
 	check_crc(S3_SUM_CRC32C, buf + 3, sizeof(buf) - 3);
 }
 
+/* The parts' sizes, run-length, as records keep them: where each part lies; what is no list. */
+static void test_record_parts(void)
+{
+	const char *head = "size 15728657\nmtime 1\netag 0123456789abcdef0123456789abcdef-4\n";
+	struct s3_record r;
+	uint64_t from = 0, size = 0, count = 0;
+	char text[256];
+	struct buf b;
+
+	snprintf(text, sizeof(text), "%sparts 5242880x3 17x1\n", head);
+	CHECK_EQ(s3_record_decode(str_c(text), &r), 0);
+	CHECK_EQ(s3_record_part(&r, 2, &from, &size, &count), 0);
+	CHECK(from == 5242880 && size == 5242880 && count == 4);
+	CHECK_EQ(s3_record_part(&r, 4, &from, &size, &count), 0);
+	CHECK(from == 15728640 && size == 17);
+	CHECK_EQ(s3_record_part(&r, 5, &from, &size, &count), -ERANGE);
+	CHECK_EQ(s3_record_part(&r, 0, &from, &size, &count), -ERANGE);
+	buf_init(&b, 1024);
+	s3_record_encode(&r, &b);
+	CHECK(strstr(b.p, "parts 5242880x3 17x1\n") != NULL);
+	buf_release(&b);
+	for (size_t i = 0; i < 4; i++) {
+		const char *bad[] = { "parts 5x0", "parts x3", "parts 5x3 y", "parts " };
+
+		snprintf(text, sizeof(text), "%s%s\n", head, bad[i]);
+		CHECK_EQ(s3_record_decode(str_c(text), &r), -EIO);
+	}
+	CHECK_EQ(s3_record_decode(str_c(head), &r), 0);
+	CHECK_EQ(s3_record_part(&r, 1, &from, &size, &count), -ENOENT);
+}
+
 void test_svc_s3(void)
 {
 	test_crc_tables();
+	test_record_parts();
 	test_classify_hosts();
 	test_classify_ops();
 	test_errors_xml();
