@@ -96,6 +96,15 @@ struct assembly {
 	uint64_t run, run_count;	/* the run not yet written */
 };
 
+/* Writes the run of 'a' not yet written to its run-length list of sizes. */
+static void end_run(struct assembly *a)
+{
+	if (a->run_count)
+		buf_addf(&a->parts, "%s%llux%llu", a->parts.len ? " " : "",
+			 (unsigned long long)a->run, (unsigned long long)a->run_count);
+	a->run_count = 0;
+}
+
 /* Adds a part of 'size' bytes to the run-length list of 'a'. */
 static void add_part_size(struct assembly *a, uint64_t size)
 {
@@ -103,9 +112,7 @@ static void add_part_size(struct assembly *a, uint64_t size)
 		a->run_count++;
 		return;
 	}
-	if (a->run_count)
-		buf_addf(&a->parts, "%s%llux%llu", a->parts.len ? " " : "",
-			 (unsigned long long)a->run, (unsigned long long)a->run_count);
+	end_run(a);
 	a->run = size;
 	a->run_count = 1;
 }
@@ -309,7 +316,7 @@ static int complete(struct s3_ctx *x, const struct s3_upload *u, const struct wa
 	buf_init(&a.parts, 16 * LIMIT_S3_PARTS);
 	if ((ret = check_list(x, u, l, &a)) < 0 || (ret = s3_put_conditions(x)) < 0)
 		goto out;
-	add_part_size(&a, UINT64_MAX);	/* writes the last run */
+	end_run(&a);
 	if (gather(x, u, l, a.size, &data) < 0) {
 		ret = internal_error(x);
 		goto out;

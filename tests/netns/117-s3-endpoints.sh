@@ -164,6 +164,11 @@ a s3api put-bucket-policy --bucket "$BUCKET" --policy "file://$TMP/bucket.json" 
 d s3api get-object --bucket "$BUCKET" --key 2026/q3.csv "$TMP/out" >/dev/null ||
 	fail "get-object through the interface endpoint the bucket policy names"
 eq "$(cat "$TMP/out")" "q3 figures" "the object through the interface endpoint"
+# S3 takes plain HTTP at its interface endpoint too (the region refuses port 80 only at
+# the services that do not speak it).
+s3as "$D" "$AK" "$SK" --endpoint-url http://s3.us-east-1.amazonaws.com s3api get-object --bucket "$BUCKET" \
+	--key 2026/q3.csv "$TMP/out-http" >/dev/null || fail "get-object over plain HTTP through the interface endpoint"
+eq "$(cat "$TMP/out-http")" "q3 figures" "the object over plain HTTP through the interface endpoint"
 printf '[default]\ns3 =\n    addressing_style = virtual\n' >"$TMP/virtual.cfg"
 out=$(inside "$D" -- env AWS_CONFIG_FILE="$TMP/virtual.cfg" AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" \
 	/usr/bin/aws --cli-connect-timeout 2 --endpoint-url https://s3.us-east-1.amazonaws.com --debug \
